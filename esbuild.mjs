@@ -1,0 +1,84 @@
+// Bundles every entry point. Type checking is separate (`npm run typecheck`).
+// Entries that do not exist yet are skipped so the tree builds at every step.
+import { existsSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** axios' node build pulls in form-data (and with it mime-db, ~half of axios' load time).
+ * We never send multipart bodies, so form-data is replaced by a stub. */
+const stubFormData = {
+  name: 'stub-form-data',
+  setup(build) {
+    build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        'class FormData { constructor() { throw new Error("multipart bodies are not supported"); } }\nmodule.exports = FormData; module.exports.default = FormData;',
+      loader: 'js',
+    }));
+  },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production || process.env.SOLVEREIGN_MINIFY !== '0',
+  keepNames: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [stubFormData],
+  // better-sqlite3 is a native addon; bufferutil/utf-8-validate are optional ws peers.
+  external: ['vscode', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+  mainFields: ['module', 'main'],
+};
+
+const entries = [
+  { in: 'src/extension.ts', out: 'dist/extension.js', ...node },
+  { in: 'src/sandbox/main.ts', out: 'dist/sandbox.js', ...node },
+  { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node },
+  { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
+  // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
+  {
+    in: 'test/extension/index.ts',
+    out: 'out/test/extension/index.js',
+    ...node,
+    minify: false,
+    external: [...node.external, 'mocha'],
+  },
+  // Webview front ends: browser bundles.
+  ...['audit-report', 'drift-report', 'fire-drills', 'report'].map((name) => ({
+    in: `webview-ui/${name}.ts`,
+    out: `dist/webview/${name}.js`,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: false,
+    logLevel: 'warning',
+  })),
+].filter((e) => existsSync(e.in));
+
+const contexts = await Promise.all(
+  entries.map(({ in: entry, out, ...options }) =>
+    esbuild.context({ entryPoints: [entry], outfile: out, metafile: true, ...options }),
+  ),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log(`watching ${entries.length} entries`);
+} else {
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  if (process.argv.includes('--sizes')) {
+    for (const r of results) {
+      for (const [file, meta] of Object.entries(r.metafile.outputs)) {
+        if (file.endsWith('.js')) console.log(`${(meta.bytes / 1024).toFixed(1).padStart(8)} KB  ${file}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,495 @@
+// Every shape of CONTRACT.md as a zod schema; the API's TypeScript types are inferred from these
+// and never written a second time. `zod/mini` keeps the CLI's and the extension's start cheap
+// (13 KB instead of 454 KB). Unknown fields from live SOLVEREIGN are stripped, not rejected.
+import * as z from 'zod/mini';
+
+const isoTime = z.string();
+const nullableString = z.nullish(z.string());
+
+// ---------------------------------------------------------------- auth
+export const LoginRequest = z.object({
+  email: z.string(),
+  password: z.string(),
+  tenant_id: z.optional(z.string()),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const Session = z.object({
+  success: z.boolean(),
+  user_id: z.union([z.string(), z.number()]),
+  email: z.string(),
+  tenant_id: z.nullish(z.union([z.string(), z.number()])),
+  site_id: z.nullish(z.union([z.string(), z.number()])),
+  role_name: z.string(),
+  permissions: z.array(z.string()),
+  expires_at: z.nullish(isoTime),
+  available_tenants: z.optional(z.array(z.unknown())),
+  is_platform_admin: z.optional(z.boolean()),
+  /** [ops] for non-browser clients; live sets only the `sv_platform_session` cookie. */
+  token: z.optional(z.string()),
+});
+export type Session = z.infer<typeof Session>;
+
+export const RefreshResponse = z.object({ token: z.string(), expires_at: isoTime });
+export type RefreshResponse = z.infer<typeof RefreshResponse>;
+
+// ---------------------------------------------------------------- health
+export const ConnectionState = z.string(); // connected | disconnected | not_configured (live may add more)
+export const Health = z.object({
+  status: z.string(),
+  version: z.optional(z.string()),
+  timestamp: z.optional(isoTime),
+  environment: z.optional(z.string()),
+  db: z.optional(ConnectionState),
+  redis: z.optional(ConnectionState),
+});
+export type Health = z.infer<typeof Health>;
+
+export const Readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.record(z.string(), z.string()),
+  timestamp: z.optional(isoTime),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+export const Liveness = z.object({ status: z.string() });
+export type Liveness = z.infer<typeof Liveness>;
+
+// ---------------------------------------------------------------- runs
+export const RUN_STATUSES = ['PASS', 'WARN', 'FAIL', 'BLOCKED', 'PENDING', 'ERROR'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const DriftStatus = z.enum(['OK', 'WARN', 'BLOCK']);
+export type DriftStatus = z.infer<typeof DriftStatus>;
+
+const runCommon = {
+  run_id: z.string(),
+  week_id: z.string(),
+  timestamp: isoTime,
+  status: RunStatus,
+  tenant_code: z.string(),
+  site_code: z.string(),
+  headcount: z.nullish(z.number()),
+  coverage_percent: z.nullish(z.number()),
+  evidence_path: nullableString,
+  kpi_drift_status: z.nullish(DriftStatus),
+  published: z.boolean(),
+  published_at: nullableString,
+  published_by: nullableString,
+  locked: z.boolean(),
+  locked_at: nullableString,
+  locked_by: nullableString,
+  notes: nullableString,
+  /** [ops] for ERROR runs. */
+  error_code: nullableString,
+  error_message: nullableString,
+};
+
+export const RunSummary = z.object({
+  ...runCommon,
+  audit_pass_count: z.number(),
+  audit_total: z.number(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunList = z.object({ runs: z.array(RunSummary), total: z.number() });
+export type RunList = z.infer<typeof RunList>;
+
+export const AuditStatus = z.enum(['PASS', 'FAIL', 'WARN']);
+export type AuditStatus = z.infer<typeof AuditStatus>;
+
+export const AuditResult = z.object({
+  check_name: z.string(),
+  status: AuditStatus,
+  violation_count: z.number(),
+  /** Live sends a free-form object or text; the sandbox sends {message, violations[]}. */
+  details: z.nullish(z.unknown()),
+});
+export type AuditResult = z.infer<typeof AuditResult>;
+
+/** One violation in the sandbox's audit details: names drivers, tours and days (roster engine). */
+export const AuditViolation = z.object({
+  message: z.string(),
+  driver_id: z.optional(z.string()),
+  tour_ids: z.optional(z.array(z.string())),
+  day: z.optional(z.string()),
+  /** 1-based line of the forecast the tour comes from, when known. */
+  line: z.optional(z.number()),
+});
+export type AuditViolation = z.infer<typeof AuditViolation>;
+
+export const AuditDetails = z.object({
+  message: z.optional(z.string()),
+  violations: z.optional(z.array(AuditViolation)),
+});
+export type AuditDetails = z.infer<typeof AuditDetails>;
+
+export const RunKpis = z.object({
+  headcount: z.nullish(z.number()),
+  coverage_percent: z.nullish(z.number()),
+  fte_ratio: z.nullish(z.number()),
+  pt_ratio: z.nullish(z.number()),
+  runtime_seconds: z.nullish(z.number()),
+  drift_status: z.nullish(DriftStatus),
+  /** [ops] extras from the roster engine. */
+  max_weekly_hours: z.optional(z.number()),
+  avg_weekly_hours: z.optional(z.number()),
+  total_tours: z.optional(z.number()),
+  lower_bound: z.optional(z.number()),
+});
+export type RunKpis = z.infer<typeof RunKpis>;
+
+export const RunDetail = z.object({
+  ...runCommon,
+  audit_results: z.array(AuditResult),
+  kpis: RunKpis,
+  input_hash: nullableString,
+  output_hash: nullableString,
+  evidence_hash: nullableString,
+  artifact_uri: nullableString,
+  /** [ops] the seed the run was solved with. */
+  seed: z.optional(z.number()),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const PublishRequest = z.object({
+  approver_id: z.string(),
+  approver_role: z.string(),
+  reason: z.string().check(z.minLength(10)),
+  override_warn: z.optional(z.boolean()),
+});
+export type PublishRequest = z.infer<typeof PublishRequest>;
+
+export const LockRequest = z.object({
+  approver_id: z.string(),
+  approver_role: z.string(),
+  reason: z.string(),
+});
+export type LockRequest = z.infer<typeof LockRequest>;
+
+export const PUBLISH_LOCK_STATUSES = [
+  'PUBLISHED',
+  'ALREADY_PUBLISHED',
+  'LOCKED',
+  'ALREADY_LOCKED',
+  'BLOCKED_KILL_SWITCH',
+  'BLOCKED_SHADOW_ONLY',
+  'BLOCKED_SITE_DISABLED',
+  'BLOCKED_APPROVAL_REQUIRED',
+  'BLOCKED_PRE_CHECKS_FAILED',
+] as const;
+
+export const PublishLockResponse = z.object({
+  success: z.boolean(),
+  run_id: z.string(),
+  status: z.string(), // one of PUBLISH_LOCK_STATUSES; kept open so a new live status is not a crash
+  audit_event_id: nullableString,
+  evidence_hash: nullableString,
+  message: nullableString,
+  blocked_reason: nullableString,
+  /** [ops] the runbook's code (AUDIT_GATE_FAIL, ALREADY_LOCKED, FREEZE_ACTIVE, PERMISSION_DENIED). */
+  error_code: nullableString,
+});
+export type PublishLockResponse = z.infer<typeof PublishLockResponse>;
+
+export const RepairRequest = z.object({
+  driver_id: z.string(),
+  driver_name: z.string(),
+  absence_type: z.enum(['sick', 'vacation', 'no_show']),
+  affected_tours: z.array(z.string()).check(z.minLength(1)),
+  urgency: z.enum(['critical', 'high', 'normal']),
+  notes: z.optional(z.string()),
+});
+export type RepairRequest = z.infer<typeof RepairRequest>;
+
+export const RepairResponse = z.object({
+  request_id: z.string(),
+  run_id: z.string(),
+  status: z.string(),
+  message: nullableString,
+});
+export type RepairResponse = z.infer<typeof RepairResponse>;
+
+export const EvidenceChecksums = z.object({
+  run_id: z.string(),
+  checksums: z.record(z.string(), z.string()),
+});
+export type EvidenceChecksums = z.infer<typeof EvidenceChecksums>;
+
+// ---------------------------------------------------------------- status and kill switch
+export const KillSwitchMode = z.enum(['drill', 'emergency']);
+export type KillSwitchMode = z.infer<typeof KillSwitchMode>;
+
+export const SystemStatus = z.object({
+  kill_switch_active: z.boolean(),
+  kill_switch_reason: nullableString,
+  publish_enabled: z.boolean(),
+  lock_enabled: z.boolean(),
+  shadow_mode_only: z.boolean(),
+  latest_run: z.nullable(RunSummary),
+  pending_repairs: z.number(),
+  active_incidents: z.number(),
+  /** [ops] who/when/how the switch was last set. */
+  kill_switch_activated_by: nullableString,
+  kill_switch_activated_at: nullableString,
+  kill_switch_mode: z.nullish(KillSwitchMode),
+});
+export type SystemStatus = z.infer<typeof SystemStatus>;
+
+export const KillSwitchRequest = z.object({
+  action: z.enum(['disable', 'enable']),
+  mode: KillSwitchMode,
+  reason: z.string().check(z.minLength(10)),
+  rca_ref: z.optional(z.string()),
+});
+export type KillSwitchRequest = z.infer<typeof KillSwitchRequest>;
+
+export const FireDrill = z.object({
+  id: z.string(),
+  site_code: z.string(),
+  started_at: isoTime,
+  disable_ms: z.nullable(z.number()),
+  enable_ms: z.nullable(z.number()),
+  verified_disabled: z.boolean(),
+  verified_enabled: z.boolean(),
+  result: z.enum(['PASS', 'FAIL']),
+  notes: nullableString,
+  by: nullableString,
+});
+export type FireDrill = z.infer<typeof FireDrill>;
+
+/** What a client posts to record a drill; the server assigns id, site and author. */
+export const FireDrillCreate = z.object({
+  started_at: isoTime,
+  disable_ms: z.nullable(z.number()),
+  enable_ms: z.nullable(z.number()),
+  verified_disabled: z.boolean(),
+  verified_enabled: z.boolean(),
+  result: z.enum(['PASS', 'FAIL']),
+  notes: z.optional(z.string()),
+});
+export type FireDrillCreate = z.infer<typeof FireDrillCreate>;
+
+export const FireDrillList = z.object({ drills: z.array(FireDrill) });
+export type FireDrillList = z.infer<typeof FireDrillList>;
+
+// ---------------------------------------------------------------- drift
+export const DriftMetric = z.object({
+  kpi: z.string(),
+  baseline: z.nullable(z.number()),
+  current: z.nullable(z.number()),
+  drift_pct: z.nullable(z.number()),
+  rule: z.string(),
+  verdict: DriftStatus,
+});
+export type DriftMetric = z.infer<typeof DriftMetric>;
+
+export const DriftLevel = z.enum(['OK', 'WARNING', 'ALERT', 'INCIDENT']);
+export type DriftLevel = z.infer<typeof DriftLevel>;
+
+export const DriftReport = z.object({
+  tenant_code: z.string(),
+  site_code: z.string(),
+  run_id: z.nullable(z.string()),
+  baseline_date: nullableString,
+  verdict: DriftStatus,
+  metrics: z.array(DriftMetric),
+  /** [ops] live detector's score (z-score/pct weighted) and level, beside the runbook verdict. */
+  score: z.optional(z.number()),
+  level: z.optional(DriftLevel),
+});
+export type DriftReport = z.infer<typeof DriftReport>;
+
+/** A KPI's band in `wien_baseline.json`. */
+export const BaselineBand = z.object({
+  expected: z.optional(z.number()),
+  min: z.optional(z.number()),
+  max: z.optional(z.number()),
+  unit: z.optional(z.string()),
+  description: z.optional(z.string()),
+});
+export type BaselineBand = z.infer<typeof BaselineBand>;
+
+export const BaselineUpdate = z.object({
+  values: z.record(z.string(), z.union([z.number(), BaselineBand])),
+  reason: z.string().check(z.minLength(10)),
+});
+export type BaselineUpdate = z.infer<typeof BaselineUpdate>;
+
+// ---------------------------------------------------------------- incidents (incident.schema.json)
+export const INCIDENT_STATUSES = [
+  'new',
+  'active',
+  'investigating',
+  'mitigated',
+  'resolved',
+  'stale',
+] as const;
+export const IncidentStatus = z.enum(INCIDENT_STATUSES);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+export const IncidentType = z.enum(['security', 'perf', 'stability', 'quality']);
+export type IncidentType = z.infer<typeof IncidentType>;
+export const SeverityLevel = z.enum(['S0', 'S1', 'S2', 'S3']);
+
+export const IncidentEvidence = z.strictObject({
+  type: z.enum(['log', 'artifact', 'screenshot', 'dump', 'config']),
+  path: z.string(),
+  hash: z.nullish(z.string().check(z.regex(/^[a-f0-9]{64}$/))),
+  captured_at: nullableString,
+});
+export const IncidentTimelineEntry = z.strictObject({
+  timestamp: isoTime,
+  action: z.string(),
+  actor: nullableString,
+});
+export type IncidentTimelineEntry = z.infer<typeof IncidentTimelineEntry>;
+
+export const INCIDENT_ID = /^INC-[0-9]{8}-[A-Z0-9]{6}$/;
+export const Incident = z.strictObject({
+  id: z.string().check(z.regex(INCIDENT_ID)),
+  type: IncidentType,
+  severity: SeverityLevel,
+  status: IncidentStatus,
+  tenant_id: nullableString,
+  summary: z.string().check(z.minLength(1), z.maxLength(500)),
+  created_at: isoTime,
+  updated_at: nullableString,
+  resolved_at: nullableString,
+  assigned_to: nullableString,
+  root_cause: nullableString,
+  evidence: z.optional(z.array(IncidentEvidence)),
+  timeline: z.optional(z.array(IncidentTimelineEntry)),
+});
+export type Incident = z.infer<typeof Incident>;
+
+export const IncidentFile = z.object({ incidents: z.array(Incident) });
+export type IncidentFile = z.infer<typeof IncidentFile>;
+export const IncidentList = IncidentFile;
+export type IncidentList = IncidentFile;
+
+export const IncidentCreate = z.object({
+  type: IncidentType,
+  severity: SeverityLevel,
+  summary: z.string().check(z.minLength(1), z.maxLength(500)),
+  status: z.optional(IncidentStatus),
+  tenant_id: nullableString,
+  assigned_to: nullableString,
+  evidence: z.optional(z.array(IncidentEvidence)),
+  timeline: z.optional(z.array(IncidentTimelineEntry)),
+});
+export type IncidentCreate = z.infer<typeof IncidentCreate>;
+
+export const IncidentPatch = z.object({
+  status: z.optional(IncidentStatus),
+  severity: z.optional(SeverityLevel),
+  summary: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+  assigned_to: nullableString,
+  root_cause: nullableString,
+  /** Appended to the incident's timeline (never replaces it). */
+  timeline_entry: z.optional(z.object({ action: z.string(), actor: nullableString })),
+  evidence: z.optional(z.array(IncidentEvidence)),
+});
+export type IncidentPatch = z.infer<typeof IncidentPatch>;
+
+export function isActiveIncident(i: Pick<Incident, 'status'>): boolean {
+  return i.status !== 'resolved' && i.status !== 'stale' && i.status !== 'mitigated';
+}
+
+// ---------------------------------------------------------------- tenant status / escalations [live]
+export const Escalation = z.object({
+  id: z.union([z.string(), z.number()]),
+  scope_type: z.enum(['platform', 'org', 'tenant', 'site']),
+  scope_id: z.nullish(z.union([z.string(), z.number()])),
+  status: z.string(),
+  severity: SeverityLevel,
+  reason_code: z.string(),
+  reason_message: nullableString,
+  fix_steps: z.optional(z.array(z.string())),
+  runbook_link: nullableString,
+  details: z.nullish(z.unknown()),
+  started_at: nullableString,
+  updated_at: nullableString,
+  ended_at: nullableString,
+  resolved_by: nullableString,
+});
+export type Escalation = z.infer<typeof Escalation>;
+
+export const TenantStatus = z.object({
+  overall_status: z.enum(['healthy', 'degraded', 'blocked']),
+  highest_severity: z.nullish(SeverityLevel),
+  active_escalations: z.array(Escalation),
+  total_active: z.number(),
+  blocked_count: z.number(),
+  degraded_count: z.number(),
+});
+export type TenantStatus = z.infer<typeof TenantStatus>;
+
+// ---------------------------------------------------------------- audit trail [live]
+export const AuditEntry = z.object({
+  id: z.union([z.string(), z.number()]),
+  event_type: z.string(),
+  user_email: nullableString,
+  tenant_id: z.nullish(z.union([z.string(), z.number()])),
+  site_id: z.nullish(z.union([z.string(), z.number()])),
+  created_at: isoTime,
+  has_details: z.optional(z.boolean()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditList = z.object({
+  success: z.boolean(),
+  entries: z.array(AuditEntry),
+  total: z.number(),
+});
+export type AuditList = z.infer<typeof AuditList>;
+
+export const AuditEntryDetail = z.object({
+  ...AuditEntry.shape,
+  details: z.nullish(z.record(z.string(), z.unknown())),
+});
+export type AuditEntryDetail = z.infer<typeof AuditEntryDetail>;
+
+export const AuditQuery = z.object({
+  limit: z.optional(z.number()),
+  offset: z.optional(z.number()),
+  event_type: z.optional(z.string()),
+  from_date: z.optional(z.string()),
+  to_date: z.optional(z.string()),
+  user_email: z.optional(z.string()),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+// ---------------------------------------------------------------- solving in the sandbox [ops]
+export const CreateRunRequest = z.object({
+  forecast: z.string(),
+  week: z.string().check(z.regex(/^\d{4}-W\d{2}$/)),
+  seed: z.optional(z.number()),
+  notes: z.optional(z.string()),
+});
+export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
+
+export const CreateRunResponse = z.object({
+  run_id: z.string(),
+  status: RunStatus,
+  stream_url: z.optional(z.string()),
+});
+export type CreateRunResponse = z.infer<typeof CreateRunResponse>;
+
+/** Server-Sent Events of `GET /api/v1/runs/{id}/stream`. */
+export const SolveEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), run_id: z.string(), phase: z.string(), percent: z.number() }),
+  z.object({ type: z.literal('complete'), run_id: z.string(), status: RunStatus }),
+  z.object({ type: z.literal('error'), run_id: z.string(), error_code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('heartbeat'), run_id: z.string() }),
+]);
+export type SolveEvent = z.infer<typeof SolveEvent>;
+
+// ---------------------------------------------------------------- errors
+/** The sandbox's error body; live uses several other shapes (see errors.ts). */
+export const ErrorBody = z.object({
+  error: z.string(),
+  message: z.string(),
+  details: z.optional(z.unknown()),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
