@@ -1,0 +1,92 @@
+// Helpers for driving the VS Code 1.99.3 workbench (code-server) like a person, with the selectors
+// that work in that version (shared E2E.md, approach B). UI tests get these as `wb`.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../support/code-server.mjs';
+
+export const SELECTORS = {
+  workbench: '.monaco-workbench',
+  activityIcon: (title) => `.part.activitybar a.action-label[aria-label="${title}"]`,
+  paletteInput: '.quick-input-widget .quick-input-box input',
+  paletteFocused: '.quick-input-list .monaco-list-row.focused .label-name',
+  notification: '.notifications-toasts .notification-list-item-message',
+  treeRow: '.part.sidebar .monaco-list-row[role="treeitem"]',
+  treeLabel: '.part.sidebar .monaco-list-row[role="treeitem"] .label-name',
+  sidebarTitle: '.part.sidebar .composite.title h2',
+  paneHeader: '.part.sidebar .pane-header',
+};
+
+/** The manifest as it is now (views are contributed by others while this harness exists). */
+export function manifest() {
+  return JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+}
+
+/** The activity-bar view containers the extension contributes: [{ id, title, icon }]. */
+export function viewContainers() {
+  return manifest().contributes?.viewsContainers?.activitybar ?? [];
+}
+
+/** Waits for the workbench to be up and the extension host to have settled a little. */
+export async function waitForWorkbench(page, timeout = 60000) {
+  await page.waitForSelector(SELECTORS.workbench, { timeout });
+  await page.waitForSelector('.part.activitybar', { timeout });
+}
+
+/** Clicks a view container's activity-bar icon (by its title) and waits for the side bar to show it. */
+export async function openViewContainer(page, title, timeout = 30000) {
+  const icon = page.locator(SELECTORS.activityIcon(title));
+  await icon.waitFor({ timeout });
+  const checked = await icon.getAttribute('aria-checked').catch(() => null);
+  const expanded = await icon.getAttribute('aria-expanded').catch(() => null);
+  if (checked !== 'true' && expanded !== 'true') await icon.click();
+  await page.locator(SELECTORS.sidebarTitle).filter({ hasText: title }).first().waitFor({ timeout });
+}
+
+/** Runs a command from the palette by its exact title ("Category: Title" as shown). */
+export async function runCommand(page, title, timeout = 15000) {
+  await page.keyboard.press('F1');
+  const input = page.locator(SELECTORS.paletteInput);
+  await input.waitFor({ timeout });
+  await input.fill(`>${title}`);
+  await page.waitForFunction(
+    ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
+    [SELECTORS.paletteFocused, title],
+    { timeout },
+  );
+  await page.keyboard.press('Enter');
+}
+
+/** Labels of the tree rows currently rendered in the side bar. */
+export async function treeLabels(page) {
+  return page.locator(SELECTORS.treeLabel).allTextContents();
+}
+
+/** Waits until at least `min` tree rows are rendered in the side bar; returns their labels. */
+export async function waitForTree(page, { min = 1, timeout = 30000 } = {}) {
+  await page.waitForFunction(
+    ([sel, n]) => document.querySelectorAll(sel).length >= n,
+    [SELECTORS.treeRow, min],
+    { timeout },
+  );
+  return treeLabels(page);
+}
+
+/** Waits for a notification toast whose text matches `re`; returns its text. */
+export async function waitForNotification(page, re, timeout = 30000) {
+  const handle = await page.waitForFunction(
+    ([sel, source, flags]) => {
+      const r = new RegExp(source, flags);
+      for (const el of document.querySelectorAll(sel))
+        if (r.test(el.textContent ?? '')) return el.textContent;
+      return null;
+    },
+    [SELECTORS.notification, re.source, re.flags],
+    { timeout },
+  );
+  return handle.jsonValue();
+}
+
+/** The content frame of the active webview (two nested iframes in 1.99.3). */
+export function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'solvereign.solvereign-ops';
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+describe('smoke: the extension in a real VS Code', () => {
+  let extension: vscode.Extension<unknown>;
+
+  it('is installed under its id', () => {
+    const found = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(found, `${EXTENSION_ID} not among ${vscode.extensions.all.map((e) => e.id).join(', ')}`);
+    extension = found;
+  });
+
+  it('activates', async () => {
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('runs in a VS Code with the API it was built for (1.99)', () => {
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.ok(major > 1 || minor >= 99, `VS Code ${vscode.version}`);
+  });
+
+  it('registers every contributed command, all in category SOLVEREIGN', async function () {
+    const commands: ContributedCommand[] = extension.packageJSON.contributes?.commands ?? [];
+    if (commands.length === 0) this.skip();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = commands.filter((c) => !registered.has(c.command)).map((c) => c.command);
+    assert.deepEqual(missing, [], 'contributed but not registered');
+    const otherCategory = commands.filter((c) => c.category !== 'SOLVEREIGN').map((c) => c.command);
+    assert.deepEqual(otherCategory, [], 'commands without category SOLVEREIGN');
+  });
+
+  it('sees the sandbox URL the harness passed in the environment', function () {
+    const url = process.env.SOLVEREIGN_SANDBOX_URL;
+    if (!url) this.skip();
+    assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('opened the test workspace folder', () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.equal(folders.length, 1);
+    assert.equal(folders[0].uri.scheme, 'file');
+  });
+});
