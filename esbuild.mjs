@@ -40,6 +40,8 @@ const entries = [
   { in: 'src/extension.ts', out: 'dist/extension.js', ...node },
   { in: 'src/sandbox/main.ts', out: 'dist/sandbox.js', ...node },
   { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node },
+  // The roster engine for the CLI's offline commands, loaded only by them.
+  { in: 'src/roster/cli-commands.ts', out: 'dist/roster-cli.js', ...node },
   { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
   // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
   {
