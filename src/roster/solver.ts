@@ -1,0 +1,592 @@
+// Deterministic roster solver: tours of one week -> drivers. Greedy chronological construction
+// (each tour goes to the driver that wastes least, else a new driver), then local search that
+// empties drivers by moving (and swapping) their tours into others, then balances hours so as many
+// drivers as possible are full-time. Same tours + seed -> same assignments -> same output_hash.
+// Search budgets are counted in rule checks, not milliseconds, so results never depend on the clock
+// (only an explicit `timeLimitMs` that is hit can cut the search short: ERR_SOLVE_001).
+import { configHash, outputHash } from './hash';
+import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursOverlap } from './rules';
+import type { TourInstance } from './week';
+
+export const DEFAULT_SEED = 94;
+export const SOLVER_VERSION = 'greedy-ls/1';
+
+export interface SolveOptions {
+  /** Tie-breaking seed; default 94. */
+  seed?: number;
+  /** Wall-clock limit; when hit, the best plan so far comes back with ERR_SOLVE_001. */
+  timeLimitMs?: number;
+  rules?: Partial<RosterRules>;
+  /** Local-search budget in rule checks (deterministic); default scales with the input. */
+  searchBudget?: number;
+  /**
+   * Fire-drill switch for the sandbox: tie-breaking uses Math.random, so a re-solve gives another
+   * output_hash and the Reproducibility audit fails. Never set it for real runs.
+   */
+  nondeterministic?: boolean;
+  /**
+   * 'distinct' (default): every tour instance is its own tour. 'legacy-merge' imitates an importer
+   * that takes a repeated forecast line for the same tour and gives its copies to the driver of the
+   * first line: the plan then has overlaps (the runbook's "Overlap FAIL -> check duplicates").
+   */
+  duplicatePolicy?: 'distinct' | 'legacy-merge';
+}
+
+export interface SolverConfig {
+  solver: string;
+  seed: number;
+  rules: RosterRules;
+  search_budget: number | null;
+  duplicate_policy: 'distinct' | 'legacy-merge';
+  nondeterministic: boolean;
+}
+
+export interface Assignment {
+  driver_id: string;
+  tour_id: string;
+  /** 1..7, the tour's start day. */
+  day: number;
+}
+
+export interface DriverPlan {
+  driver_id: string;
+  tour_ids: string[];
+  work_minutes: number;
+  days_worked: number;
+  full_time: boolean;
+}
+
+export interface UncoveredTour {
+  tour_id: string;
+  line: number;
+  day: number;
+  reason: string;
+}
+
+export interface LowerBound {
+  value: number;
+  peak_concurrent_tours: number;
+  peak_with_rest: number;
+  weekly_hours: number;
+  daily_tours: number;
+}
+
+export type SolveErrorCode = 'ERR_SOLVE_001' | 'ERR_SOLVE_002';
+
+export interface SolveResult {
+  status: 'OK' | 'ERROR';
+  error_code: SolveErrorCode | null;
+  error_message: string | null;
+  assignments: Assignment[];
+  drivers: DriverPlan[];
+  uncovered: UncoveredTour[];
+  headcount: number;
+  lower_bound: LowerBound;
+  config: SolverConfig;
+  config_hash: string;
+  output_hash: string;
+  runtime_ms: number;
+  /** Rule checks spent (construction + search). */
+  checks: number;
+  timed_out: boolean;
+}
+
+/** mulberry32: small, fast, seedable. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function peakOf(tours: readonly Pick<TourInstance, 'parts'>[]): number {
+  const events: [number, number][] = [];
+  for (const t of tours) for (const p of t.parts) events.push([p.start, 1], [p.end, -1]);
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0;
+  let peak = 0;
+  for (const [, d] of events) {
+    cur += d;
+    if (cur > peak) peak = cur;
+  }
+  return peak;
+}
+
+/**
+ * Lower bound on drivers, the max of: peak concurrency; total work / weekly maximum; busiest day /
+ * tours per day; and a rest-aware peak — at any moment t, the tours running at t need their own
+ * drivers, and so do the previous day's tours ending less than the minimum rest before t (or the
+ * next day's starting less than the rest after t): none of those drivers can be working at t.
+ */
+export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = DEFAULT_RULES): LowerBound {
+  let work = 0;
+  const perDay = new Map<number, number>();
+  for (const t of tours) {
+    work += t.workMinutes;
+    perDay.set(t.day, (perDay.get(t.day) ?? 0) + 1);
+  }
+  const peak = peakOf(tours);
+  const weekly = Math.ceil(work / rules.maxWeeklyMinutes);
+  const daily = Math.ceil(Math.max(0, ...perDay.values()) / rules.maxToursPerDay);
+  let restPeak = 0;
+  const moments = [...new Set(tours.flatMap((t) => t.parts.map((p) => p.start)))].sort((a, b) => a - b);
+  for (const m of moments) {
+    const running = tours.filter((t) => t.parts.some((p) => p.start <= m && m < p.end));
+    const day = Math.floor(m / 1440) + 1;
+    // A driver on a late tour of the day before cannot start today before its end + rest; tours
+    // of the day before still running at m are theirs too, so only today's running tours count.
+    const today = running.filter((t) => t.day === day).length;
+    const before = tours.filter((t) => t.day === day - 1 && t.end > m - rules.minRestMinutes);
+    const after = tours.filter((t) => t.day === day + 1 && t.start < m + rules.minRestMinutes);
+    const v = Math.max(today + peakOf(before), running.length + peakOf(after));
+    if (v > restPeak) restPeak = v;
+  }
+  return {
+    value: Math.max(peak, weekly, daily, restPeak),
+    peak_concurrent_tours: peak,
+    peak_with_rest: restPeak,
+    weekly_hours: weekly,
+    daily_tours: daily,
+  };
+}
+
+class TimeUp extends Error {}
+/** Construction cost weights (see the greedy below). */
+const SPAN_WEIGHT = 0.5;
+const NEW_DAY_COST = 300;
+
+/** One driver's week: per day (1..7) its tour indices sorted by start. */
+interface Driver {
+  days: number[][];
+  work: number;
+  alive: boolean;
+}
+
+/** Solves one week. Never throws for bad tours (they come back in `uncovered`). */
+export function solve(tours: readonly TourInstance[], options: SolveOptions = {}): SolveResult {
+  const started = performance.now();
+  const rules: RosterRules = { ...DEFAULT_RULES, ...options.rules };
+  const seed = options.seed ?? DEFAULT_SEED;
+  const policy = options.duplicatePolicy ?? 'distinct';
+  const n = tours.length;
+  const budget = options.searchBudget ?? Math.max(2_000_000, n * 4000);
+  const config: SolverConfig = {
+    solver: SOLVER_VERSION,
+    seed,
+    rules,
+    search_budget: options.searchBudget ?? null,
+    duplicate_policy: policy,
+    nondeterministic: !!options.nondeterministic,
+  };
+  const rand = options.nondeterministic ? Math.random : seededRandom(seed);
+  const deadline =
+    options.timeLimitMs !== undefined ? started + options.timeLimitMs : Number.POSITIVE_INFINITY;
+  let checks = 0;
+  let timedOut = false;
+  const checkClock = () => {
+    if (performance.now() > deadline) {
+      timedOut = true;
+      throw new TimeUp();
+    }
+  };
+
+  // Tours that no driver could ever take, and (legacy-merge) copies that follow their first line.
+  const uncovered: UncoveredTour[] = [];
+  const solvable: number[] = [];
+  const followers = new Map<number, number>(); // follower index -> leader index
+  const firstLineOf = new Map<string, number>();
+  const leaderOf = new Map<string, number>(); // `${line}#${copy}` of the first line -> index
+  tours.forEach((t, i) => {
+    const why = infeasibleAlone(t, rules);
+    if (why) {
+      uncovered.push({ tour_id: t.id, line: t.line, day: t.day, reason: why });
+      return;
+    }
+    if (policy === 'legacy-merge') {
+      const key = `${t.canonical}`;
+      const first = firstLineOf.get(key);
+      if (first === undefined) firstLineOf.set(key, t.line);
+      if (first !== undefined && first !== t.line) {
+        const leader = leaderOf.get(`${first}#${t.copy}`);
+        if (leader !== undefined) {
+          followers.set(i, leader);
+          return;
+        }
+      }
+      leaderOf.set(`${t.line}#${t.copy}`, i);
+    }
+    solvable.push(i);
+  });
+
+  const drivers: Driver[] = [];
+  const newDriver = (): Driver => {
+    const d: Driver = { days: [[], [], [], [], [], [], [], [], []], work: 0, alive: true };
+    drivers.push(d);
+    return d;
+  };
+
+  const T = tours;
+  const lastEnd = (list: number[]) => {
+    let e = Number.NEGATIVE_INFINITY;
+    for (const i of list) if (T[i]!.end > e) e = T[i]!.end;
+    return e;
+  };
+
+  /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
+  function dayOk(d: Driver, day: number, list: number[]): boolean {
+    checks++;
+    if (list.length > rules.maxToursPerDay) return false;
+    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    let split = false;
+    for (let a = 0; a < list.length; a++) {
+      const ta = T[list[a]!]!;
+      if (ta.split) split = true;
+      for (let b = a + 1; b < list.length; b++) if (toursOverlap(ta, T[list[b]!]!)) return false;
+      if (a > 0 && ta.start - T[list[a - 1]!]!.end >= rules.splitBreakMinutes) split = true;
+    }
+    if (list.length === 0) return true;
+    const first = T[list[0]!]!.start;
+    const last = lastEnd(list);
+    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return false;
+    if (list.length === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
+    for (let p = day - 1; p >= 1; p--) {
+      const pl = d.days[p]!;
+      if (pl.length) {
+        if (first - lastEnd(pl) < rules.minRestMinutes) return false;
+        break;
+      }
+    }
+    for (let q = day + 1; q <= 7; q++) {
+      const ql = d.days[q]!;
+      if (ql.length) {
+        if (T[ql[0]!]!.start - last < rules.minRestMinutes) return false;
+        break;
+      }
+    }
+    return true;
+  }
+
+  function canInsert(d: Driver, ti: number, without = -1): boolean {
+    const t = T[ti]!;
+    const cur = d.days[t.day]!;
+    const wOut = without >= 0 ? T[without]!.workMinutes : 0;
+    if (d.work - wOut + t.workMinutes > rules.maxWeeklyMinutes) return false;
+    if (cur.length - (without >= 0 ? 1 : 0) >= rules.maxToursPerDay) return false;
+    const list = without >= 0 ? cur.filter((x) => x !== without) : cur.slice();
+    list.push(ti);
+    return dayOk(d, t.day, list);
+  }
+
+  function insert(d: Driver, ti: number) {
+    const t = T[ti]!;
+    const list = d.days[t.day]!;
+    list.push(ti);
+    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    d.work += t.workMinutes;
+  }
+
+  function remove(d: Driver, ti: number) {
+    const t = T[ti]!;
+    const list = d.days[t.day]!;
+    list.splice(list.indexOf(ti), 1);
+    d.work -= t.workMinutes;
+  }
+
+  const toursOf = (d: Driver) => d.days.flat();
+
+  let timeoutPhase = '';
+  try {
+    // ---------------------------------------------------------------- construction
+    const order = solvable
+      .slice()
+      .sort((a, b) => T[a]!.start - T[b]!.start || T[a]!.end - T[b]!.end || a - b);
+    const tie = new Map<Driver, number>();
+    for (const ti of order) {
+      const t = T[ti]!;
+      let best: Driver | null = null;
+      let bestCost = Number.POSITIVE_INFINITY;
+      for (const d of drivers) {
+        if (!canInsert(d, ti)) continue;
+        const today = d.days[t.day]!;
+        let cost: number;
+        if (today.length) {
+          // Continue the day: the shorter the idle gap, the better; long breaks make split days.
+          // Among those, prefer the earliest starter: late starters keep span room for late tours.
+          const gap = t.start - lastEnd(today);
+          const spanLeft = rules.maxSpanRegularMinutes - (t.end - T[today[0]!]!.start);
+          cost = (gap >= 0 ? gap : 600) + SPAN_WEIGHT * Math.max(0, spanLeft);
+        } else {
+          // Start a new day: prefer the driver whose rest is tightest (keeps early-free drivers for
+          // early tours) and who has worked least (hours stay balanced below the weekly maximum).
+          let prevEnd = Number.NEGATIVE_INFINITY;
+          for (let p = t.day - 1; p >= 1; p--) {
+            if (d.days[p]!.length) {
+              prevEnd = lastEnd(d.days[p]!);
+              break;
+            }
+          }
+          const slack = Number.isFinite(prevEnd)
+            ? Math.min(t.start - prevEnd - rules.minRestMinutes, 1440)
+            : 1440;
+          cost = NEW_DAY_COST + slack / 4 + d.work / 20;
+        }
+        if (!tie.has(d)) tie.set(d, rand());
+        cost += tie.get(d)!;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = d;
+        }
+      }
+      insert(best ?? newDriver(), ti);
+    }
+    checkClock();
+
+    // ---------------------------------------------------------------- local search: empty drivers
+    timeoutPhase = 'local search';
+    const budgetEnd = checks + budget;
+    const alive = () => drivers.filter((d) => d.alive);
+
+    /** Places tour ti in some driver other than `skip` (directly or by swapping one tour out). */
+    function place(ti: number, skip: Driver, log: (() => void)[]): boolean {
+      const t = T[ti]!;
+      let best: Driver | null = null;
+      let bestWork = -1;
+      for (const d of drivers) {
+        if (!d.alive || d === skip) continue;
+        // Fill the busiest driver that still has room: empties the light ones.
+        if (d.work > bestWork && canInsert(d, ti)) {
+          best = d;
+          bestWork = d.work;
+        }
+      }
+      if (best) {
+        const b = best;
+        insert(b, ti);
+        log.push(() => remove(b, ti));
+        return true;
+      }
+      // One swap: ti replaces u in d, u moves to e.
+      for (const d of drivers) {
+        if (!d.alive || d === skip) continue;
+        for (const u of d.days[t.day]!.slice()) {
+          if (!canInsert(d, ti, u)) continue;
+          remove(d, u);
+          insert(d, ti);
+          for (const e of drivers) {
+            if (!e.alive || e === skip || e === d) continue;
+            if (canInsert(e, u)) {
+              insert(e, u);
+              log.push(() => {
+                remove(e, u);
+                remove(d, ti);
+                insert(d, u);
+              });
+              return true;
+            }
+          }
+          remove(d, ti);
+          insert(d, u);
+        }
+      }
+      return false;
+    }
+
+    const work = (list: number[]) => list.reduce((a, i) => a + T[i]!.workMinutes, 0);
+    /** Could driver d work exactly `list` on `day` (replacing what d works that day)? */
+    function blockFits(d: Driver, day: number, list: number[]): boolean {
+      if (d.work - work(d.days[day]!) + work(list) > rules.maxWeeklyMinutes) return false;
+      return dayOk(d, day, list.slice());
+    }
+    function setDay(d: Driver, day: number, list: number[]) {
+      d.work += work(list) - work(d.days[day]!);
+      d.days[day] = list.slice().sort((a, b) => T[a]!.start - T[b]!.start);
+    }
+
+    /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
+    function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
+      const block = x.days[day]!.slice();
+      let best: Driver | null = null;
+      let bestKey = Number.NEGATIVE_INFINITY;
+      for (const d of drivers) {
+        if (!d.alive || d === x || d.days[day]!.length) continue;
+        if (d.work > bestKey && blockFits(d, day, block)) {
+          best = d;
+          bestKey = d.work;
+        }
+      }
+      const commit = (d: Driver, list: number[]) => {
+        const before = d.days[day]!.slice();
+        setDay(d, day, list);
+        log.push(() => setDay(d, day, before));
+      };
+      if (best) {
+        commit(best, block);
+        commit(x, []);
+        return true;
+      }
+      // Chain: d takes x's day, d's day goes to an idle e.
+      for (const d of drivers) {
+        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, block)) continue;
+        const theirs = d.days[day]!.slice();
+        for (const e of drivers) {
+          if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
+          if (blockFits(e, day, theirs)) {
+            commit(e, theirs);
+            commit(d, block);
+            commit(x, []);
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    // Nothing to gain once the construction meets the lower bound.
+    const bound = lowerBound(
+      solvable.map((i) => T[i]!),
+      rules,
+    ).value;
+    let progress = drivers.length > bound;
+    while (progress && checks < budgetEnd) {
+      progress = false;
+      const candidates = alive()
+        .map((d) => ({ d, key: d.work + rand() }))
+        .sort((a, b) => a.key - b.key)
+        .map((x) => x.d);
+      for (const x of candidates) {
+        if (checks >= budgetEnd) break;
+        checkClock();
+        const log: (() => void)[] = [];
+        let ok = true;
+        const days = [1, 2, 3, 4, 5, 6, 7]
+          .filter((day) => x.days[day]!.length)
+          .sort((a, b) => (T[x.days[a]![0]!]!.start % 1440) - (T[x.days[b]![0]!]!.start % 1440) || a - b);
+        for (const day of days) {
+          if (moveDay(x, day, log)) continue;
+          // Tour by tour (directly or by swapping one tour out of another driver).
+          for (const ti of x.days[day]!.slice()) {
+            remove(x, ti);
+            log.push(() => insert(x, ti));
+            if (!place(ti, x, log)) {
+              ok = false;
+              break;
+            }
+          }
+          if (!ok) break;
+        }
+        if (ok) {
+          x.alive = false;
+          progress = alive().length > bound;
+          if (!progress) break;
+        } else {
+          for (let k = log.length - 1; k >= 0; k--) log[k]!();
+        }
+      }
+    }
+
+    // ---------------------------------------------------------------- hours: make part-timers full-time
+    timeoutPhase = 'hours balancing';
+    let moved = true;
+    let rounds = 0;
+    while (moved && rounds++ < 20 && checks < budgetEnd + budget / 4) {
+      moved = false;
+      const live = alive();
+      const pts = live.filter((d) => d.work < rules.fullTimeMinutes).sort((a, b) => b.work - a.work);
+      for (const p of pts) {
+        checkClock();
+        for (const donor of live) {
+          if (donor === p || p.work >= rules.fullTimeMinutes) continue;
+          for (const ti of toursOf(donor)) {
+            const w = T[ti]!.workMinutes;
+            // Donor stays full-time (or was already part-time and ends no lower than p).
+            const donorOk =
+              donor.work - w >= rules.fullTimeMinutes ||
+              (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
+            if (!donorOk || !canInsert(p, ti)) continue;
+            remove(donor, ti);
+            insert(p, ti);
+            moved = true;
+            if (p.work >= rules.fullTimeMinutes) break;
+          }
+        }
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof TimeUp)) throw err;
+  }
+
+  // Any tour left unplaced by a cut-short construction still gets a driver of its own.
+  const placed = new Set<number>();
+  for (const d of drivers) if (d.alive) for (const ti of toursOf(d)) placed.add(ti);
+  for (const ti of solvable) if (!placed.has(ti)) insert(newDriver(), ti);
+
+  // ---------------------------------------------------------------- ids and output
+  const live = drivers.filter((d) => d.alive && d.work > 0);
+  const firstStart = (d: Driver) => Math.min(...toursOf(d).map((i) => T[i]!.start));
+  live.sort((a, b) => firstStart(a) - firstStart(b) || Math.min(...toursOf(a)) - Math.min(...toursOf(b)));
+  const width = Math.max(3, String(live.length).length);
+  const assignments: Assignment[] = [];
+  const plans: DriverPlan[] = [];
+  const driverOfTour = new Map<number, string>();
+  live.forEach((d, k) => {
+    const driver_id = `D${String(k + 1).padStart(width, '0')}`;
+    const mine = toursOf(d).sort((a, b) => T[a]!.start - T[b]!.start);
+    for (const ti of mine) driverOfTour.set(ti, driver_id);
+    plans.push({
+      driver_id,
+      tour_ids: mine.map((i) => T[i]!.id),
+      work_minutes: d.work,
+      days_worked: d.days.filter((l) => l.length).length,
+      full_time: d.work >= rules.fullTimeMinutes,
+    });
+  });
+  for (const [f, leader] of followers) {
+    const driver_id = driverOfTour.get(leader);
+    const plan = plans.find((p) => p.driver_id === driver_id);
+    if (driver_id && plan) {
+      driverOfTour.set(f, driver_id);
+      plan.tour_ids.push(T[f]!.id);
+      plan.work_minutes += T[f]!.workMinutes;
+      plan.full_time = plan.work_minutes >= rules.fullTimeMinutes;
+    }
+  }
+  for (const [ti, driver_id] of driverOfTour)
+    assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
+  const config_hash = configHash(config);
+  const coverable = tours.filter((t) => !uncovered.some((u) => u.tour_id === t.id));
+  const lb = lowerBound(coverable, rules);
+  let error_code: SolveErrorCode | null = null;
+  let error_message: string | null = null;
+  if (uncovered.length) {
+    error_code = 'ERR_SOLVE_002';
+    error_message = `No feasible solution for ${uncovered.length} tour(s): ${uncovered
+      .slice(0, 3)
+      .map((u) => `${u.tour_id} (line ${u.line}): ${u.reason}`)
+      .join(
+        '; ',
+      )}${uncovered.length > 3 ? '; ...' : ''}. Fix these forecast lines (review constraints), then solve again.`;
+  } else if (timedOut) {
+    error_code = 'ERR_SOLVE_001';
+    error_message = `Solver time limit of ${options.timeLimitMs} ms reached during ${timeoutPhase || 'construction'}; the best plan so far is returned. Retry with a longer limit or split the input.`;
+  }
+  return {
+    status: error_code ? 'ERROR' : 'OK',
+    error_code,
+    error_message,
+    assignments,
+    drivers: plans,
+    uncovered,
+    headcount: plans.length,
+    lower_bound: lb,
+    config,
+    config_hash,
+    output_hash: outputHash(config_hash, assignments),
+    runtime_ms: Math.round((performance.now() - started) * 10) / 10,
+    checks,
+    timed_out: timedOut,
+  };
+}
