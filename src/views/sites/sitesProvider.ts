@@ -1,0 +1,131 @@
+// Renders the sites model as a VS Code tree. Errors become rows with a retry action.
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../../connection/connectionManager';
+import type { Environment } from '../../connection/environments';
+import { type FactRow, factRows, loadSiteFacts, type SiteRef, sitesOf } from './sitesModel';
+
+export type SitesNode =
+  | { kind: 'environment'; env: Environment }
+  | { kind: 'tenant'; env: Environment; tenant: string; tenantName?: string; sites: SiteRef[] }
+  | { kind: 'site'; env: Environment; ref: SiteRef; active: boolean }
+  | { kind: 'fact'; row: FactRow }
+  | { kind: 'message'; label: string; detail?: string; retry?: boolean };
+
+const LEVEL_ICON: Record<FactRow['level'], vscode.ThemeIcon> = {
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
+  info: new vscode.ThemeIcon('info'),
+};
+
+export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<SitesNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly connection: ConnectionManager) {
+    this.subscription = connection.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  getTreeItem(node: SitesNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'environment': {
+        const item = new vscode.TreeItem(node.env.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `env:${node.env.id}`;
+        item.description = `${node.env.url} · ${this.connection.state}`;
+        item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm' : 'cloud');
+        item.contextValue = `environment${node.env.isLocalSandbox ? '.sandbox' : ''}`;
+        item.tooltip = `${node.env.name}\n${node.env.url}\n${this.connection.describeState()}`;
+        return item;
+      }
+      case 'tenant': {
+        const item = new vscode.TreeItem(node.tenant, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `tenant:${node.env.id}:${node.tenant}`;
+        item.description = node.tenantName;
+        item.iconPath = new vscode.ThemeIcon('organization');
+        item.contextValue = 'tenant';
+        return item;
+      }
+      case 'site': {
+        const item = new vscode.TreeItem(node.ref.site, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `site:${node.env.id}:${node.ref.tenant}/${node.ref.site}`;
+        item.description = `${node.ref.siteName ?? ''}${node.active ? ' (active)' : ''}`.trim();
+        item.iconPath = new vscode.ThemeIcon('location');
+        item.contextValue = node.active ? 'site.active' : 'site';
+        item.command = node.active
+          ? undefined
+          : {
+              command: 'solvereign.selectSite',
+              title: 'Select Site',
+              arguments: [node.ref.tenant, node.ref.site],
+            };
+        return item;
+      }
+      case 'fact': {
+        const item = new vscode.TreeItem(node.row.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `fact:${node.row.id}`;
+        item.description = node.row.description;
+        item.iconPath = LEVEL_ICON[node.row.level];
+        item.tooltip = node.row.tooltip ?? `${node.row.label}: ${node.row.description}`;
+        item.contextValue = `fact.${node.row.id.split('/').pop()}`;
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.detail;
+        item.tooltip = node.detail;
+        item.iconPath = new vscode.ThemeIcon(node.retry ? 'error' : 'info');
+        if (node.retry) {
+          item.contextValue = 'message.retry';
+          item.command = { command: 'solvereign.refresh', title: 'Retry' };
+        }
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: SitesNode): Promise<SitesNode[]> {
+    const env = this.connection.active;
+    if (!node) return env ? [{ kind: 'environment', env }] : [];
+    if (node.kind === 'environment') {
+      if (this.connection.state !== 'ready') {
+        return [
+          {
+            kind: 'message',
+            label: this.connection.describeState(),
+            detail: this.connection.problem,
+            retry: this.connection.state === 'unreachable',
+          },
+        ];
+      }
+      return sitesOf(node.env, this.connection.session).map((t) => ({ kind: 'tenant', env: node.env, ...t }));
+    }
+    if (node.kind === 'tenant') {
+      return node.sites.map((ref) => ({
+        kind: 'site',
+        env: node.env,
+        ref,
+        active: ref.tenant === node.env.tenant && ref.site === node.env.site,
+      }));
+    }
+    if (node.kind === 'site') {
+      const client = this.connection.client;
+      if (!client) return [{ kind: 'message', label: this.connection.describeState() }];
+      const facts = await loadSiteFacts(client, node.ref);
+      const rows: SitesNode[] = factRows(facts).map((row) => ({ kind: 'fact', row }));
+      if (facts.error)
+        rows.push({ kind: 'message', label: 'Could not load site status', detail: facts.error, retry: true });
+      return rows;
+    }
+    return [];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
