@@ -1,0 +1,54 @@
+// Shared helpers for the extension-host suites: the extension's API, signing in to the sandbox the
+// harness started (SOLVEREIGN_SANDBOX_URL) with its demo accounts, waiting for a condition.
+import * as vscode from 'vscode';
+import type { SolvereignExtensionApi } from '../../src/extension';
+import { demoCredentials } from '../../src/sandbox/seed';
+import type { Role } from '../../src/shared/runbook';
+
+export const EXTENSION_ID = 'solvereign.solvereign-ops';
+
+export async function extensionApi(): Promise<SolvereignExtensionApi> {
+  const ext = vscode.extensions.getExtension<SolvereignExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+  const api = await ext.activate();
+  if (!api) throw new Error('the extension did not return its API (activation failed?)');
+  return api;
+}
+
+/** The sandbox URL the harness started, or fails the test with a clear reason. */
+export function sandboxUrl(): string {
+  const url = process.env.SOLVEREIGN_SANDBOX_URL;
+  if (!url) throw new Error('SOLVEREIGN_SANDBOX_URL is not set: run the suite through test/e2e/run.mjs');
+  return url;
+}
+
+export function demoKey(role: Role, tenant = 'lts'): string {
+  const c = demoCredentials().find((d) => d.role === role && d.tenant_code === tenant);
+  if (!c) throw new Error(`no demo credential for ${tenant}/${role}`);
+  return c.api_key;
+}
+
+/** Signs in to the local-sandbox environment through the real command, as a user would. */
+export async function signInAs(role: Role = 'platform_admin', tenant = 'lts'): Promise<SolvereignExtensionApi> {
+  sandboxUrl();
+  const api = await extensionApi();
+  await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
+  await vscode.commands.executeCommand('solvereign.signIn', { environmentId: 'local-sandbox', apiKey: demoKey(role, tenant) });
+  if (api.connection.state !== 'ready') throw new Error(`sign-in failed: ${api.connection.describeState()}`);
+  return api;
+}
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
