@@ -1,0 +1,228 @@
+// The sandbox's SQLite database: opening (WAL, synchronous=NORMAL), numbered migrations recorded in
+// `schema_migrations`, and the append-only audit log enforced by triggers.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: '001_initial',
+    sql: `
+      CREATE TABLE tenants (
+        tenant_code TEXT PRIMARY KEY,
+        tenant_name TEXT NOT NULL
+      );
+      CREATE TABLE sites (
+        tenant_code TEXT NOT NULL REFERENCES tenants(tenant_code),
+        site_code TEXT NOT NULL,
+        site_name TEXT NOT NULL,
+        kill_switch_active INTEGER NOT NULL DEFAULT 0,
+        kill_switch_reason TEXT,
+        kill_switch_mode TEXT,
+        kill_switch_by TEXT,
+        kill_switch_at TEXT,
+        shadow_mode_only INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_code, site_code)
+      );
+      CREATE TABLE users (
+        user_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        tenant_code TEXT NOT NULL REFERENCES tenants(tenant_code),
+        site_code TEXT,
+        role_name TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active'
+      );
+      CREATE TABLE api_keys (
+        key_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(user_id),
+        tenant_code TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        ip TEXT NOT NULL,
+        email TEXT,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_ip ON login_failures (ip, at_ms);
+      CREATE TABLE runs (
+        pk INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        tenant_code TEXT NOT NULL,
+        site_code TEXT NOT NULL,
+        week_id TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        status TEXT NOT NULL,
+        headcount INTEGER,
+        coverage_percent REAL,
+        audit_pass_count INTEGER NOT NULL DEFAULT 0,
+        audit_total INTEGER NOT NULL DEFAULT 7,
+        evidence_path TEXT,
+        kpi_drift_status TEXT,
+        published INTEGER NOT NULL DEFAULT 0,
+        published_at TEXT,
+        published_by TEXT,
+        locked INTEGER NOT NULL DEFAULT 0,
+        locked_at TEXT,
+        locked_by TEXT,
+        notes TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        audit_results TEXT NOT NULL DEFAULT '[]',
+        kpis TEXT NOT NULL DEFAULT '{}',
+        input_hash TEXT,
+        output_hash TEXT,
+        evidence_hash TEXT,
+        artifact_uri TEXT,
+        seed INTEGER,
+        UNIQUE (tenant_code, site_code, run_id)
+      );
+      CREATE INDEX runs_site_time ON runs (tenant_code, site_code, timestamp DESC, run_id DESC);
+      CREATE INDEX runs_site_status_time ON runs (tenant_code, site_code, status, timestamp DESC, run_id DESC);
+      CREATE TABLE evidence (
+        tenant_code TEXT NOT NULL,
+        site_code TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        zip BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        checksums TEXT NOT NULL,
+        PRIMARY KEY (tenant_code, site_code, run_id)
+      );
+      CREATE TABLE repairs (
+        request_id TEXT PRIMARY KEY,
+        tenant_code TEXT NOT NULL,
+        site_code TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+      CREATE TABLE fire_drills (
+        id TEXT PRIMARY KEY,
+        tenant_code TEXT NOT NULL,
+        site_code TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE TABLE drift_baselines (
+        tenant_code TEXT NOT NULL,
+        site_code TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT,
+        PRIMARY KEY (tenant_code, site_code)
+      );
+      CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        tenant_code TEXT,
+        created_at TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE TABLE idempotency (
+        idem_key TEXT NOT NULL,
+        tenant_code TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (idem_key, tenant_code, user_id)
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_type TEXT NOT NULL,
+        user_email TEXT,
+        role_name TEXT,
+        action TEXT,
+        reason TEXT,
+        tenant_code TEXT,
+        site_code TEXT,
+        created_at TEXT NOT NULL,
+        request_id TEXT,
+        details TEXT
+      );
+      CREATE INDEX audit_log_tenant ON audit_log (tenant_code, id DESC);
+    `,
+  },
+  {
+    version: 2,
+    name: '002_audit_append_only',
+    sql: `
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE is not allowed'); END;
+    `,
+  },
+  {
+    version: 3,
+    name: '003_meta',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];
+
+/** Applies every migration newer than the recorded version, each in its own transaction. */
+export function migrate(db: Db, now: () => Date = () => new Date()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
+  const applied: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, now().toISOString());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Deletes the database and its WAL/SHM files (the audit log cannot be emptied any other way). */
+export function deleteDatabase(dbPath: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbPath + suffix, { force: true });
+}
+
+export function openDatabase(dbPath: string, opts: { reset?: boolean; now?: () => Date } = {}): Db {
+  if (dbPath !== ':memory:') {
+    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    if (opts.reset) deleteDatabase(dbPath);
+  }
+  const db = new Database(dbPath);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, opts.now);
+  return db;
+}

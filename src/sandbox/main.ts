@@ -1,0 +1,107 @@
+// CLI entry of the sandbox (bundled to dist/sandbox.js; `npm run sandbox`).
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSandbox } from './server';
+
+const USAGE = `Usage: node dist/sandbox.js [options]
+  --port N           port (0 = any free port; default 8765)
+  --host H           bind address (default 127.0.0.1)
+  --db FILE          SQLite database (default .sandbox/solvereign.db)
+  --reset            delete the database and seed it again
+  --seed-runs N      bulk-generate N extra runs on lts/wien when seeding (paging benchmarks)
+  --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
+  --quiet            print only the listening line
+  -h, --help         this help`;
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const v = args.values;
+  if (v.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = v.port === undefined ? 8765 : Number(v.port);
+  const seedRuns = v['seed-runs'] === undefined ? 0 : Number(v['seed-runs']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
+  if (!Number.isInteger(seedRuns) || seedRuns < 0) fail(`--seed-runs must be a non-negative integer`);
+  const dbPath = path.resolve(v.db ?? path.join('.sandbox', 'solvereign.db'));
+  const started = performance.now();
+  const sandbox = await startSandbox({
+    host: v.host ?? '127.0.0.1',
+    port,
+    dbPath,
+    reset: v.reset === true,
+    faults: v['enable-faults'] === true,
+    seedRuns,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const ms = Math.round(performance.now() - started);
+  process.stdout.write(`SOLVEREIGN sandbox listening on ${sandbox.url}\n`);
+  if (!v.quiet) {
+    const rows = sandbox.demoCredentials;
+    const w = (k: 'tenant_code' | 'role' | 'email' | 'api_key') =>
+      Math.max(k.length, ...rows.map((r) => r[k].length));
+    const line = (a: string, b: string, c: string, d: string) =>
+      `  ${a.padEnd(w('tenant_code'))}  ${b.padEnd(w('role'))}  ${c.padEnd(w('email'))}  ${d}`;
+    process.stdout.write(
+      [
+        `database ${dbPath} (${sandbox.seeded ? 'seeded' : 'existing data'}; ready in ${ms} ms)${
+          v['enable-faults'] ? '; fault injection ENABLED' : ''
+        }`,
+        `demo credentials (password for every account: ${rows[0].password}):`,
+        line('tenant', 'role', 'email', 'API key'),
+        ...rows.map((r) => line(r.tenant_code, r.role, r.email, r.api_key)),
+        '',
+      ].join('\n'),
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    sandbox.close().then(
+      () => {
+        if (!v.quiet) process.stderr.write(`sandbox stopped (${signal})\n`);
+        process.exit(0);
+      },
+      (e) => {
+        process.stderr.write(`sandbox: error while stopping: ${e}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      reset: { type: 'boolean' },
+      'seed-runs': { type: 'string' },
+      'enable-faults': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+main().catch((e) => {
+  process.stderr.write(`sandbox failed to start: ${(e as Error)?.message ?? e}\n`);
+  process.exit(1);
+});

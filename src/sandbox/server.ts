@@ -1,0 +1,455 @@
+// The SOLVEREIGN sandbox: the embedded default backend. Plain node:http with a small router over a
+// SQLite database (better-sqlite3, WAL). Serves every [live] and [ops] endpoint of CONTRACT.md.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import {
+  ApiError,
+  type CompiledRoute,
+  compile,
+  errorReply,
+  match,
+  type Principal,
+  parseJsonBody,
+  readBody,
+  type Reply,
+} from './http';
+import { type Db, openDatabase } from './db';
+import { sha256Hex } from './crypto';
+import { routes, type Ctx, type App, type Fault } from './routes';
+import { type DemoCredential, demoCredentials, seed } from './seed';
+import { Store } from './store';
+
+export interface SandboxOptions {
+  host?: string;
+  port?: number;
+  /** SQLite file (created with its folder when missing); `:memory:` works for throwaway servers. */
+  dbPath: string;
+  /** Delete the database and seed it again. */
+  reset?: boolean;
+  /** Injected clock (tests move time forward to expire tokens). */
+  now?: () => Date;
+  /** Enables `/__sandbox/*` fault injection. Never on by default. */
+  faults?: boolean;
+  /** Extra bulk-generated runs on lts/wien when seeding (paging benchmarks). */
+  seedRuns?: number;
+  /** Session lifetime (default 8 h). */
+  sessionTtlMs?: number;
+  /** Requests per client per window before 429 (default 3000 per 60 s). */
+  rateLimit?: { limit: number; windowMs: number };
+  log?: (line: string) => void;
+}
+
+export interface SandboxHandle {
+  url: string;
+  port: number;
+  host: string;
+  db: Db;
+  store: Store;
+  demoCredentials: DemoCredential[];
+  /** Whether this start created (seeded) the database. */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+const RATE_DEFAULT = { limit: 3000, windowMs: 60_000 };
+
+export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
+  const now = options.now ?? (() => new Date());
+  const host = options.host ?? '127.0.0.1';
+  const db = openDatabase(options.dbPath === ':memory:' ? ':memory:' : path.resolve(options.dbPath), {
+    reset: options.reset,
+    now,
+  });
+  const store = new Store(db);
+  let seeded = false;
+  if (store.tenants().length === 0) {
+    await seed(store, { now, seedRuns: options.seedRuns });
+    seeded = true;
+  }
+  const app: App = {
+    store,
+    now,
+    faultsEnabled: options.faults === true,
+    dbConnected: true,
+    faults: [],
+    sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
+    log: options.log ?? (() => {}),
+    streams: new Set(),
+  };
+  const table = compile<Ctx>(routes(app));
+  const rate = options.rateLimit ?? RATE_DEFAULT;
+  const buckets = new Map<string, { count: number; reset: number }>();
+
+  const server = createServer((req, res) => {
+    handle(app, table, rate, buckets, req, res).catch((err) => {
+      app.log(`sandbox: unhandled ${(err as Error)?.stack ?? err}`);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ error: 'internal_error', message: 'Internal error in the sandbox' }));
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    db,
+    store,
+    seeded,
+    demoCredentials: demoCredentials(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const s of app.streams) s.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      app.stopped = true;
+      await app.solverIdle?.();
+      db.close();
+    },
+  };
+}
+
+function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const REQUEST_ID_OK = /^[A-Za-z0-9._:@-]{1,200}$/;
+
+async function handle(
+  app: App,
+  table: CompiledRoute<Ctx>[],
+  rate: { limit: number; windowMs: number },
+  buckets: Map<string, { count: number; reset: number }>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const incomingId = headerValue(req, 'x-request-id');
+  const requestId = incomingId && REQUEST_ID_OK.test(incomingId) ? incomingId : randomUUID();
+  res.setHeader('X-Request-ID', requestId);
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const pathname = url.pathname;
+  const ip = clientIp(req);
+
+  // Rate limit headers on every answer; the budget is per credential (or per IP without one).
+  const credential = headerValue(req, 'authorization') ?? headerValue(req, 'x-api-key') ?? '';
+  const bucketKey = credential ? `c:${sha256Hex(credential)}` : `ip:${ip}`;
+  const nowMs = Date.now();
+  let bucket = buckets.get(bucketKey);
+  if (!bucket || bucket.reset <= nowMs) {
+    bucket = { count: 0, reset: nowMs + rate.windowMs };
+    buckets.set(bucketKey, bucket);
+    if (buckets.size > 10_000) for (const [k, b] of buckets) if (b.reset <= nowMs) buckets.delete(k);
+  }
+  bucket.count++;
+  res.setHeader('x-ratelimit-limit', String(rate.limit));
+  res.setHeader('x-ratelimit-remaining', String(Math.max(0, rate.limit - bucket.count)));
+  res.setHeader('x-ratelimit-reset', String(Math.ceil(bucket.reset / 1000)));
+
+  const isSandboxControl = pathname.startsWith('/__sandbox/');
+
+  // Injected faults answer before anything else (the client's error-shape tests).
+  if (app.faultsEnabled && !isSandboxControl) {
+    const fault = takeFault(app.faults, method, pathname);
+    if (fault) {
+      if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
+      if (fault.status !== undefined) {
+        if (res.destroyed) return;
+        res.statusCode = fault.status;
+        res.setHeader('Content-Type', fault.content_type ?? 'application/json');
+        res.end(fault.body ?? '');
+        return;
+      }
+    }
+  }
+
+  const ctx: Ctx = {
+    app,
+    req,
+    res,
+    method,
+    path: pathname,
+    query: url.searchParams,
+    params: {},
+    requestId,
+    ip,
+    body: undefined,
+    tenant: '',
+    site: '',
+  };
+
+  let reply: Reply;
+  try {
+    if (isSandboxControl && !app.faultsEnabled)
+      throw new ApiError(404, 'not_found', `No route for ${method} ${pathname}`);
+    if (bucket.count > rate.limit && !isSandboxControl) {
+      throw new ApiError(
+        429,
+        'RATE_LIMIT_EXCEEDED',
+        `Rate limit of ${rate.limit} requests per ${Math.round(rate.windowMs / 1000)} s exceeded`,
+        { limit: rate.limit, window_seconds: Math.round(rate.windowMs / 1000) },
+        { 'Retry-After': String(Math.max(1, Math.ceil((bucket.reset - nowMs) / 1000))) },
+      );
+    }
+    const found = match(table, method, pathname);
+    if (!('route' in found)) {
+      throw new ApiError(
+        found.methodMismatch ? 405 : 404,
+        found.methodMismatch ? 'method_not_allowed' : 'not_found',
+        found.methodMismatch
+          ? `Method ${method} is not allowed on ${pathname}`
+          : `No route for ${method} ${pathname}`,
+      );
+    }
+    const { route, params } = found;
+    ctx.params = params;
+    reply = await runRoute(app, route, ctx);
+  } catch (err) {
+    reply = toErrorReply(app, err);
+  }
+  if (reply.streamed) return;
+  send(res, method, reply);
+}
+
+function toErrorReply(app: App, err: unknown): Reply {
+  if (err instanceof ApiError) return errorReply(err);
+  app.log(`sandbox: internal error: ${(err as Error)?.stack ?? String(err)}`);
+  return {
+    status: 500,
+    body: { error: 'internal_error', message: 'Internal error in the sandbox; see the sandbox log' },
+  };
+}
+
+function takeFault(faults: Fault[], method: string, pathname: string): Fault | undefined {
+  const i = faults.findIndex(
+    (f) => pathname.startsWith(f.path_prefix) && (!f.method || f.method.toUpperCase() === method),
+  );
+  if (i < 0) return undefined;
+  const f = faults[i];
+  f.remaining--;
+  if (f.remaining <= 0) faults.splice(i, 1);
+  return f;
+}
+
+const PLATFORM_PREFIX = '/api/v1/platform/';
+const API_KEY_PATHS = ['/api/v1/runs', '/api/v1/plans'];
+
+function allowsApiKeyHeader(pathname: string): boolean {
+  return API_KEY_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<Reply> {
+  const { req, path: pathname } = ctx;
+  // Live SOLVEREIGN refuses API-key headers on the platform routes.
+  if (pathname.startsWith(PLATFORM_PREFIX)) {
+    const svHeader = Object.keys(req.headers).find((h) => h.startsWith('x-sv-'));
+    if (req.headers['x-api-key'] !== undefined || svHeader) {
+      throw new ApiError(
+        400,
+        'auth_method_mismatch',
+        `${svHeader ? svHeader : 'X-API-Key'} is not accepted on ${PLATFORM_PREFIX}*; send Authorization: Bearer <token>`,
+      );
+    }
+  }
+  const isHealth = pathname === '/health' || pathname.startsWith('/health/');
+  if (!app.dbConnected && !isHealth && !pathname.startsWith('/__sandbox/')) {
+    throw new ApiError(503, 'ERR_DB_001', 'Database connection failed', { database: 'disconnected' });
+  }
+  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
+    ctx.body = parseJsonBody(await readBody(req));
+  }
+  if (route.scope !== 'none') {
+    ctx.principal = authenticate(app, req, pathname);
+    if (route.scope === 'tenant' || route.scope === 'site') scopeCheck(app, ctx, route.scope);
+    if (route.roles && !route.roles.includes(ctx.principal.role_name)) {
+      throw new ApiError(
+        403,
+        'PERMISSION_DENIED',
+        `Role ${ctx.principal.role_name} may not ${ctx.method} ${pathname} (allowed: ${route.roles.join(', ')})`,
+        { role: ctx.principal.role_name, allowed_roles: route.roles },
+      );
+    }
+  }
+  // Idempotent writes: the first answer for a key (per tenant and user) is stored and replayed.
+  const idemKey = headerValue(req, 'x-idempotency-key');
+  const p = ctx.principal;
+  if (idemKey && p && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+    const stored = app.store.idempotent(idemKey, p.tenant_code, p.user_id);
+    if (stored) {
+      return {
+        status: stored.status,
+        raw: stored.body,
+        contentType: stored.content_type,
+        headers: { ...JSON.parse(stored.headers), 'x-idempotency-replayed': 'true' },
+      };
+    }
+    let reply: Reply;
+    try {
+      reply = await route.handler(ctx);
+    } catch (err) {
+      reply = toErrorReply(app, err);
+    }
+    if (!reply.streamed && reply.status < 500) {
+      const { body, contentType } = serialize(reply);
+      const keep: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(reply.headers ?? {}))
+        if (k.toLowerCase() !== 'set-cookie') keep[k] = v;
+      app.store.putIdempotent(
+        idemKey,
+        p.tenant_code,
+        p.user_id,
+        ctx.method,
+        pathname,
+        { status: reply.status, content_type: contentType, headers: JSON.stringify(keep), body },
+        app.now().toISOString(),
+      );
+    }
+    return reply;
+  }
+  return route.handler(ctx);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  const cookie = headerValue(req, 'cookie');
+  if (!cookie) return undefined;
+  const m = /(?:^|;\s*)(?:__Host-)?sv_platform_session=([^;]+)/.exec(cookie);
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+export function authenticate(app: App, req: IncomingMessage, pathname: string): Principal {
+  const authz = headerValue(req, 'authorization');
+  let token: string | undefined;
+  if (authz) {
+    const m = /^Bearer\s+(.+)$/i.exec(authz.trim());
+    if (!m)
+      throw new ApiError(401, 'ERR_AUTH_001', 'Authorization header must be "Bearer <API key or token>"');
+    token = m[1].trim();
+  } else if (headerValue(req, 'x-api-key') && allowsApiKeyHeader(pathname)) {
+    token = headerValue(req, 'x-api-key');
+  } else {
+    token = cookieToken(req);
+  }
+  if (!token) {
+    throw new ApiError(
+      401,
+      'ERR_AUTH_001',
+      'Missing credentials: send Authorization: Bearer <API key or session token>',
+    );
+  }
+  const hash = sha256Hex(token);
+  const session = app.store.session(hash);
+  if (session) {
+    if (session.revoked) throw new ApiError(401, 'ERR_AUTH_001', 'Session ended (logged out); sign in again');
+    if (Date.parse(session.expires_at) <= app.now().getTime()) {
+      throw new ApiError(401, 'ERR_AUTH_002', 'Session token expired; refresh it or sign in again', {
+        expired_at: session.expires_at,
+      });
+    }
+    const user = app.store.userById(session.user_id);
+    if (user?.status !== 'active') throw new ApiError(401, 'ERR_AUTH_001', 'Account no longer active');
+    return {
+      user_id: user.user_id,
+      email: user.email,
+      role_name: user.role_name as Principal['role_name'],
+      tenant_code: session.tenant_code,
+      site_code: user.site_code,
+      kind: 'session',
+      token_hash: hash,
+      expires_at: session.expires_at,
+    };
+  }
+  const user = app.store.userForKey(hash);
+  if (user?.status !== 'active') throw new ApiError(401, 'ERR_AUTH_001', 'Invalid API key');
+  return {
+    user_id: user.user_id,
+    email: user.email,
+    role_name: user.role_name as Principal['role_name'],
+    tenant_code: user.tenant_code,
+    site_code: user.site_code,
+    kind: 'api_key',
+    token_hash: hash,
+    expires_at: null,
+  };
+}
+
+function scopeCheck(app: App, ctx: Ctx, scope: 'tenant' | 'site'): void {
+  const p = ctx.principal!;
+  const tenant = headerValue(ctx.req, 'x-tenant-code')?.trim();
+  const site = headerValue(ctx.req, 'x-site-code')?.trim();
+  const missing = [];
+  if (!tenant) missing.push({ field: 'X-Tenant-Code', message: 'header is required' });
+  if (scope === 'site' && !site) missing.push({ field: 'X-Site-Code', message: 'header is required' });
+  if (missing.length) {
+    throw new ApiError(422, 'validation_error', missing.map((m) => `${m.field}: ${m.message}`).join('; '), {
+      fields: missing,
+    });
+  }
+  if (tenant !== p.tenant_code) {
+    app.store.audit({
+      event_type: 'TENANT_MISMATCH',
+      user_email: p.email,
+      role_name: p.role_name,
+      action: `${ctx.method} ${ctx.path}`,
+      reason: `Credential bound to ${p.tenant_code} asked for ${tenant}`,
+      tenant_code: p.tenant_code,
+      site_code: site ?? null,
+      created_at: app.now().toISOString(),
+      request_id: ctx.requestId,
+      details: { requested_tenant: tenant },
+    });
+    throw new ApiError(
+      403,
+      'TENANT_MISMATCH',
+      `This credential is bound to tenant '${p.tenant_code}', not '${tenant}'`,
+    );
+  }
+  ctx.tenant = tenant!;
+  if (site) {
+    if (!app.store.site(tenant!, site))
+      throw new ApiError(404, 'not_found', `Site '${site}' not found for tenant '${tenant}'`);
+    ctx.site = site;
+  }
+}
+
+function serialize(reply: Reply): { body: Buffer; contentType: string } {
+  if (reply.raw) return { body: reply.raw, contentType: reply.contentType ?? 'application/octet-stream' };
+  if (reply.body === undefined)
+    return { body: Buffer.alloc(0), contentType: reply.contentType ?? 'application/json' };
+  return {
+    body: Buffer.from(JSON.stringify(reply.body)),
+    contentType: reply.contentType ?? 'application/json; charset=utf-8',
+  };
+}
+
+function send(res: ServerResponse, method: string, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return;
+  const { body, contentType } = serialize(reply);
+  res.statusCode = reply.status;
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', String(body.length));
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(method === 'HEAD' ? undefined : body);
+}
