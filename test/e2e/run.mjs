@@ -4,6 +4,10 @@
 //      extensionDevelopmentPath + extensionTestsPath; output through codeAutomationLog, exit code
 //      through codeAutomationExit, counts from the `E2E-STATS {json}` line of test/extension/index.ts);
 //   B. UI tests test/e2e/ui/*.mjs drive the workbench; screenshots go to test-results/screenshots/.
+//      Every exported async function of such a file is one test, called with
+//      { page, wb (test/e2e/workbench.mjs), sandboxUrl, workspace, baseUrl, screenshot(name), skip(reason) };
+//      the tests of one file share one fresh workbench page and run in alphabetical order of their
+//      names (module namespace order); `export const timeout = ms` sets a per-test limit (60 s).
 // A sandbox server (dist/sandbox.js) is started first and its URL given to code-server as
 // SOLVEREIGN_SANDBOX_URL. Writes {passed, failed, skipped} to $SOLVEREIGN_TEST_STATS.
 // Env: SOLVEREIGN_E2E_ONLY=A|B, SOLVEREIGN_E2E_GREP (mocha grep in A, substring of "file: test" in B),

@@ -6,7 +6,9 @@ import { ROOT } from '../support/code-server.mjs';
 
 export const SELECTORS = {
   workbench: '.monaco-workbench',
-  activityIcon: (title) => `.part.activitybar a.action-label[aria-label="${title}"]`,
+  // Built-in containers add their keybinding to the label: "Explorer (Ctrl+Shift+E)".
+  activityIcon: (title) =>
+    `.part.activitybar a.action-label:is([aria-label="${title}"], [aria-label^="${title} ("])`,
   paletteInput: '.quick-input-widget .quick-input-box input',
   paletteFocused: '.quick-input-list .monaco-list-row.focused .label-name',
   notification: '.notifications-toasts .notification-list-item-message',
@@ -36,9 +38,9 @@ export async function waitForWorkbench(page, timeout = 60000) {
 export async function openViewContainer(page, title, timeout = 30000) {
   const icon = page.locator(SELECTORS.activityIcon(title));
   await icon.waitFor({ timeout });
-  const checked = await icon.getAttribute('aria-checked').catch(() => null);
-  const expanded = await icon.getAttribute('aria-expanded').catch(() => null);
-  if (checked !== 'true' && expanded !== 'true') await icon.click();
+  // The <li> around the icon says whether the container is open; clicking an open one closes the side bar.
+  const expanded = await icon.locator('xpath=..').getAttribute('aria-expanded');
+  if (expanded !== 'true') await icon.click();
   await page.locator(SELECTORS.sidebarTitle).filter({ hasText: title }).first().waitFor({ timeout });
 }
 

@@ -6,6 +6,8 @@ export async function opensSolvereignContainer({ page, wb, screenshot, skip }) {
   if (!container) skip('package.json contributes no SOLVEREIGN activity-bar container yet');
   await wb.openViewContainer(page, container.title);
   const labels = await wb.waitForTree(page, { min: 1 });
+  await page.mouse.move(700, 450); // no activity-bar hover in the picture
+  await page.waitForTimeout(300);
   await screenshot('solvereign-view');
   if (labels.length === 0) throw new Error('the SOLVEREIGN tree shows no rows');
 }
