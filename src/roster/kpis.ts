@@ -1,0 +1,56 @@
+// Run KPIs from any plan: headcount, coverage, full-time/part-time shares, weekly hours.
+import type { RunKpis } from '../api/schemas';
+import type { Plan } from './audits';
+import { DEFAULT_RULES, type RosterRules } from './rules';
+
+export interface RosterKpis extends RunKpis {
+  headcount: number;
+  coverage_percent: number;
+  /** Share of drivers with >= 40 h (CONTRACT.md's FTE ratio). */
+  fte_ratio: number;
+  /** Share of drivers below 40 h. */
+  pt_ratio: number;
+  pt_count: number;
+  runtime_seconds: number | null;
+  max_weekly_hours: number;
+  avg_weekly_hours: number;
+  total_tours: number;
+  covered_tours: number;
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** KPIs of a plan; `lower_bound` and `runtime_ms` come from the solver when there is one. */
+export function computeKpis(
+  plan: Plan,
+  options: { runtime_ms?: number; lower_bound?: number; rules?: RosterRules } = {},
+): RosterKpis {
+  const rules = options.rules ?? DEFAULT_RULES;
+  const work = new Map(plan.tours.map((t) => [t.id, t.workMinutes]));
+  const perDriver = new Map<string, number>();
+  const covered = new Set<string>();
+  for (const a of plan.assignments) {
+    const w = work.get(a.tour_id);
+    if (w === undefined) continue;
+    covered.add(a.tour_id);
+    perDriver.set(a.driver_id, (perDriver.get(a.driver_id) ?? 0) + w);
+  }
+  const minutes = [...perDriver.values()];
+  const headcount = minutes.length;
+  const ft = minutes.filter((m) => m >= rules.fullTimeMinutes).length;
+  const total = plan.tours.length;
+  const kpis: RosterKpis = {
+    headcount,
+    coverage_percent: total ? round((100 * covered.size) / total, 2) : 100,
+    fte_ratio: headcount ? round(ft / headcount, 4) : 0,
+    pt_ratio: headcount ? round((headcount - ft) / headcount, 4) : 0,
+    pt_count: headcount - ft,
+    runtime_seconds: options.runtime_ms !== undefined ? round(options.runtime_ms / 1000, 3) : null,
+    max_weekly_hours: headcount ? round(Math.max(...minutes) / 60, 2) : 0,
+    avg_weekly_hours: headcount ? round(minutes.reduce((a, b) => a + b, 0) / headcount / 60, 2) : 0,
+    total_tours: total,
+    covered_tours: covered.size,
+  };
+  if (options.lower_bound !== undefined) kpis.lower_bound = options.lower_bound;
+  return kpis;
+}
