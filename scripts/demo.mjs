@@ -18,11 +18,13 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  demoCredentials,
   ensureBuilt,
   ensureCodeServer,
   launchChromium,
   ROOT,
   SANDBOX_ENTRY,
+  sandboxCredentialsFile,
   startCodeServer,
   startSandbox,
   stopProcess,
@@ -77,17 +79,6 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     if (!stopping) say(`${sig}: stopping`);
     stopAll(opts.check ? 1 : 0);
   });
-}
-
-/** The sandbox's demo logins, from its seed module (so this never goes stale). */
-async function demoCredentials() {
-  try {
-    const { tsImport } = await import('tsx/esm/api');
-    const seed = await tsImport(path.join(ROOT, 'src', 'sandbox', 'seed.ts'), import.meta.url);
-    return seed.demoCredentials();
-  } catch {
-    return null;
-  }
 }
 
 function printBanner({ url, sandboxUrl, credentials }) {
@@ -166,15 +157,18 @@ try {
   }
 
   let sandboxUrl = '';
+  let credentialsFile = null;
   if (existsSync(SANDBOX_ENTRY)) {
+    const db = path.join(stateRoot, 'demo.db');
     const sandbox = await startSandbox({
       port: sandboxPort,
-      db: path.join(stateRoot, 'demo.db'),
+      db,
       reset: opts.reset,
       timeoutMs: 120000,
     });
     stops.push(['sandbox', () => sandbox.stop()]);
     sandboxUrl = sandbox.url;
+    credentialsFile = await sandboxCredentialsFile(db);
     sandbox.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(
@@ -189,7 +183,10 @@ try {
   const cs = await startCodeServer({
     port,
     stateDir: path.join(stateRoot, 'code-server'),
-    env: { SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined },
+    env: {
+      SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined,
+      SOLVEREIGN_SANDBOX_CREDENTIALS: credentialsFile ?? undefined,
+    },
   });
   stops.push(['code-server', () => stopProcess(cs.child)]);
   cs.child.once('exit', (code, signal) => {

@@ -23,6 +23,7 @@ import {
   launchChromium,
   ROOT,
   SANDBOX_ENTRY,
+  sandboxCredentialsFile,
   startCodeServer,
   startSandbox,
 } from '../support/code-server.mjs';
@@ -116,10 +117,13 @@ async function setUp() {
   cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
   let sandboxUrl = '';
+  let credentialsFile = null;
   if (existsSync(SANDBOX_ENTRY)) {
     const sandboxLog = [];
+    const db = path.join(tmp, 'sandbox', 'sandbox.db');
+    mkdirSync(path.dirname(db), { recursive: true });
     const sandbox = await startSandbox({
-      db: path.join(tmp, 'sandbox.db'),
+      db,
       reset: true,
       log: (l) => sandboxLog.push(l),
     });
@@ -131,6 +135,7 @@ async function setUp() {
       },
     ]);
     sandboxUrl = sandbox.url;
+    credentialsFile = await sandboxCredentialsFile(db);
     log(`sandbox listening on ${sandboxUrl}`);
   } else {
     log('dist/sandbox.js is not built yet (src/sandbox/main.ts missing): running without a sandbox');
@@ -139,7 +144,11 @@ async function setUp() {
 
   const csLog = [];
   const cs = await startCodeServer({
-    env: { SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined, SOLVEREIGN_E2E: '1' },
+    env: {
+      SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined,
+      SOLVEREIGN_SANDBOX_CREDENTIALS: credentialsFile ?? undefined,
+      SOLVEREIGN_E2E: '1',
+    },
     log: (l) => csLog.push(l),
   });
   cleanups.push([

@@ -7,7 +7,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
-import { ROOT, SANDBOX_ENTRY, startSandbox, stopProcess } from '../support/code-server.mjs';
+import {
+  ROOT,
+  SANDBOX_ENTRY,
+  sandboxCredentialsFile,
+  startSandbox,
+  stopProcess,
+} from '../support/code-server.mjs';
 
 const version = process.env.SOLVEREIGN_VSCODE_VERSION ?? '1.99.3';
 const extensionTestsPath = path.join(ROOT, 'out', 'test', 'extension', 'index.js');
@@ -49,13 +55,17 @@ async function vscodeExecutable() {
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'solvereign-electron-'));
 let sandbox = null;
+let credentialsFile = null;
 let exitCode = 1;
 try {
   const vscodeExecutablePath = await vscodeExecutable();
   const workspace = path.join(tmp, 'workspace');
   cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
   if (existsSync(SANDBOX_ENTRY)) {
-    sandbox = await startSandbox({ db: path.join(tmp, 'sandbox.db'), reset: true });
+    const db = path.join(tmp, 'sandbox', 'sandbox.db');
+    mkdirSync(path.dirname(db), { recursive: true });
+    sandbox = await startSandbox({ db, reset: true });
+    credentialsFile = await sandboxCredentialsFile(db);
     console.log(`sandbox listening on ${sandbox.url}`);
   } else {
     console.log('dist/sandbox.js is not built: running without a sandbox');
@@ -79,6 +89,7 @@ try {
     launchArgs,
     extensionTestsEnv: {
       SOLVEREIGN_SANDBOX_URL: sandbox?.url ?? '',
+      SOLVEREIGN_SANDBOX_CREDENTIALS: credentialsFile ?? '',
       SOLVEREIGN_E2E: '1',
     },
   });

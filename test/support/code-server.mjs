@@ -302,6 +302,33 @@ export async function startSandbox({
   return { url: match[1], port: Number(match[2]), child, output, stop: () => stopProcess(child) };
 }
 
+/** The sandbox's demo logins, from its seed module (src/sandbox/seed.ts through tsx), or null. */
+export async function demoCredentials() {
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    const seed = await tsImport(path.join(ROOT, 'src', 'sandbox', 'seed.ts'), import.meta.url);
+    return seed.demoCredentials();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The demo-credentials file the extension reads through env SOLVEREIGN_SANDBOX_CREDENTIALS
+ * (`{tenant, keys: {role: api key}}`, "sign in as a demo role"): the sandbox's own
+ * `credentials.json` beside its database when it writes one, else written here for `tenant`.
+ */
+export async function sandboxCredentialsFile(db, tenant = 'lts') {
+  const beside = path.join(path.dirname(db), 'credentials.json');
+  if (existsSync(beside)) return beside;
+  const creds = (await demoCredentials())?.filter((c) => c.tenant_code === tenant);
+  if (!creds?.length) return null;
+  const file = path.join(path.dirname(db), `demo-credentials-${tenant}.json`);
+  const keys = Object.fromEntries(creds.map((c) => [c.role, c.api_key]));
+  writeFileSync(file, JSON.stringify({ tenant, keys }, null, 2), { mode: 0o600 });
+  return file;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Chromium (Debian's) through playwright-core
 
