@@ -528,6 +528,11 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const live = drivers.filter((d) => d.alive && d.work > 0);
   const firstStart = (d: Driver) => Math.min(...toursOf(d).map((i) => T[i]!.start));
   live.sort((a, b) => firstStart(a) - firstStart(b) || Math.min(...toursOf(a)) - Math.min(...toursOf(b)));
+  // The drill's "bug": driver ids handed out in arbitrary order, as an unseeded allocator would.
+  if (options.nondeterministic) {
+    const key = new Map(live.map((d) => [d, Math.random()]));
+    live.sort((a, b) => key.get(a)! - key.get(b)!);
+  }
   const width = Math.max(3, String(live.length).length);
   const assignments: Assignment[] = [];
   const plans: DriverPlan[] = [];

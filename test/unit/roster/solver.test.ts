@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as fc from 'fast-check';
+import { runAudits } from '../../../src/roster/audits';
+import { parseForecast, parseForecastCsv, parseForecastJson } from '../../../src/roster/forecast';
+import { generateForecast } from '../../../src/roster/generate';
+import { outputHash } from '../../../src/roster/hash';
+import { computeKpis } from '../../../src/roster/kpis';
+import { solveForecast } from '../../../src/roster/pipeline';
+import { lowerBound, solve } from '../../../src/roster/solver';
+import { expandWeek, type TourInstance } from '../../../src/roster/week';
+
+const FIX = path.resolve(__dirname, '../../fixtures/roster');
+const weekOf = (text: string) => expandWeek(parseForecast(text).tours, '2026-W03').tours;
+
+function auditsOf(tours: TourInstance[], seed = 94) {
+  const r = solve(tours, { seed });
+  return {
+    r,
+    audits: runAudits(
+      { tours, assignments: r.assignments, output_hash: r.output_hash },
+      { second_hash: r.output_hash },
+    ),
+  };
+}
+
+describe('roster solver', () => {
+  it('is deterministic: three solves, one output_hash', () => {
+    const tours = weekOf(readFileSync(path.join(FIX, 'forecast_template.txt'), 'utf8'));
+    const hashes = new Set([1, 2, 3].map(() => solve(tours).output_hash));
+    assert.equal(hashes.size, 1);
+    assert.match([...hashes][0]!, /^[0-9a-f]{64}$/);
+  });
+
+  it('uses seed 94 by default and changes the config hash with the seed', () => {
+    const tours = weekOf('Mo 06:00-14:00 3 Fahrer\nDi 06:00-14:00 3 Fahrer');
+    const a = solve(tours);
+    assert.equal(a.config.seed, 94);
+    assert.equal(solve(tours, { seed: 94 }).output_hash, a.output_hash);
+    assert.notEqual(solve(tours, { seed: 7 }).config_hash, a.config_hash);
+  });
+
+  it('computes output_hash from the config hash and the sorted assignments', () => {
+    const r = solve(weekOf('Mo 06:00-14:00 2 Fahrer'));
+    assert.equal(r.output_hash, outputHash(r.config_hash, [...r.assignments].reverse()));
+  });
+
+  it('covers every tour once and respects the hard rules on the template week', () => {
+    const tours = weekOf(readFileSync(path.join(FIX, 'forecast_template.txt'), 'utf8'));
+    const { r, audits } = auditsOf(tours);
+    assert.equal(r.status, 'OK');
+    assert.deepEqual(
+      audits.map((a) => `${a.check_name}:${a.status}`),
+      [
+        'Coverage:PASS',
+        'Overlap:PASS',
+        'Rest:PASS',
+        'SpanRegular:PASS',
+        'SpanSplit:PASS',
+        'Fatigue:PASS',
+        'Reproducibility:PASS',
+      ],
+    );
+    assert.ok(r.headcount >= r.lower_bound.value);
+  });
+
+  it('reaches the lower bound on the CI CSV week', () => {
+    const tours = expandWeek(
+      parseForecastCsv(readFileSync(path.join(FIX, 'forecast_ci_test.csv'), 'utf8')).tours,
+      '2026-W03',
+    ).tours;
+    const { r, audits } = auditsOf(tours);
+    assert.ok(audits.every((a) => a.status === 'PASS'));
+    assert.ok(
+      r.headcount <= Math.ceil(r.lower_bound.value * 1.15),
+      `${r.headcount} vs bound ${r.lower_bound.value}`,
+    );
+  });
+
+  it('computes the lower bound parts', () => {
+    const tours = weekOf('Mo 06:00-14:00 4 Fahrer\nMo 20:00-23:00\nDi 06:00-10:00');
+    const lb = lowerBound(tours);
+    assert.equal(lb.peak_concurrent_tours, 4);
+    // At Tue 06:00 one tour runs; the Monday 20:00-23:00 driver cannot start before Tue 10:00.
+    assert.ok(lb.peak_with_rest >= 4);
+    assert.equal(lb.daily_tours, 2);
+    assert.equal(
+      lb.value,
+      Math.max(lb.peak_concurrent_tours, lb.peak_with_rest, lb.weekly_hours, lb.daily_tours),
+    );
+  });
+
+  it('reports tours that break a hard limit alone as ERR_SOLVE_002 and plans the rest', () => {
+    const tours = weekOf('Mo 06:00-14:00\nMi 04:00-19:30\nDo 05:00-09:00 + 18:00-22:00');
+    const r = solve(tours);
+    assert.equal(r.status, 'ERROR');
+    assert.equal(r.error_code, 'ERR_SOLVE_002');
+    assert.deepEqual(
+      r.uncovered.map((u) => [u.tour_id, u.line]),
+      [
+        ['T0002', 2],
+        ['T0003', 3],
+      ],
+    );
+    assert.match(r.error_message!, /line 2/);
+    assert.deepEqual(
+      r.assignments.map((a) => a.tour_id),
+      ['T0001'],
+    );
+  });
+
+  it('returns the plan so far with ERR_SOLVE_001 when the time limit is hit', () => {
+    const g = generateForecast('2026-W03', { targetTours: 300 });
+    const r = solve(weekOf(g.text), { timeLimitMs: 0 });
+    assert.equal(r.error_code, 'ERR_SOLVE_001');
+    assert.equal(r.timed_out, true);
+    assert.equal(
+      new Set(r.assignments.map((a) => a.tour_id)).size,
+      g.tourCount,
+      'every tour still has a driver',
+    );
+  });
+
+  it('solves the golden gurkerl_small input and it passes all audits', () => {
+    const input = readFileSync(path.join(FIX, 'golden/gurkerl_small/input.json'), 'utf8');
+    const expected = JSON.parse(
+      readFileSync(path.join(FIX, 'golden/gurkerl_small/expected/audits.json'), 'utf8'),
+    );
+    const parsed = parseForecastJson(input);
+    assert.equal(parsed.config?.max_weekly_hours, 55);
+    const tours = expandWeek(parsed.tours, '2026-W02').tours;
+    const r = solve(tours, { seed: 94 });
+    const audits = runAudits(
+      { tours, assignments: r.assignments, output_hash: r.output_hash },
+      { resolve: () => solve(tours, { seed: 94 }).output_hash },
+    );
+    assert.ok(Object.values(expected).every((v) => v === 'PASS'));
+    assert.deepEqual(
+      audits.filter((a) => a.status !== 'PASS'),
+      [],
+    );
+    const kpis = computeKpis({ tours, assignments: r.assignments });
+    assert.equal(kpis.coverage_percent, 100);
+    assert.ok(kpis.max_weekly_hours <= 55);
+  });
+
+  it('balances hours: part-timers only when total work cannot make everyone full-time', () => {
+    const g = generateForecast('2026-W04');
+    const run = solveForecast(g.text, { week: '2026-W04', checkReproducibility: false });
+    const k = run.kpis;
+    assert.deepEqual(
+      run.audit_results.filter((a) => a.status !== 'PASS').map((a) => a.check_name),
+      ['Reproducibility'],
+    );
+    const possibleFt = Math.floor((k.avg_weekly_hours * k.headcount) / 40);
+    assert.ok(k.headcount - k.pt_count >= Math.min(k.headcount, possibleFt) - 2, JSON.stringify(k));
+  });
+
+  describe('properties', () => {
+    const line = fc
+      .record({
+        day: fc.constantFrom('Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'),
+        start: fc.integer({ min: 0, max: 95 }),
+        len: fc.integer({ min: 4, max: 60 }),
+        split: fc.option(
+          fc.record({ gap: fc.integer({ min: 1, max: 24 }), len: fc.integer({ min: 4, max: 24 }) }),
+          { nil: undefined },
+        ),
+        count: fc.integer({ min: 1, max: 4 }),
+      })
+      .map(({ day, start, len, split, count }) => {
+        const q = (x: number) => {
+          const m = (((x * 15) % 1440) + 1440) % 1440;
+          return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+        };
+        const a = `${q(start)}-${q(start + len)}`;
+        const b = split ? ` + ${q(start + len + split.gap)}-${q(start + len + split.gap + split.len)}` : '';
+        return `${day} ${a}${b} ${count} Fahrer`;
+      });
+
+    it('every plan the solver returns passes every audit its constraints promise', () => {
+      fc.assert(
+        fc.property(
+          fc.array(line, { minLength: 1, maxLength: 25 }),
+          fc.integer({ min: 0, max: 1000 }),
+          (lines, seed) => {
+            const tours = weekOf(lines.join('\n'));
+            const r = solve(tours, { seed });
+            const uncovered = new Set(r.uncovered.map((u) => u.tour_id));
+            const coverable = tours.filter((t) => !uncovered.has(t.id));
+            const audits = runAudits(
+              { tours: coverable, assignments: r.assignments },
+              { second_hash: 'x', output_hash: 'x' },
+            );
+            for (const a of audits)
+              assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
+            assert.ok(r.headcount >= r.lower_bound.value || coverable.length === 0);
+            assert.equal(solve(tours, { seed }).output_hash, r.output_hash);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  });
+});
