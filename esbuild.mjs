@@ -43,6 +43,8 @@ const entries = [
   // The roster engine for the CLI's offline commands, loaded only by them.
   { in: 'src/roster/cli-commands.ts', out: 'dist/roster-cli.js', ...node },
   { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
+  // The language client, kept out of extension.js; src/language/index.ts requires it on first use.
+  { in: 'src/language/client.ts', out: 'dist/language-client.js', ...node },
   // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
   {
     in: 'test/extension/index.ts',

@@ -28,7 +28,7 @@ import {
   type ParsedForecast,
   parseForecast,
   suggestDay,
-} from '../roster/forecast';
+} from '../roster';
 
 export const SOURCE = 'solvereign';
 export const DUPLICATE_CODE = 'DUPLICATE_TOUR';

@@ -2,27 +2,16 @@
 // custom requests/notifications. Imported by both sides, so it must not import `vscode` (the server
 // runs in a plain Node process) nor anything heavier than the JSON-RPC message types.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { COMMANDS } from './ids';
 
-export const FORECAST_LANGUAGE_ID = 'solvereign-forecast';
-export const LOG_LANGUAGE_ID = 'solvereign-log';
-
-export const COMMANDS = {
-  forecastCheck: 'solvereign.forecast.check',
-  forecastSolve: 'solvereign.forecast.solve',
-  /** Built by the Runs view; the log server only produces links to it. */
-  revealRun: 'solvereign.revealRun',
-} as const;
-
-/** `solvereign.logs.maxDiagnostics`: diagnostics per log file before the rest are summarised. */
-export const SETTING_MAX_LOG_DIAGNOSTICS = 'logs.maxDiagnostics';
-export const DEFAULT_MAX_LOG_DIAGNOSTICS = 1000;
-
-/**
- * VS Code does not synchronise a text model to the extension host when its text is longer than
- * 50 * 1024 * 1024 characters (TextModel._MODEL_SYNC_LIMIT, checked once when the model is created):
- * no didOpen reaches the language client. Such logs go through `openLargeLog` instead.
- */
-export const VSCODE_SYNC_LIMIT_CHARS = 50 * 1024 * 1024;
+export {
+  COMMANDS,
+  DEFAULT_MAX_LOG_DIAGNOSTICS,
+  FORECAST_LANGUAGE_ID,
+  LOG_LANGUAGE_ID,
+  SETTING_MAX_LOG_DIAGNOSTICS,
+  VSCODE_SYNC_LIMIT_CHARS,
+} from './ids';
 
 /** The server's settings, as sent in `initializationOptions` and `workspace/didChangeConfiguration`. */
 export interface ServerSettings {

@@ -15,7 +15,7 @@ import { applyEdits, rangeText, startTestServer, type TestClient } from './harne
 const fixtures = path.resolve(__dirname, '../../fixtures/language');
 const TEMPLATE = readFileSync(path.join(fixtures, 'forecast_template.txt'), 'utf8');
 const PROBLEMS = readFileSync(path.join(fixtures, 'problems.forecast'), 'utf8');
-const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l === needle);
+const lineOf = (text: string, needle: string) => text.split('\n').indexOf(needle);
 const hoverText = (h: Hover | null) => (h?.contents as MarkupContent | undefined)?.value ?? '';
 const labels = (items: CompletionItem[] | { items: CompletionItem[] } | null) =>
   (Array.isArray(items) ? items : (items?.items ?? [])).map((i) => i.label);

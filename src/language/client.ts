@@ -1,0 +1,249 @@
+// The language client (bundled alone to dist/language-client.js, loaded on first use by index.ts):
+// starts the server, implements the code-lens commands, and feeds the server the logs VS Code keeps
+// from extensions (text above 50 MB is never synchronised, so no didOpen would ever arrive).
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import type { LanguageFeatures, LanguageHost } from './index';
+import {
+  closeLargeLogNotification,
+  COMMANDS,
+  DEFAULT_MAX_LOG_DIAGNOSTICS,
+  FORECAST_LANGUAGE_ID,
+  type ForecastSummary,
+  forecastSummaryRequest,
+  LARGE_LOG_CHUNK_CHARS,
+  LOG_LANGUAGE_ID,
+  largeLogChunkNotification,
+  logAnalyzedNotification,
+  openLargeLogNotification,
+  SETTING_MAX_LOG_DIAGNOSTICS,
+} from './protocol';
+import { isSolvereignLogName } from './ids';
+
+export async function startLanguageFeatures(
+  context: vscode.ExtensionContext,
+  host: LanguageHost,
+): Promise<LanguageFeatures> {
+  const module = context.asAbsolutePath('dist/language-server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const config = vscode.workspace.getConfiguration('solvereign');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: FORECAST_LANGUAGE_ID }, { language: LOG_LANGUAGE_ID }],
+    initializationOptions: {
+      maxLogDiagnostics: config.get<number>(SETTING_MAX_LOG_DIAGNOSTICS, DEFAULT_MAX_LOG_DIAGNOSTICS),
+    },
+    // The server receives `{solvereign: {logs: {...}}}` on every change of these settings.
+    synchronize: { configurationSection: 'solvereign.logs' },
+  };
+  const client = new LanguageClient('solvereign', 'SOLVEREIGN Language Server', serverOptions, clientOptions);
+  await client.start();
+
+  const largeLogs = new LargeLogTracker(client);
+  const disposables: vscode.Disposable[] = [
+    largeLogs,
+    client.onNotification(logAnalyzedNotification, (p) => {
+      if (!largeLogs.isTracked(p.uri)) return;
+      vscode.window.setStatusBarMessage(
+        `SOLVEREIGN: ${p.lines.toLocaleString()} log lines, ${p.findings} error codes, read in ${p.millis} ms`,
+        8000,
+      );
+    }),
+  ];
+  largeLogs.refresh();
+
+  const documentOf = async (arg?: vscode.Uri | string): Promise<vscode.TextDocument | undefined> => {
+    const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+    if (!uri) {
+      const active = vscode.window.activeTextEditor?.document;
+      return active?.languageId === FORECAST_LANGUAGE_ID ? active : undefined;
+    }
+    return vscode.workspace.openTextDocument(uri);
+  };
+
+  const summaryOf = async (doc: vscode.TextDocument): Promise<ForecastSummary | null> =>
+    client.sendRequest(forecastSummaryRequest, { uri: doc.uri.toString() });
+
+  const checkForecast = async (arg?: vscode.Uri | string): Promise<ForecastSummary | undefined> => {
+    const doc = await documentOf(arg);
+    if (!doc) {
+      void vscode.window.showWarningMessage('Open a forecast file (.forecast) to check it.');
+      return undefined;
+    }
+    const summary = await summaryOf(doc);
+    if (!summary) {
+      void vscode.window.showWarningMessage(`${doc.fileName} is not a forecast document.`);
+      return undefined;
+    }
+    // Not awaited: the notification stays until dismissed, the command returns now.
+    const show =
+      summary.verdict === 'FAIL'
+        ? vscode.window.showErrorMessage
+        : summary.verdict === 'WARN'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    void show(summary.message);
+    return summary;
+  };
+
+  const solveForecast = async (
+    arg?: vscode.Uri | string,
+  ): Promise<{ runId?: string; summary?: ForecastSummary }> => {
+    const doc = await documentOf(arg);
+    if (!doc) {
+      void vscode.window.showWarningMessage('Open a forecast file (.forecast) to solve it.');
+      return {};
+    }
+    const summary = (await summaryOf(doc)) ?? undefined;
+    if (!summary) return {};
+    if (summary.verdict === 'FAIL') {
+      void vscode.window.showErrorMessage(`${summary.message} Fix the failing lines before solving.`);
+      return { summary };
+    }
+    const api = host.apiClient();
+    if (!api) {
+      void vscode.window
+        .showWarningMessage(
+          `${summary.message} Solving needs a connection: start the local sandbox or sign in.`,
+          'Start Local Sandbox',
+          'Sign In',
+        )
+        .then((choice) => {
+          if (choice === 'Start Local Sandbox')
+            void vscode.commands.executeCommand('solvereign.startLocalSandbox');
+          else if (choice === 'Sign In') void vscode.commands.executeCommand('solvereign.signIn');
+        });
+      return { summary };
+    }
+    const week = summary.week ?? nextIsoWeek(new Date());
+    const runId = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Solving ${summary.tours} tours for ${week}`,
+        cancellable: false,
+      },
+      async (progress) => {
+        const created = await api.createRun({ forecast: doc.getText(), week });
+        let last = 0;
+        for await (const event of api.streamRun(created.run_id)) {
+          if (event.type === 'progress') {
+            progress.report({ message: event.phase, increment: Math.max(0, event.percent - last) });
+            last = Math.max(last, event.percent);
+          } else if (event.type === 'error') {
+            throw new Error(`${event.error_code}: ${event.message}`);
+          }
+        }
+        return created.run_id;
+      },
+    );
+    // The Runs view owns revealing a run and opening its audit report.
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes(COMMANDS.revealRun))
+      await vscode.commands.executeCommand(COMMANDS.revealRun, runId);
+    else void vscode.window.showInformationMessage(`Solved: ${runId}.`);
+    return { runId, summary };
+  };
+
+  return {
+    checkForecast,
+    solveForecast,
+    dispose: async () => {
+      for (const d of disposables) d.dispose();
+      await client.stop();
+    },
+  };
+}
+
+/** ISO week after the one containing `now` (`2026-W04`): the week a forecast is usually for. */
+export function nextIsoWeek(now: Date): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((d.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * Logs open in a tab but absent from `workspace.textDocuments` are the ones VS Code did not sync.
+ * file: URIs are read by the server itself (streamed from disk; same machine as the extension host);
+ * other schemes are read here with workspace.fs and sent in ordered chunks.
+ */
+class LargeLogTracker implements vscode.Disposable {
+  private readonly tracked = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly client: LanguageClient) {
+    this.subscriptions = [
+      vscode.window.tabGroups.onDidChangeTabs(() => this.refresh()),
+      vscode.workspace.onDidOpenTextDocument(() => this.refresh()),
+    ];
+  }
+
+  isTracked(uri: string): boolean {
+    return this.tracked.has(uri);
+  }
+
+  refresh(): void {
+    const synced = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    const visible = new Map<string, vscode.Uri>();
+    for (const g of vscode.window.tabGroups.all) {
+      for (const t of g.tabs) {
+        if (t.input instanceof vscode.TabInputText && isSolvereignLogName(t.input.uri.path)) {
+          visible.set(t.input.uri.toString(), t.input.uri);
+        }
+      }
+    }
+    for (const [key, uri] of visible) {
+      if (this.tracked.has(key) || synced.has(key)) continue;
+      this.tracked.add(key);
+      void this.open(uri).catch((err) => {
+        this.tracked.delete(key);
+        void vscode.window.showWarningMessage(
+          `SOLVEREIGN could not read ${uri.fsPath}: ${(err as Error).message}`,
+        );
+      });
+    }
+    for (const key of [...this.tracked]) {
+      if (visible.has(key) && !synced.has(key)) continue;
+      this.tracked.delete(key);
+      void this.client.sendNotification(closeLargeLogNotification, { uri: key });
+    }
+  }
+
+  private async open(uri: vscode.Uri): Promise<void> {
+    const stat = await vscode.workspace.fs.stat(uri);
+    // A small file without a synced document is only a tab whose didOpen has not arrived yet.
+    if (stat.size < 40 * 1024 * 1024) {
+      this.tracked.delete(uri.toString());
+      return;
+    }
+    const key = uri.toString();
+    if (uri.scheme === 'file') {
+      await this.client.sendNotification(openLargeLogNotification, { uri: key, source: 'file' });
+      return;
+    }
+    await this.client.sendNotification(openLargeLogNotification, { uri: key, source: 'chunks' });
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const decoder = new TextDecoder('utf-8');
+    const step = LARGE_LOG_CHUNK_CHARS;
+    let seq = 0;
+    for (let at = 0; at < bytes.length || seq === 0; at += step) {
+      const last = at + step >= bytes.length;
+      const text = decoder.decode(bytes.subarray(at, at + step), { stream: !last });
+      await this.client.sendNotification(largeLogChunkNotification, { uri: key, seq: seq++, text, last });
+      if (!this.tracked.has(key)) return;
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
