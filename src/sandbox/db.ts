@@ -184,6 +184,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: '004_run_id_index',
+    sql: `
+      CREATE INDEX runs_run_id ON runs (run_id);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. */

@@ -186,7 +186,10 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     email: 'inactive@lts.demo',
     status: 'inactive',
   });
-  const hashes = await Promise.all(users.map(() => hashPassword(DEMO_PASSWORD)));
+  // The demo password is public (printed at start), so one scrypt hash serves every demo account
+  // (scrypt is the slow part of seeding); accounts created otherwise get their own salt.
+  const demoHash = await hashPassword(DEMO_PASSWORD);
+  const hashes = users.map(() => demoHash);
 
   store.db.transaction(() => {
     for (const t of TENANTS) {
@@ -253,7 +256,7 @@ function seedHistory(
     const ts = new Date(weeksAgo === 0 && !flags.hoursLater ? base.getTime() : t);
     const timestamp = ts.toISOString();
     const week = isoWeek(ts);
-    const run_id = store.nextRunId(tenant, site, dateStamp(ts));
+    const run_id = store.nextRunId(dateStamp(ts));
     const synth = synthWeek({ tenant, site, week, scenario, size });
     const pubAt = new Date(ts.getTime() + 2 * 3600_000).toISOString();
     const lockAt = new Date(ts.getTime() + 26 * 3600_000).toISOString();

@@ -245,7 +245,7 @@ export class Store {
         'SELECT COUNT(*) AS n FROM runs WHERE tenant_code = ? AND site_code = ? AND status = ?',
       ),
       runIdsForDate: p(
-        'SELECT run_id FROM runs WHERE tenant_code = ? AND site_code = ? AND run_id LIKE ? ORDER BY run_id DESC LIMIT 1',
+        'SELECT run_id FROM runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id DESC LIMIT 1',
       ),
       latestRun: p(`SELECT ${SUMMARY_COLS} FROM runs WHERE tenant_code = ? AND site_code = ?
         ORDER BY timestamp DESC, run_id DESC LIMIT 1`),
@@ -438,9 +438,9 @@ export class Store {
     };
     return row.n;
   }
-  /** The next free `RUN-YYYYMMDD-NNN` for a date stamp. */
-  nextRunId(tenant: string, site: string, stamp: string): string {
-    const last = this.s.runIdsForDate.get(tenant, site, `RUN-${stamp}-%`) as { run_id: string } | undefined;
+  /** The next free `RUN-YYYYMMDD-NNN` for a date stamp (unique across tenants and sites). */
+  nextRunId(stamp: string): string {
+    const last = this.s.runIdsForDate.get(`RUN-${stamp}-`, `RUN-${stamp}.`) as { run_id: string } | undefined;
     const n = last ? Number.parseInt(last.run_id.slice(13), 10) + 1 : 1;
     return `RUN-${stamp}-${String(Number.isFinite(n) ? n : 1).padStart(3, '0')}`;
   }

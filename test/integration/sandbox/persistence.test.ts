@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as S from '../../../src/api/schemas';
+import { startSandbox } from '../../../src/sandbox/server';
+import { call, P } from './helpers';
+
+describe('sandbox: persistence, reset, bulk runs', () => {
+  let dir: string;
+  let dbPath: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sv-sandbox-persist-'));
+    dbPath = path.join(dir, 'nested', 'solvereign.db');
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('data survives a restart on the same file; the same demo keys work', async () => {
+    const a = await startSandbox({ dbPath, port: 0 });
+    assert.equal(a.seeded, true);
+    const key = a.demoCredentials.find((c) => c.role === 'dispatcher' && c.tenant_code === 'lts')!.api_key;
+    const created = await call(a, 'POST', '/api/v1/platform/incidents', {
+      auth: key,
+      body: { type: 'quality', severity: 'S3', summary: 'survives restart' },
+    });
+    assert.equal(created.status, 201);
+    await call(a, 'POST', `${P}/kill-switch`, {
+      auth: key,
+      body: { action: 'disable', mode: 'drill', reason: 'persisted kill switch' },
+    });
+    await a.close();
+
+    const b = await startSandbox({ dbPath, port: 0 });
+    try {
+      assert.equal(b.seeded, false);
+      const list = S.IncidentList.parse(
+        (await call(b, 'GET', '/api/v1/platform/incidents', { auth: key })).json,
+      );
+      assert.ok(list.incidents.some((i) => i.id === created.json.id));
+      const s = S.SystemStatus.parse((await call(b, 'GET', `${P}/status`, { auth: key })).json);
+      assert.equal(s.kill_switch_active, true);
+      assert.equal(s.kill_switch_reason, 'persisted kill switch');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('reset deletes the data (audit log included) and seeds again', async () => {
+    const c = await startSandbox({ dbPath, port: 0, reset: true });
+    try {
+      assert.equal(c.seeded, true);
+      const key = c.demoCredentials.find((d) => d.role === 'dispatcher' && d.tenant_code === 'lts')!.api_key;
+      const list = S.IncidentList.parse(
+        (await call(c, 'GET', '/api/v1/platform/incidents', { auth: key })).json,
+      );
+      assert.ok(!list.incidents.some((i) => i.summary === 'survives restart'));
+      const s = S.SystemStatus.parse((await call(c, 'GET', `${P}/status`, { auth: key })).json);
+      assert.equal(s.kill_switch_active, false);
+      const n = c.db
+        .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE event_type = 'KILL_SWITCH_DISABLE'")
+        .get() as {
+        n: number;
+      };
+      assert.equal(n.n, 0);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('seedRuns adds bulk runs that page newest first', async () => {
+    const d = await startSandbox({ dbPath: path.join(dir, 'bulk.db'), port: 0, seedRuns: 500 });
+    try {
+      const key = d.demoCredentials.find(
+        (c) => c.role === 'ops_readonly' && c.tenant_code === 'lts',
+      )!.api_key;
+      const first = S.RunList.parse((await call(d, 'GET', `${P}/runs?limit=100`, { auth: key })).json);
+      assert.equal(first.total, 515);
+      const seen = new Set<string>();
+      let last = first.runs[0].timestamp;
+      for (let offset = 0; offset < first.total; offset += 100) {
+        const page = S.RunList.parse(
+          (await call(d, 'GET', `${P}/runs?limit=100&offset=${offset}`, { auth: key })).json,
+        );
+        for (const r of page.runs) {
+          assert.ok(r.timestamp <= last);
+          last = r.timestamp;
+          seen.add(r.run_id);
+        }
+      }
+      assert.equal(seen.size, 515);
+    } finally {
+      await d.close();
+    }
+  });
+});
