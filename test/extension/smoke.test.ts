@@ -9,18 +9,21 @@ interface ContributedCommand {
   category?: string;
 }
 
-describe('smoke: the extension in a real VS Code', () => {
-  let extension: vscode.Extension<unknown>;
+/** The extension under test; fails the calling test with a clear message when it is missing. */
+function extension(): vscode.Extension<unknown> {
+  const found = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(found, `${EXTENSION_ID} not among ${vscode.extensions.all.map((e) => e.id).join(', ')}`);
+  return found;
+}
 
+describe('smoke: the extension in a real VS Code', () => {
   it('is installed under its id', () => {
-    const found = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(found, `${EXTENSION_ID} not among ${vscode.extensions.all.map((e) => e.id).join(', ')}`);
-    extension = found;
+    assert.equal(extension().packageJSON.name, 'solvereign-ops');
   });
 
   it('activates', async () => {
-    await extension.activate();
-    assert.equal(extension.isActive, true);
+    await extension().activate();
+    assert.equal(extension().isActive, true);
   });
 
   it('runs in a VS Code with the API it was built for (1.99)', () => {
@@ -29,13 +32,24 @@ describe('smoke: the extension in a real VS Code', () => {
   });
 
   it('registers every contributed command, all in category SOLVEREIGN', async function () {
-    const commands: ContributedCommand[] = extension.packageJSON.contributes?.commands ?? [];
+    const commands: ContributedCommand[] = extension().packageJSON.contributes?.commands ?? [];
     if (commands.length === 0) this.skip();
+    await extension().activate();
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = commands.filter((c) => !registered.has(c.command)).map((c) => c.command);
     assert.deepEqual(missing, [], 'contributed but not registered');
     const otherCategory = commands.filter((c) => c.category !== 'SOLVEREIGN').map((c) => c.command);
     assert.deepEqual(otherCategory, [], 'commands without category SOLVEREIGN');
+  });
+
+  it('has the workbench show every contributed view (its focus command exists)', async function () {
+    const views: { id: string }[] = Object.values(
+      (extension().packageJSON.contributes?.views ?? {}) as Record<string, { id: string }[]>,
+    ).flat();
+    if (views.length === 0) this.skip();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = views.filter((v) => !registered.has(`${v.id}.focus`)).map((v) => v.id);
+    assert.deepEqual(missing, [], 'views the workbench does not know');
   });
 
   it('sees the sandbox URL the harness passed in the environment', function () {
