@@ -1,0 +1,249 @@
+// The workspace incident file `.claude/state/active-incidents.json` (CONTRACT.md "Incidents"):
+// `{"incidents": Incident[]}`, each valid against incident.schema.json. vscode-free; takes a path.
+// Writes are atomic (temp file + rename), keep every other incident and unknown top-level keys, and
+// refuse to touch a file that cannot be parsed (nothing is ever lost to a write).
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  INCIDENT_ID,
+  Incident,
+  type IncidentCreate,
+  type IncidentPatch,
+  type IncidentStatus,
+} from '../api/schemas';
+
+/** Where the file lives inside a workspace folder. */
+export const INCIDENT_FILE = path.join('.claude', 'state', 'active-incidents.json');
+
+export function incidentFilePath(workspaceFolder: string): string {
+  return path.join(workspaceFolder, INCIDENT_FILE);
+}
+
+export interface IncidentFileContents {
+  path: string;
+  /** False when the file does not exist yet (an empty list; the first write creates it). */
+  exists: boolean;
+  incidents: Incident[];
+  /** Top-level keys besides `incidents`, kept as they are on every write. */
+  other: Record<string, unknown>;
+  /** The file's top-level keys in their order (writes keep it). */
+  keyOrder?: string[];
+}
+
+/** The file exists but cannot be read as an incident file; writes refuse to touch it. */
+export class IncidentFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: 'json' | 'schema' | 'io',
+    detail: string,
+  ) {
+    super(
+      `${path} ${reason === 'json' ? 'is not valid JSON' : reason === 'schema' ? 'is not a valid incident file' : 'cannot be read'}: ${detail}. Nothing was written; fix or move the file, then retry.`,
+    );
+    this.name = 'IncidentFileError';
+  }
+}
+
+const zodIssues = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+
+/** Parses the text of an incident file (exported for tests and for documents not yet saved). */
+export function parseIncidentFile(
+  text: string,
+  file = INCIDENT_FILE,
+): Omit<IncidentFileContents, 'path' | 'exists'> {
+  if (text.trim() === '') return { incidents: [], other: {}, keyOrder: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new IncidentFileError(file, 'json', (e as Error).message);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new IncidentFileError(file, 'schema', 'the top level must be an object {"incidents": [...]}');
+  const { incidents, ...other } = raw as Record<string, unknown>;
+  const keyOrder = Object.keys(raw);
+  if (incidents === undefined) return { incidents: [], other, keyOrder };
+  if (!Array.isArray(incidents)) throw new IncidentFileError(file, 'schema', '"incidents" must be a list');
+  const out: Incident[] = [];
+  incidents.forEach((entry, index) => {
+    const r = Incident.safeParse(entry);
+    if (!r.success) {
+      const id = (entry as { id?: unknown })?.id;
+      throw new IncidentFileError(
+        file,
+        'schema',
+        `incident ${index + 1}${typeof id === 'string' ? ` (${id})` : ''}: ${zodIssues(r.error.issues)}`,
+      );
+    }
+    out.push(r.data);
+  });
+  return { incidents: out, other, keyOrder };
+}
+
+/** Reads the file; a missing file is an empty list. Throws IncidentFileError when it is unusable. */
+export async function readIncidentFile(file: string): Promise<IncidentFileContents> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { path: file, exists: false, incidents: [], other: {} };
+    throw new IncidentFileError(file, 'io', (e as Error).message);
+  }
+  return { path: file, exists: true, ...parseIncidentFile(text, file) };
+}
+
+// One write at a time per file inside this process (read-modify-write must not interleave).
+const queues = new Map<string, Promise<unknown>>();
+function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const key = path.resolve(file);
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+/** Writes `text` to `file` atomically: a temp file in the same folder, fsync, rename. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  const handle = await fs.open(tmp, 'w', 0o644);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function modify<T>(
+  file: string,
+  change: (incidents: Incident[]) => { incidents: Incident[]; result: T },
+): Promise<T> {
+  return serialized(file, async () => {
+    const current = await readIncidentFile(file); // throws on an unusable file: nothing is written
+    const { incidents, result } = change([...current.incidents]);
+    for (const i of incidents) Incident.parse(i);
+    // `incidents` keeps its place among the other top-level keys (first when it was missing).
+    const body: Record<string, unknown> = {};
+    if (!current.keyOrder?.includes('incidents')) body.incidents = incidents;
+    for (const k of current.keyOrder ?? []) body[k] = k === 'incidents' ? incidents : current.other[k];
+    await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
+    return result;
+  });
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** `INC-YYYYMMDD-XXXXXX` (UTC date, six random capitals/digits). */
+export function newIncidentId(now: Date, random: (n: number) => Buffer = randomBytes): string {
+  const date = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const bytes = random(6);
+  let code = '';
+  for (let i = 0; i < 6; i++) code += ID_ALPHABET[bytes[i] % ID_ALPHABET.length];
+  const id = `INC-${date}-${code}`;
+  if (!INCIDENT_ID.test(id)) throw new Error(`generated incident id ${id} does not match the schema`);
+  return id;
+}
+
+/** A complete, schema-valid incident from what a person (or a procedure) says about it. */
+export function draftIncident(
+  create: IncidentCreate,
+  opts: { now: Date; actor?: string | null; id?: string },
+): Incident {
+  const at = opts.now.toISOString();
+  const status: IncidentStatus = create.status ?? 'new';
+  const incident: Incident = {
+    id: opts.id ?? newIncidentId(opts.now),
+    type: create.type,
+    severity: create.severity,
+    status,
+    tenant_id: create.tenant_id ?? null,
+    summary: create.summary,
+    created_at: at,
+    updated_at: at,
+    resolved_at: status === 'resolved' ? at : null,
+    assigned_to: create.assigned_to ?? null,
+    root_cause: null,
+    evidence: create.evidence ?? [],
+    timeline: [
+      ...(create.timeline ?? []),
+      { timestamp: at, action: 'Incident created', actor: opts.actor ?? null },
+    ],
+  };
+  return Incident.parse(incident);
+}
+
+/** Appends an incident (a duplicate id is refused). Returns it as written. */
+export async function addIncident(file: string, incident: Incident): Promise<Incident> {
+  const valid = Incident.parse(incident);
+  return modify(file, (incidents) => {
+    if (incidents.some((i) => i.id === valid.id))
+      throw new Error(`${file} already holds an incident ${valid.id}`);
+    return { incidents: [...incidents, valid], result: valid };
+  });
+}
+
+export interface IncidentFilePatch extends IncidentPatch {
+  /** Clock and author of the change (timeline entries, updated_at, resolved_at). */
+  now?: Date;
+  actor?: string | null;
+}
+
+/** Applies a patch the way the server does (status/severity changes and notes go to the timeline). */
+export function applyIncidentPatch(incident: Incident, patch: IncidentFilePatch): Incident {
+  const now = patch.now ?? new Date();
+  const at = now.toISOString();
+  const actor = patch.actor ?? null;
+  const i: Incident = { ...incident, timeline: [...(incident.timeline ?? [])] };
+  if (patch.status && patch.status !== i.status) {
+    i.timeline!.push({ timestamp: at, action: `Status ${i.status} -> ${patch.status}`, actor });
+    i.resolved_at = patch.status === 'resolved' ? at : null;
+    i.status = patch.status;
+  }
+  if (patch.severity && patch.severity !== i.severity) {
+    i.timeline!.push({ timestamp: at, action: `Severity ${i.severity} -> ${patch.severity}`, actor });
+    i.severity = patch.severity;
+  }
+  if (patch.summary !== undefined) i.summary = patch.summary;
+  if (patch.assigned_to !== undefined) i.assigned_to = patch.assigned_to;
+  if (patch.root_cause !== undefined) i.root_cause = patch.root_cause;
+  if (patch.evidence?.length) i.evidence = [...(i.evidence ?? []), ...patch.evidence];
+  if (patch.timeline_entry) {
+    i.timeline!.push({
+      timestamp: at,
+      action: patch.timeline_entry.action,
+      actor: patch.timeline_entry.actor ?? actor,
+    });
+  }
+  i.updated_at = at;
+  return Incident.parse(i);
+}
+
+/** Updates one incident in place, keeping all others. Returns the updated incident. */
+export async function updateIncident(file: string, id: string, patch: IncidentFilePatch): Promise<Incident> {
+  return modify(file, (incidents) => {
+    const index = incidents.findIndex((i) => i.id === id);
+    if (index < 0) throw new Error(`${file} holds no incident ${id}`);
+    const updated = applyIncidentPatch(incidents[index], patch);
+    incidents[index] = updated;
+    return { incidents, result: updated };
+  });
+}
