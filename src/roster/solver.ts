@@ -133,16 +133,21 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
   const weekly = Math.ceil(work / rules.maxWeeklyMinutes);
   const daily = Math.ceil(Math.max(0, ...perDay.values()) / rules.maxToursPerDay);
   let restPeak = 0;
+  const byDay = new Map<number, TourInstance[]>();
+  for (const t of tours) byDay.set(t.day, [...(byDay.get(t.day) ?? []), t]);
+  const dayList = (d: number) => byDay.get(d) ?? [];
   const moments = [...new Set(tours.flatMap((t) => t.parts.map((p) => p.start)))].sort((a, b) => a - b);
   for (const m of moments) {
-    const running = tours.filter((t) => t.parts.some((p) => p.start <= m && m < p.end));
     const day = Math.floor(m / 1440) + 1;
+    const runs = (t: TourInstance) => t.parts.some((p) => p.start <= m && m < p.end);
+    // Tours running at m started today or (crossing midnight) the day before.
+    const today = dayList(day).filter(runs).length;
+    const running = today + dayList(day - 1).filter(runs).length;
     // A driver on a late tour of the day before cannot start today before its end + rest; tours
     // of the day before still running at m are theirs too, so only today's running tours count.
-    const today = running.filter((t) => t.day === day).length;
-    const before = tours.filter((t) => t.day === day - 1 && t.end > m - rules.minRestMinutes);
-    const after = tours.filter((t) => t.day === day + 1 && t.start < m + rules.minRestMinutes);
-    const v = Math.max(today + peakOf(before), running.length + peakOf(after));
+    const before = dayList(day - 1).filter((t) => t.end > m - rules.minRestMinutes);
+    const after = dayList(day + 1).filter((t) => t.start < m + rules.minRestMinutes);
+    const v = Math.max(today + peakOf(before), running + peakOf(after));
     if (v > restPeak) restPeak = v;
   }
   return {
@@ -276,6 +281,25 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const wOut = without >= 0 ? T[without]!.workMinutes : 0;
     if (d.work - wOut + t.workMinutes > rules.maxWeeklyMinutes) return false;
     if (cur.length - (without >= 0 ? 1 : 0) >= rules.maxToursPerDay) return false;
+    if (cur.length === 0 || (cur.length === 1 && cur[0] === without)) {
+      // Fast path (most checks): the tour alone on a day; only rest to the neighbouring working days.
+      checks++;
+      for (let p = t.day - 1; p >= 1; p--) {
+        const pl = d.days[p]!;
+        if (pl.length) {
+          if (t.start - lastEnd(pl) < rules.minRestMinutes) return false;
+          break;
+        }
+      }
+      for (let q = t.day + 1; q <= 7; q++) {
+        const ql = d.days[q]!;
+        if (ql.length) {
+          if (T[ql[0]!]!.start - t.end < rules.minRestMinutes) return false;
+          break;
+        }
+      }
+      return true;
+    }
     const list = without >= 0 ? cur.filter((x) => x !== without) : cur.slice();
     list.push(ti);
     return dayOk(d, t.day, list);
@@ -299,6 +323,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const toursOf = (d: Driver) => d.days.flat();
 
   let timeoutPhase = '';
+  let bound: LowerBound | undefined;
   try {
     // ---------------------------------------------------------------- construction
     const order = solvable
@@ -446,11 +471,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     // Nothing to gain once the construction meets the lower bound.
-    const bound = lowerBound(
+    bound = lowerBound(
       solvable.map((i) => T[i]!),
       rules,
-    ).value;
-    let progress = drivers.length > bound;
+    );
+    const target = bound.value;
+    let progress = drivers.length > target;
     while (progress && checks < budgetEnd) {
       progress = false;
       const candidates = alive()
@@ -480,7 +506,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         }
         if (ok) {
           x.alive = false;
-          progress = alive().length > bound;
+          progress = alive().length > target;
           if (!progress) break;
         } else {
           for (let k = log.length - 1; k >= 0; k--) log[k]!();
@@ -562,8 +588,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   for (const [ti, driver_id] of driverOfTour)
     assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
   const config_hash = configHash(config);
-  const coverable = tours.filter((t) => !uncovered.some((u) => u.tour_id === t.id));
-  const lb = lowerBound(coverable, rules);
+  const lb =
+    bound ??
+    lowerBound(
+      solvable.map((i) => T[i]!),
+      rules,
+    );
   let error_code: SolveErrorCode | null = null;
   let error_message: string | null = null;
   if (uncovered.length) {
