@@ -53,6 +53,12 @@ export class SessionAuth implements AuthProvider {
     return Date.parse(this.credential.expiresAt) - this.now() < withinMs;
   }
 
+  /** Refreshes a session that ends within a minute, so a long procedure never meets ERR_AUTH_002. */
+  async prepare(client: SolvereignClient): Promise<void> {
+    if (this.expiresSoon() && Date.parse(this.credential.expiresAt ?? '') > this.now())
+      await this.refresh(client);
+  }
+
   refresh(client: SolvereignClient): Promise<boolean> {
     // One refresh at a time; the refresh call itself must not trigger another refresh.
     if (this.refreshing) return this.refreshing;

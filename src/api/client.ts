@@ -14,6 +14,8 @@ export interface AuthProvider {
   headers(): Promise<Record<string, string>> | Record<string, string>;
   /** Called once on ERR_AUTH_002 (expired token); returns true when new credentials are in place. */
   refresh?(client: SolvereignClient): Promise<boolean>;
+  /** Called before each request (except the refresh itself): e.g. refresh a session about to expire. */
+  prepare?(client: SolvereignClient): Promise<void>;
 }
 
 export interface ClientOptions {
@@ -27,6 +29,8 @@ export interface ClientOptions {
   /** Retries for idempotent requests on 429/503/network errors. */
   retries?: number;
   retryBaseMs?: number;
+  /** Longest wait before one retry, whatever the server asks for (default 5 s). */
+  maxRetryWaitMs?: number;
   /** Log lines (already redacted): method, path, status, duration, request id; never headers or bodies. */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   userAgent?: string;
@@ -68,6 +72,7 @@ export class SolvereignClient {
       healthTimeoutMs: 5_000,
       retries: 2,
       retryBaseMs: 150,
+      maxRetryWaitMs: 5_000,
       ...options,
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
     };
@@ -495,7 +500,7 @@ export class SolvereignClient {
           requestId: rid,
         });
       }
-      const retryAfter = retryAfterSeconds(res);
+      const retryAfter = retryAfterSeconds(res, res.status === 429);
       const error = new SolvereignApiError({
         kind: 'http',
         endpoint: label,
@@ -516,7 +521,10 @@ export class SolvereignClient {
       }
       if ((res.status === 429 || res.status === 503) && retryable && attempt < this.options.retries) {
         await sleep(
-          Math.min(retryAfter !== undefined ? retryAfter * 1000 : this.backoff(attempt), 5_000),
+          Math.min(
+            retryAfter !== undefined ? retryAfter * 1000 : this.backoff(attempt),
+            this.options.maxRetryWaitMs,
+          ),
           o.signal,
         );
         continue;
@@ -535,7 +543,10 @@ export class SolvereignClient {
       headers['X-Tenant-Code'] = this.options.tenant;
       headers['X-Site-Code'] = this.options.site;
     }
-    if (!endpoint.anonymous && this.options.auth) Object.assign(headers, await this.options.auth.headers());
+    if (!endpoint.anonymous && this.options.auth) {
+      if (endpoint.path !== '/api/auth/refresh') await this.options.auth.prepare?.(this);
+      Object.assign(headers, await this.options.auth.headers());
+    }
     if (o.idempotencyKey) headers['x-idempotency-key'] = o.idempotencyKey;
     if (endpoint.body !== undefined) headers['Content-Type'] = 'application/json';
     return {
@@ -646,9 +657,11 @@ function header(res: AxiosResponse, name: string): string | undefined {
   return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
 }
 
-function retryAfterSeconds(res: AxiosResponse): number | undefined {
+function retryAfterSeconds(res: AxiosResponse, rateLimited: boolean): number | undefined {
   const ra = header(res, 'retry-after');
   if (ra && /^\d+$/.test(ra)) return Number(ra);
+  // The rate-limit window's reset says when to retry a 429 only; a 503 backs off by itself.
+  if (!rateLimited) return undefined;
   const reset = header(res, 'x-ratelimit-reset');
   if (reset && /^\d+$/.test(reset)) {
     const n = Number(reset);

@@ -230,13 +230,11 @@ function deriveRunbookCode(init: ApiErrorInit): string | undefined {
     message: init.serverMessage,
     fieldErrors: init.fieldErrors,
   });
-  if (
-    lock &&
-    (init.endpoint.includes('/publish') || init.endpoint.includes('/lock') || lock === 'PERMISSION_DENIED')
-  ) {
-    return lock;
-  }
+  const publishOrLock = /\/(publish|lock)$/.test(init.endpoint);
+  if (lock && publishOrLock) return lock;
+  // The server's own code wins where the runbook knows it (TENANT_MISMATCH is a 403 too).
   if (init.serverCode && RUNBOOK_ERRORS[init.serverCode]) return init.serverCode;
+  if (lock === 'PERMISSION_DENIED') return lock;
   if (init.status === 401) return /expired/i.test(init.serverMessage ?? '') ? 'ERR_AUTH_002' : 'ERR_AUTH_001';
   if (init.status === 403) return 'PERMISSION_DENIED';
   if (init.status === 429) return 'RATE_LIMIT_EXCEEDED';

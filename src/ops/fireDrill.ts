@@ -7,7 +7,13 @@ import { SolvereignApiError } from '../api/errors';
 import type { FireDrill, FireDrillCreate, SystemStatus } from '../api/schemas';
 import { FIRE_DRILL_TARGET_MS } from '../shared/runbook';
 
-export type DrillStepName = 'pre-check' | 'disable' | 'verify-disabled' | 'enable' | 'verify-enabled' | 'record';
+export type DrillStepName =
+  | 'pre-check'
+  | 'disable'
+  | 'verify-disabled'
+  | 'enable'
+  | 'verify-enabled'
+  | 'record';
 
 export interface DrillStep {
   step: DrillStepName;
@@ -33,15 +39,18 @@ export interface FireDrillOutcome {
 
 export interface FireDrillOptions {
   reason?: string;
-  /** Called after each step (progress UI, records). */
-  onStep?: (s: DrillStep) => void;
+  /** Called after each step (progress UI, records); the drill waits for it. */
+  onStep?: (s: DrillStep) => void | Promise<void>;
   signal?: AbortSignal;
   /** Record the drill on the server (default true). */
   record?: boolean;
   now?: () => Date;
 }
 
-export async function runFireDrill(client: SolvereignClient, options: FireDrillOptions = {}): Promise<FireDrillOutcome> {
+export async function runFireDrill(
+  client: SolvereignClient,
+  options: FireDrillOptions = {},
+): Promise<FireDrillOutcome> {
   const now = options.now ?? (() => new Date());
   const reason = options.reason ?? 'Fire drill (SP-005)';
   const out: FireDrillOutcome = {
@@ -54,9 +63,9 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
     alarm: false,
     startedAt: now().toISOString(),
   };
-  const step = (s: DrillStep) => {
+  const step = async (s: DrillStep) => {
     out.steps.push(s);
-    options.onStep?.(s);
+    await options.onStep?.(s);
   };
   const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     const t0 = performance.now();
@@ -71,7 +80,7 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
     const [s, ms] = await timed(() => client.status(call));
     before = s;
     const ok = s.publish_enabled && s.lock_enabled && !s.kill_switch_active;
-    step({
+    await step({
       step: 'pre-check',
       ok,
       ms,
@@ -81,11 +90,13 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
     });
     if (!ok) {
       out.result = 'BLOCKED';
-      out.error = new Error('Pre-drill check failed: the kill switch is already active. Contact the Platform Lead.');
+      out.error = new Error(
+        'Pre-drill check failed: the kill switch is already active. Contact the Platform Lead.',
+      );
       return out;
     }
   } catch (e) {
-    step({ step: 'pre-check', ok: false, ms: 0, detail: describe(e) });
+    await step({ step: 'pre-check', ok: false, ms: 0, detail: describe(e) });
     out.result = isPermission(e) ? 'BLOCKED' : 'FAIL';
     out.error = e as Error;
     return out;
@@ -98,9 +109,9 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
       client.killSwitch({ action: 'disable', mode: 'drill', reason: `${reason} — disable` }, call),
     );
     out.disableMs = ms;
-    step({ step: 'disable', ok: true, ms, detail: `kill switch active=${s.kill_switch_active}` });
+    await step({ step: 'disable', ok: true, ms, detail: `kill switch active=${s.kill_switch_active}` });
   } catch (e) {
-    step({ step: 'disable', ok: false, ms: 0, detail: describe(e) });
+    await step({ step: 'disable', ok: false, ms: 0, detail: describe(e) });
     out.result = isPermission(e) ? 'BLOCKED' : 'FAIL';
     out.error = e as Error;
     // The disable may have reached the server before the connection broke: check, and undo if so.
@@ -110,14 +121,14 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
   try {
     const [s, ms] = await timed(() => client.status(call));
     out.verifiedDisabled = s.kill_switch_active && !s.publish_enabled && !s.lock_enabled;
-    step({
+    await step({
       step: 'verify-disabled',
       ok: out.verifiedDisabled,
       ms,
       detail: `publish_enabled=${s.publish_enabled}, lock_enabled=${s.lock_enabled}`,
     });
   } catch (e) {
-    step({ step: 'verify-disabled', ok: false, ms: 0, detail: describe(e) });
+    await step({ step: 'verify-disabled', ok: false, ms: 0, detail: describe(e) });
   }
 
   // 3. Enable (timed) and verify. Failing here leaves the site frozen: that is the alarm.
@@ -126,9 +137,9 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
       client.killSwitch({ action: 'enable', mode: 'drill', reason: `${reason} — complete` }, call),
     );
     out.enableMs = ms;
-    step({ step: 'enable', ok: true, ms, detail: `kill switch active=${s.kill_switch_active}` });
+    await step({ step: 'enable', ok: true, ms, detail: `kill switch active=${s.kill_switch_active}` });
   } catch (e) {
-    step({ step: 'enable', ok: false, ms: 0, detail: describe(e) });
+    await step({ step: 'enable', ok: false, ms: 0, detail: describe(e) });
     out.alarm = true;
     out.error = e as Error;
     out.result = 'FAIL';
@@ -138,17 +149,18 @@ export async function runFireDrill(client: SolvereignClient, options: FireDrillO
     const [s, ms] = await timed(() => client.status(call));
     out.verifiedEnabled = !s.kill_switch_active && s.publish_enabled && s.lock_enabled;
     if (s.kill_switch_active) out.alarm = true;
-    step({
+    await step({
       step: 'verify-enabled',
       ok: out.verifiedEnabled,
       ms,
       detail: `publish_enabled=${s.publish_enabled}, lock_enabled=${s.lock_enabled}`,
     });
   } catch (e) {
-    step({ step: 'verify-enabled', ok: false, ms: 0, detail: describe(e) });
+    await step({ step: 'verify-enabled', ok: false, ms: 0, detail: describe(e) });
   }
 
-  const fast = (out.disableMs ?? Infinity) < FIRE_DRILL_TARGET_MS && (out.enableMs ?? Infinity) < FIRE_DRILL_TARGET_MS;
+  const fast =
+    (out.disableMs ?? Infinity) < FIRE_DRILL_TARGET_MS && (out.enableMs ?? Infinity) < FIRE_DRILL_TARGET_MS;
   out.result = fast && out.verifiedDisabled && out.verifiedEnabled ? 'PASS' : 'FAIL';
   return await finish(client, out, options, step);
 }
@@ -157,18 +169,26 @@ async function restoreIfFrozen(
   client: SolvereignClient,
   reason: string,
   out: FireDrillOutcome,
-  step: (s: DrillStep) => void,
+  step: (s: DrillStep) => Promise<void>,
   call: { signal?: AbortSignal },
 ): Promise<void> {
   try {
     const s = await client.status(call);
     if (!s.kill_switch_active) return;
-    await client.killSwitch({ action: 'enable', mode: 'drill', reason: `${reason} — undo after failed disable` }, call);
-    step({ step: 'enable', ok: true, ms: 0, detail: 'restored after the failed disable' });
+    await client.killSwitch(
+      { action: 'enable', mode: 'drill', reason: `${reason} — undo after failed disable` },
+      call,
+    );
+    await step({ step: 'enable', ok: true, ms: 0, detail: 'restored after the failed disable' });
   } catch (e) {
     // We do not know the state: treat it as frozen.
     out.alarm = true;
-    step({ step: 'enable', ok: false, ms: 0, detail: `state unknown after failed disable: ${describe(e)}` });
+    await step({
+      step: 'enable',
+      ok: false,
+      ms: 0,
+      detail: `state unknown after failed disable: ${describe(e)}`,
+    });
   }
 }
 
@@ -176,7 +196,7 @@ async function finish(
   client: SolvereignClient,
   out: FireDrillOutcome,
   options: FireDrillOptions,
-  step: (s: DrillStep) => void,
+  step: (s: DrillStep) => Promise<void>,
 ): Promise<FireDrillOutcome> {
   if (options.record === false || out.result === 'BLOCKED') return out;
   const body: FireDrillCreate = {
@@ -194,9 +214,9 @@ async function finish(
   };
   try {
     out.recorded = await client.recordFireDrill(body, { signal: options.signal });
-    step({ step: 'record', ok: true, ms: 0, detail: `recorded as ${out.recorded.id}` });
+    await step({ step: 'record', ok: true, ms: 0, detail: `recorded as ${out.recorded.id}` });
   } catch (e) {
-    step({ step: 'record', ok: false, ms: 0, detail: `not recorded on the server: ${describe(e)}` });
+    await step({ step: 'record', ok: false, ms: 0, detail: `not recorded on the server: ${describe(e)}` });
   }
   return out;
 }

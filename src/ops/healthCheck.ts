@@ -2,7 +2,7 @@
 // judged against the runbook's three success criteria. The calls run in parallel; each one may
 // fail on its own without hiding the others.
 import type { SolvereignClient } from '../api/client';
-import { SolvereignApiError } from '../api/errors';
+import type { SolvereignApiError } from '../api/errors';
 import {
   type Health,
   type Incident,
@@ -46,7 +46,10 @@ export interface HealthCheckOptions {
   runLimit?: number;
 }
 
-export async function runHealthCheck(client: SolvereignClient, o: HealthCheckOptions = {}): Promise<HealthCheckResult> {
+export async function runHealthCheck(
+  client: SolvereignClient,
+  o: HealthCheckOptions = {},
+): Promise<HealthCheckResult> {
   const t0 = performance.now();
   const call = { signal: o.signal };
   const errors: HealthCheckData['errors'] = [];
@@ -72,7 +75,12 @@ export async function runHealthCheck(client: SolvereignClient, o: HealthCheckOpt
   if (o.workspaceError) errors.push({ step: 'workspace incidents file', error: new Error(o.workspaceError) });
   const data: HealthCheckData = { health, ready, status, runs: runs?.runs, incidents, errors };
   const criteria = evaluateHealth(data);
-  return { ...data, criteria, verdict: worst(criteria.map((c) => c.verdict)), ms: Math.round(performance.now() - t0) };
+  return {
+    ...data,
+    criteria,
+    verdict: worst(criteria.map((c) => c.verdict)),
+    ms: Math.round(performance.now() - t0),
+  };
 }
 
 /** The runbook's success criteria: API healthy; recent runs PASS; no active S0/S1 incidents. */
@@ -86,7 +94,8 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
     const problems: string[] = [];
     if (d.health.status !== 'healthy') problems.push(`status=${d.health.status}`);
     // Live always says "healthy" even with the DB down: the db field and /health/ready decide.
-    if (d.health.db && d.health.db !== 'connected' && d.health.db !== 'not_configured') problems.push(`db=${d.health.db}`);
+    if (d.health.db && d.health.db !== 'connected' && d.health.db !== 'not_configured')
+      problems.push(`db=${d.health.db}`);
     if (d.health.redis && d.health.redis !== 'connected' && d.health.redis !== 'not_configured') {
       problems.push(`redis=${d.health.redis}`);
     }
@@ -103,7 +112,12 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
       : `healthy${d.health.version ? `, version ${d.health.version}` : ''}, db ${d.health.db ?? 'n/a'}, ready`;
   }
 
-  const runs: Criterion = { id: 'runs', title: 'Recent runs show PASS verdicts', verdict: 'PASS', detail: '' };
+  const runs: Criterion = {
+    id: 'runs',
+    title: 'Recent runs show PASS verdicts',
+    verdict: 'PASS',
+    detail: '',
+  };
   if (!d.runs) {
     runs.verdict = 'FAIL';
     runs.detail = `runs unavailable: ${d.errors.find((e) => e.step === 'list runs')?.error.message ?? 'no answer'}`;
@@ -126,7 +140,9 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
     inc.verdict = 'FAIL';
     inc.detail = `stop the line: ${critical.map((i) => `${i.incident.id} ${i.incident.severity} (${i.source})`).join(', ')}`;
   } else {
-    const unknown = d.errors.filter((e) => e.step === 'server incidents' || e.step === 'workspace incidents file');
+    const unknown = d.errors.filter(
+      (e) => e.step === 'server incidents' || e.step === 'workspace incidents file',
+    );
     inc.verdict = unknown.length ? 'WARN' : 'PASS';
     inc.detail = `${active.length} active, none S0/S1${unknown.length ? `; could not read: ${unknown.map((e) => e.step).join(', ')}` : ''}`;
   }
