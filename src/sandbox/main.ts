@@ -1,6 +1,8 @@
 // CLI entry of the sandbox (bundled to dist/sandbox.js; `npm run sandbox`).
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DemoCredential } from './seed';
 import { startSandbox } from './server';
 
 const USAGE = `Usage: node dist/sandbox.js [options]
@@ -43,6 +45,11 @@ async function main(): Promise<void> {
   });
   const ms = Math.round(performance.now() - started);
   process.stdout.write(`SOLVEREIGN sandbox listening on ${sandbox.url}\n`);
+  writeDemoCredentialsFile(
+    path.join(path.dirname(dbPath), 'credentials.json'),
+    sandbox.url,
+    sandbox.demoCredentials,
+  );
   if (!v.quiet) {
     const rows = sandbox.demoCredentials;
     const w = (k: 'tenant_code' | 'role' | 'email' | 'api_key') =>
@@ -78,6 +85,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Owner-only file with the demo keys, bound to this server's URL: the CLI and the extension sign
+ * in to the local sandbox with it, so a new user needs no account. Demo data only. */
+function writeDemoCredentialsFile(file: string, url: string, creds: DemoCredential[]): void {
+  const keysOf = (tenant: string) =>
+    Object.fromEntries(creds.filter((c) => c.tenant_code === tenant).map((c) => [c.role, c.api_key]));
+  const lts = keysOf('lts');
+  const body = {
+    server: url,
+    tenant: 'lts',
+    site: 'wien',
+    api_key: lts.platform_admin,
+    keys: lts,
+    tenants: Object.fromEntries([...new Set(creds.map((c) => c.tenant_code))].map((t) => [t, keysOf(t)])),
+  };
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  } catch (e) {
+    process.stderr.write(`could not write ${file}: ${(e as Error).message}\n`);
+  }
 }
 
 function parse() {
