@@ -33,6 +33,8 @@ import {
 export const SOURCE = 'solvereign';
 export const DUPLICATE_CODE = 'DUPLICATE_TOUR';
 export const DAY_TOTAL_CODE = 'DAY_TOTAL';
+/** Related locations listed per duplicate line. */
+const MAX_RELATED = 10;
 
 export interface ForecastDoc {
   uri: string;
@@ -87,19 +89,28 @@ export function forecastDiagnostics(doc: ForecastDoc): Diagnostic[] {
   for (const d of doc.parsed.duplicates) {
     for (const line of d.lines) {
       const l = doc.parsed.lines[line - 1]!;
-      const others = d.lines.filter((x) => x !== line);
-      const related: DiagnosticRelatedInformation[] = others.map((o) => ({
+      // Capped: a line repeated n times would otherwise cost n² related entries.
+      const shown: number[] = [];
+      for (const x of d.lines) {
+        if (shown.length === MAX_RELATED) break;
+        if (x !== line) shown.push(x);
+      }
+      const otherCount = d.lines.length - 1;
+      const related: DiagnosticRelatedInformation[] = shown.map((o) => ({
         location: { uri: doc.uri, range: contentRange(doc.parsed.lines[o - 1]!) },
         message: `Same tour on line ${o}`,
       }));
+      const where =
+        otherCount > shown.length
+          ? `${shown.join(', ')} and ${otherCount - shown.length} more`
+          : shown.join(', ');
       out.push({
         range: contentRange(l),
         severity: DiagnosticSeverity.Warning,
         code: DUPLICATE_CODE,
         source: SOURCE,
-        message: `Duplicate tour line "${d.canonical}" (also on line${others.length > 1 ? 's' : ''} ${others.join(', ')}); write the count once instead.`,
+        message: `Duplicate tour line "${d.canonical}" (also on line${otherCount > 1 ? 's' : ''} ${where}); write the count once instead.`,
         relatedInformation: related,
-        data: { lines: d.lines },
       });
     }
   }

@@ -176,15 +176,20 @@ export function rangeText(text: string, d: { range: Diagnostic['range'] }): stri
 
 /** Applies LSP text edits (non-overlapping) to a text. */
 export function applyEdits(text: string, edits: { range: Diagnostic['range']; newText: string }[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => {
-    let o = 0;
-    for (let i = 0; i < p.line && i < lines.length; i++) o += lines[i]!.length + 1;
-    return o + p.character;
-  };
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted)
-    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) =>
+    p.line < starts.length ? starts[p.line]! + p.character : text.length;
+  const sorted = edits
+    .map((e) => ({ from: offset(e.range.start), to: offset(e.range.end), text: e.newText }))
+    .sort((a, b) => a.from - b.from);
+  // One pass, in order: slicing the whole text per edit would be quadratic on big documents.
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    parts.push(text.slice(at, e.from), e.text);
+    at = e.to;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
