@@ -13,9 +13,14 @@ DIR="${SOLVEREIGN_CODE_SERVER_DIR:-$ROOT/.vscode-test/code-server-$VERSION}"
 MARKER="$DIR/.install-complete"
 CS="$DIR/node_modules/code-server"
 
-if [ -f "$MARKER" ] && [ -f "$CS/out/node/entry.js" ]; then
-  exit 0
-fi
+complete() { [ -f "$MARKER" ] && [ -f "$CS/out/node/entry.js" ]; }
+complete && exit 0
+
+# One installer at a time (the demo and a test run may both ask); the second one finds it done.
+mkdir -p "$(dirname "$DIR")"
+exec 9>"$DIR.lock"
+flock 9
+complete && exit 0
 
 started=$(date +%s)
 bash "$ROOT/scripts/install-system-deps.sh"
