@@ -1,0 +1,79 @@
+// Line-chart geometry in plain numbers: the webview turns it into SVG elements, the HTML export
+// into SVG markup. No chart library (see docs/reports.md for why).
+import { fmtNumber } from './format';
+import type { Block, Tone } from './model';
+
+type ChartBlock = Extract<Block, { kind: 'chart' }>;
+
+export interface ChartGeometry {
+  width: number;
+  height: number;
+  plot: { left: number; top: number; right: number; bottom: number };
+  series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
+  yTicks: { y: number; label: string }[];
+  xTicks: { x: number; label: string }[];
+  references: { y: number; label: string; tone: Tone }[];
+}
+
+function niceStep(range: number, ticks: number): number {
+  const raw = range / Math.max(1, ticks);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / pow;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * pow;
+}
+
+export function chartGeometry(chart: ChartBlock, width = 560, height = 200): ChartGeometry {
+  const plot = { left: 52, top: 12, right: width - 12, bottom: height - 30 };
+  const values = chart.series.flatMap((s) => s.points.map((p) => p.y)).filter((v): v is number => v !== null);
+  const refs = chart.references ?? [];
+  const all = [...values, ...refs.map((r) => r.y)];
+  let lo = all.length ? Math.min(...all) : 0;
+  let hi = all.length ? Math.max(...all) : 1;
+  if (hi - lo < 1e-9) {
+    const pad = Math.abs(hi) * 0.05 || 1;
+    lo -= pad;
+    hi += pad;
+  }
+  const step = niceStep(hi - lo, 4);
+  lo = Math.floor(lo / step) * step;
+  hi = Math.ceil(hi / step) * step;
+  const n = Math.max(...chart.series.map((s) => s.points.length), 1);
+  const xAt = (i: number) =>
+    n === 1 ? (plot.left + plot.right) / 2 : plot.left + ((plot.right - plot.left) * i) / (n - 1);
+  const yAt = (v: number) => plot.bottom - ((v - lo) / (hi - lo)) * (plot.bottom - plot.top);
+  const r = (v: number) => Math.round(v * 10) / 10;
+
+  const series = chart.series.map((s) => {
+    let path = '';
+    let pen = false;
+    const points: ChartGeometry['series'][number]['points'] = [];
+    s.points.forEach((p, i) => {
+      if (p.y === null) {
+        pen = false;
+        return;
+      }
+      const cx = r(xAt(i));
+      const cy = r(yAt(p.y));
+      path += `${pen ? 'L' : 'M'}${cx} ${cy} `;
+      pen = true;
+      points.push({ cx, cy, label: `${p.x}: ${fmtNumber(p.y)}${chart.unit ? ` ${chart.unit}` : ''}` });
+    });
+    return { name: s.name, path: path.trim(), points };
+  });
+  const yTicks: ChartGeometry['yTicks'] = [];
+  for (let v = lo; v <= hi + step / 2; v += step) yTicks.push({ y: r(yAt(v)), label: fmtNumber(v, 3) });
+  const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
+  const every = Math.max(1, Math.ceil(labels.length / 8));
+  const xTicks = labels
+    .map((label, i) => ({ x: r(xAt(i)), label }))
+    .filter((_, i) => i % every === 0 || i === labels.length - 1);
+  return {
+    width,
+    height,
+    plot,
+    series,
+    yTicks,
+    xTicks,
+    references: refs.map((ref) => ({ y: r(yAt(ref.y)), label: ref.label, tone: ref.tone ?? 'info' })),
+  };
+}

@@ -1,0 +1,101 @@
+// Small formatting helpers shared by the report builders. Pure functions, no `vscode`.
+import type { Tone } from './model';
+
+export function statusTone(status: string | null | undefined): Tone {
+  switch ((status ?? '').toUpperCase()) {
+    case 'PASS':
+    case 'OK':
+      return 'pass';
+    case 'WARN':
+    case 'WARNING':
+      return 'warn';
+    case 'FAIL':
+    case 'BLOCK':
+    case 'BLOCKED':
+    case 'ERROR':
+    case 'ALERT':
+    case 'INCIDENT':
+      return 'fail';
+    case 'PENDING':
+      return 'info';
+    default:
+      return 'neutral';
+  }
+}
+
+/** A number with at most `digits` decimals and no trailing zeros; '—' for missing. */
+export function fmtNumber(n: number | null | undefined, digits = 3): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  const s = n.toFixed(digits);
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+/** `+3 (+2.1 %)`, `−0.016 (−1.6 %)`, `±0`; '—' when either side is missing. */
+export function fmtDelta(current: number | null | undefined, previous: number | null | undefined): string {
+  if (current === null || current === undefined || previous === null || previous === undefined) return '—';
+  if (!Number.isFinite(current) || !Number.isFinite(previous)) return '—';
+  const d = current - previous;
+  if (Math.abs(d) < 1e-9) return '±0';
+  const sign = d > 0 ? '+' : '−';
+  const abs = fmtNumber(Math.abs(d));
+  if (previous === 0) return `${sign}${abs}`;
+  const pct = (100 * d) / Math.abs(previous);
+  return `${sign}${abs} (${pct > 0 ? '+' : '−'}${fmtNumber(Math.abs(pct), 1)} %)`;
+}
+
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return ms >= 1000 ? `${fmtNumber(ms / 1000, 2)} s` : `${Math.round(ms)} ms`;
+}
+
+/** ISO timestamps as `YYYY-MM-DD HH:MM UTC`; anything unreadable is shown as it came. */
+export function fmtTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function yesNo(b: boolean | null | undefined): string {
+  return b === null || b === undefined ? '—' : b ? 'yes' : 'no';
+}
+
+/** The Monday (UTC) of an ISO week `YYYY-Www`. */
+export function isoWeekMonday(weekId: string): Date | undefined {
+  const m = /^(\d{4})-W(\d{2})$/.exec(weekId);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const week = Number(m[2]);
+  if (week < 1 || week > 53) return undefined;
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const jan4Dow = (jan4.getUTCDay() + 6) % 7; // Monday = 0
+  return new Date(Date.UTC(year, 0, 4 - jan4Dow + (week - 1) * 7));
+}
+
+export function isoWeekId(date: Date): string {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const dow = (d.getUTCDay() + 6) % 7;
+  d.setUTCDate(d.getUTCDate() - dow + 3); // Thursday of this week decides the year
+  const year = d.getUTCFullYear();
+  const firstThursday = new Date(Date.UTC(year, 0, 4));
+  firstThursday.setUTCDate(firstThursday.getUTCDate() - ((firstThursday.getUTCDay() + 6) % 7) + 3);
+  const week = 1 + Math.round((d.getTime() - firstThursday.getTime()) / (7 * 86400000));
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The ISO week before `weekId` (`2026-W01` -> `2025-W52`/`W53`). */
+export function previousWeekId(weekId: string): string | undefined {
+  const monday = isoWeekMonday(weekId);
+  if (!monday) return undefined;
+  return isoWeekId(new Date(monday.getTime() - 7 * 86400000));
+}
+
+/** Free-form server data as readable text (strings verbatim, everything else as indented JSON). */
+export function freeText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
