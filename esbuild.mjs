@@ -1,6 +1,8 @@
 // Bundles every entry point. Type checking is separate (`npm run typecheck`).
 // Entries that do not exist yet are skipped so the tree builds at every step.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -12,11 +14,44 @@ const stubFormData = {
   name: 'stub-form-data',
   setup(build) {
     build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+    build.onLoad({ filter: /^form-data$/, namespace: 'stub' }, () => ({
       contents:
         'class FormData { constructor() { throw new Error("multipart bodies are not supported"); } }\nmodule.exports = FormData; module.exports.default = FormData;',
       loader: 'js',
     }));
+  },
+};
+
+/** axios' fetch adapter touches the global `fetch` when it loads, which makes Node 20 load undici
+ * (~10-15 ms at every CLI start). We always use the http adapter, so the fetch adapter is left out. */
+const noFetchAdapter = {
+  name: 'no-axios-fetch-adapter',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) =>
+      args.importer.includes(`axios${path.sep}lib${path.sep}adapters`)
+        ? { path: 'axios-fetch', namespace: 'stub' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^axios-fetch$/, namespace: 'stub' }, () => ({
+      contents: 'export const getFetch = () => false; export default false;',
+      loader: 'js',
+    }));
+    // Same for reading the global FormData in axios' env and utils: its getter loads undici too.
+    // We never send FormData, so those modules see none.
+    build.onLoad({ filter: /axios[\\/]lib[\\/]env[\\/]classes[\\/]FormData\.js$/ }, () => ({
+      contents: 'export default null;',
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replace(
+        "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+        'const FormDataCtor = undefined;',
+      );
+      if (patched === source)
+        throw new Error('axios utils.js changed: update the no-axios-fetch-adapter plugin');
+      return { contents: patched, loader: 'js' };
+    });
   },
 };
 
@@ -30,7 +65,7 @@ const node = {
   keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [stubFormData],
+  plugins: [stubFormData, noFetchAdapter],
   // better-sqlite3 is a native addon; bufferutil/utf-8-validate are optional ws peers.
   external: ['vscode', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
   mainFields: ['module', 'main'],
@@ -39,6 +74,8 @@ const node = {
 const entries = [
   { in: 'src/extension.ts', out: 'dist/extension.js', ...node },
   { in: 'src/sandbox/main.ts', out: 'dist/sandbox.js', ...node },
+  // Worker thread for the sandbox's asynchronous solves (found beside dist/sandbox.js).
+  { in: 'src/sandbox/solve-worker.ts', out: 'dist/sandbox-solver.js', ...node },
   { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node },
   // The roster engine for the CLI's offline commands, loaded only by them.
   { in: 'src/roster/cli-commands.ts', out: 'dist/roster-cli.js', ...node },

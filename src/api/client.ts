@@ -82,6 +82,8 @@ export class SolvereignClient {
       // Every status is an answer we read ourselves; axios must not throw on 4xx/5xx.
       validateStatus: () => true,
       maxRedirects: 0,
+      // Node's http stack; the bundles leave axios' fetch adapter out (see esbuild.mjs).
+      adapter: 'http',
       // Never fall back to an environment proxy for a credentialed call.
       proxy: false,
       headers: { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'solvereign-ops' },

@@ -44,12 +44,12 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
-  process.stdout.write(`SOLVEREIGN sandbox listening on ${sandbox.url}\n`);
   writeDemoCredentialsFile(
     path.join(path.dirname(dbPath), 'credentials.json'),
     sandbox.url,
     sandbox.demoCredentials,
   );
+  process.stdout.write(`SOLVEREIGN sandbox listening on ${sandbox.url}\n`);
   if (!v.quiet) {
     const rows = sandbox.demoCredentials;
     const w = (k: 'tenant_code' | 'role' | 'email' | 'api_key') =>
