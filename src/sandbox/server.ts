@@ -19,6 +19,7 @@ import { type Db, openDatabase } from './db';
 import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
 import { type DemoCredential, demoCredentials, seed } from './seed';
+import { SolveQueue, type SolverOptions, solverRoutes } from './solver';
 import { Store } from './store';
 
 export interface SandboxOptions {
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   seedRuns?: number;
   /** Session lifetime (default 8 h). */
   sessionTtlMs?: number;
+  /** Asynchronous solves of `POST /api/v1/runs` (worker thread, time limit, SSE heartbeat). */
+  solver?: SolverOptions;
   /** Requests per client per window before 429 (default 3000 per 60 s). */
   rateLimit?: { limit: number; windowMs: number };
   log?: (line: string) => void;
@@ -50,6 +53,8 @@ export interface SandboxHandle {
   demoCredentials: DemoCredential[];
   /** Whether this start created (seeded) the database. */
   seeded: boolean;
+  /** Resolves when no solve is queued or running. */
+  solverIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,11 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     log: options.log ?? (() => {}),
     streams: new Set(),
   };
+  // Solves that were running when the previous process stopped will never finish.
+  store.interruptPending(now().toISOString());
+  const queue = new SolveQueue(app, options.solver);
+  app.extraRoutes = solverRoutes(queue);
+  app.solverIdle = () => queue.idle();
   const table = compile<Ctx>(routes(app));
   const rate = options.rateLimit ?? RATE_DEFAULT;
   const buckets = new Map<string, { count: number; reset: number }>();
@@ -111,6 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     store,
     seeded,
     demoCredentials: demoCredentials(),
+    solverIdle: () => queue.idle(),
     async close() {
       if (closed) return;
       closed = true;
@@ -120,7 +131,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         server.closeAllConnections();
       });
       app.stopped = true;
-      await app.solverIdle?.();
+      await queue.stop();
       db.close();
     },
   };

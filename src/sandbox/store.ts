@@ -247,6 +247,8 @@ export class Store {
       runIdsForDate: p(
         'SELECT run_id FROM runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id DESC LIMIT 1',
       ),
+      interruptPending: p(`UPDATE runs SET status = 'ERROR', error_code = 'ERR_SOLVE_001',
+        error_message = 'Solve interrupted: the sandbox stopped before it finished' WHERE status = 'PENDING'`),
       latestRun: p(`SELECT ${SUMMARY_COLS} FROM runs WHERE tenant_code = ? AND site_code = ?
         ORDER BY timestamp DESC, run_id DESC LIMIT 1`),
       runsBefore: p(`SELECT * FROM runs WHERE tenant_code = ? AND site_code = ? AND timestamp < ?
@@ -443,6 +445,10 @@ export class Store {
     const last = this.s.runIdsForDate.get(`RUN-${stamp}-`, `RUN-${stamp}.`) as { run_id: string } | undefined;
     const n = last ? Number.parseInt(last.run_id.slice(13), 10) + 1 : 1;
     return `RUN-${stamp}-${String(Number.isFinite(n) ? n : 1).padStart(3, '0')}`;
+  }
+  /** Marks runs left PENDING by a stopped process as ERROR; returns how many. */
+  interruptPending(_at: string): number {
+    return this.s.interruptPending.run().changes;
   }
   latestRun(tenant: string, site: string): RunSummary | null {
     const row = this.s.latestRun.get(tenant, site) as RunRow | undefined;
