@@ -1,0 +1,252 @@
+// The `solvereign` CLI as a user runs it: a real process (dist/cli.js) against the sandbox on
+// 127.0.0.1. Checks output, `--json` shapes and the exit codes 0 ok / 1 failed / 2 blocked.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as S from '../../src/api/schemas';
+import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
+import type { Role } from '../../src/shared/runbook';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+let sandbox: SandboxHandle;
+let dir: string;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  args: string[],
+  opts: { role?: Role; env?: Record<string, string | undefined>; stdin?: string } = {},
+) {
+  return new Promise<Result>((resolve, reject) => {
+    const key = sandbox.demoCredentials.find(
+      (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
+    );
+    const child = spawn(process.execPath, [CLI, '--server', sandbox.url, ...args], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        SOLVEREIGN_API_KEY: key?.api_key,
+        SOLVEREIGN_USER: 'cli-test',
+        ...opts.env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+describe('solvereign CLI against the sandbox (real process, real HTTP)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    if (!existsSync(CLI))
+      throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first (npm test does)');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sv-cli-'));
+    sandbox = await startSandbox({ dbPath: path.join(dir, 'db.sqlite'), port: 0, reset: true });
+  });
+  after(async () => {
+    await sandbox?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('status prints the site status', async () => {
+    const r = await run(['--site', 'wien', 'status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /kill switch\s+off/);
+    assert.match(r.stdout, /publish_enabled\s+yes/);
+    assert.match(r.stdout, /latest run\s+RUN-/);
+  });
+
+  it('--json list-runs parses against the RunList schema', async () => {
+    const r = await run(['--json', 'list-runs', '--limit', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    const list = S.RunList.parse(JSON.parse(r.stdout));
+    assert.equal(list.runs.length, 5);
+  });
+
+  it('list-runs filters by status and rejects a bad one', async () => {
+    const ok = await run(['--json', 'list-runs', '--status', 'FAIL']);
+    assert.ok(S.RunList.parse(JSON.parse(ok.stdout)).runs.every((x) => x.status === 'FAIL'));
+    const bad = await run(['list-runs', '--status', 'MAYBE']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--status must be one of/);
+  });
+
+  it('show-run and its alias audit --run-id print the seven audits', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--status', 'PASS'])).stdout));
+    const id = list.runs[0]!.run_id;
+    const a = await run(['show-run', id]);
+    assert.equal(a.code, 0, a.stderr);
+    for (const check of [
+      'Coverage',
+      'Overlap',
+      'Rest',
+      'SpanRegular',
+      'SpanSplit',
+      'Fatigue',
+      'Reproducibility',
+    ]) {
+      assert.match(a.stdout, new RegExp(check));
+    }
+    const b = await run(['--json', 'audit', '--run-id', id]);
+    assert.equal(S.RunDetail.parse(JSON.parse(b.stdout)).run_id, id);
+  });
+
+  it('health runs SP-001 and exits 0 when the API is healthy', async () => {
+    const r = await run(['--json', 'health']);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.criteria.length, 3);
+    assert.equal(body.criteria[0].verdict, 'PASS');
+    assert.equal(r.code, body.verdict === 'FAIL' ? 1 : 0);
+  });
+
+  it('publish of a FAIL run is blocked with AUDIT_GATE_FAIL and exit 2', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--status', 'FAIL'])).stdout));
+    const r = await run(
+      ['--json', 'publish', list.runs[0]!.run_id, '--reason', 'try to publish', '--role', 'dispatcher'],
+      {
+        role: 'dispatcher',
+      },
+    );
+    assert.equal(r.code, 2);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.code, 'AUDIT_GATE_FAIL');
+    assert.equal(body.resolution, 'Fix audit issues first');
+  });
+
+  it('publish by a read-only role is blocked before the server is asked (PERMISSION_DENIED, exit 2)', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--status', 'PASS'])).stdout));
+    const r = await run(
+      ['publish', list.runs[0]!.run_id, '--reason', 'read-only tries', '--role', 'ops_readonly'],
+      {
+        role: 'ops_readonly',
+      },
+    );
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /BLOCKED PERMISSION_DENIED/);
+    assert.match(r.stdout, /Check user permissions/);
+  });
+
+  it('publish and lock need a reason and a role', async () => {
+    const r = await run(['publish', 'RUN-1']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--reason/);
+  });
+
+  it('kill-switch disable/enable in drill mode, verified by status', async () => {
+    const off = await run(['kill-switch', 'disable', '--mode', 'drill', '--reason', 'CLI drill test'], {
+      role: 'dispatcher',
+    });
+    assert.equal(off.code, 0, off.stderr);
+    const st = await run(['--json', 'kill-switch', 'status']);
+    assert.equal(st.code, 0, st.stderr);
+    const s1 = JSON.parse(st.stdout);
+    assert.equal(s1.kill_switch_active, true);
+    assert.equal(s1.publish_enabled, false);
+    const on = await run(['kill-switch', 'enable', '--mode', 'drill', '--reason', 'CLI drill test done'], {
+      role: 'dispatcher',
+    });
+    assert.equal(on.code, 0, on.stderr);
+    assert.equal(
+      JSON.parse((await run(['--json', 'kill-switch', 'status'])).stdout).kill_switch_active,
+      false,
+    );
+  });
+
+  it('the emergency switch by a dispatcher is refused with exit 2 and the runbook action', async () => {
+    const r = await run(['kill-switch', 'disable', '--mode', 'emergency', '--reason', 'not allowed for me'], {
+      role: 'dispatcher',
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /PERMISSION_DENIED/);
+    assert.match(r.stderr, /Check user permissions/);
+  });
+
+  it('fire-drill runs SP-005 and reports PASS with both toggle times', async () => {
+    const r = await run(['--json', 'fire-drill'], { role: 'dispatcher' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.result, 'PASS');
+    assert.ok(body.disable_ms < 5000 && body.enable_ms < 5000);
+    assert.ok(body.recorded_id);
+  });
+
+  it('drift check prints the verdict; BLOCK would exit 2', async () => {
+    const r = await run(['--json', 'drift', 'check']);
+    const d = S.DriftReport.parse(JSON.parse(r.stdout));
+    assert.equal(r.code, d.verdict === 'BLOCK' ? 2 : 0);
+  });
+
+  it('forecast check reads standard input and exits 1 on FAIL lines', async () => {
+    const r = await run(['--json', 'forecast', 'check', '-'], {
+      stdin: 'Mo 06:00-14:00 2 Fahrer\nMo 25:00-26:00\n',
+    });
+    assert.equal(r.code, 1);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.verdict, 'FAIL');
+    assert.equal(body.lines[1].verdict, 'FAIL');
+    assert.ok(body.lines[1].codes.includes('INVALID_HOUR'));
+  });
+
+  it('solve --local runs the engine in-process', async () => {
+    const file = path.join(dir, 'week.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nDi 06:00-14:00 3 Fahrer\nMi 14:00-22:00 2 Fahrer\n');
+    const r = await run(['--json', 'solve', file, '--week', '2026-W03', '--local']);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.match(JSON.stringify(body), /output_hash/);
+  });
+
+  it('without credentials it says how to provide them and never prints a key', async () => {
+    const r = await run(['status'], { env: { SOLVEREIGN_API_KEY: undefined } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /ERR_AUTH_001/);
+    assert.match(r.stderr, /SOLVEREIGN_API_KEY/);
+  });
+
+  it('refuses a credentials file others can read', async () => {
+    const file = path.join(dir, 'creds.json');
+    writeFileSync(file, JSON.stringify({ api_key: 'sv_secret_should_not_leak_123456' }));
+    chmodSync(file, 0o644);
+    const r = await run(['--credentials', file, 'status'], { env: { SOLVEREIGN_API_KEY: undefined } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /readable by others.*chmod 600/);
+    assert.ok(!r.stderr.includes('sv_secret_should_not_leak_123456'));
+    chmodSync(file, 0o600);
+    const ok = await run(['--credentials', file, 'status'], { env: { SOLVEREIGN_API_KEY: undefined } });
+    assert.equal(ok.code, 1); // a made-up key: the server refuses it
+    assert.match(ok.stderr, /ERR_AUTH_001/);
+    assert.ok(!ok.stderr.includes('sv_secret_should_not_leak_123456'));
+  });
+
+  it('an unreachable server exits 1 with what to do', async () => {
+    const r = await run(['--server', 'http://127.0.0.1:9', 'status']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no answer from the server/);
+  });
+
+  it('unknown commands and options explain usage', async () => {
+    const a = await run(['frobnicate']);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /unknown command 'frobnicate'/);
+    const b = await run(['status', '--bogus']);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, /Usage: solvereign/);
+  });
+});
