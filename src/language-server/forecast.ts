@@ -18,6 +18,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { COMMANDS, type ForecastDaySummary, type ForecastSummary } from '../language/protocol';
+import type { ForecastParseCache } from './incremental';
 import {
   DAY_ABBREVIATIONS,
   DAY_NAMES,
@@ -43,8 +44,9 @@ export interface ForecastDoc {
   duplicateOf: Map<number, number[]>;
 }
 
-export function analyzeForecast(uri: string, text: string): ForecastDoc {
-  const parsed = parseForecast(text);
+/** `cache` (one per document) reuses the previous version's line results while typing. */
+export function analyzeForecast(uri: string, text: string, cache?: ForecastParseCache): ForecastDoc {
+  const parsed = cache ? cache.parse(text) : parseForecast(text);
   const duplicateOf = new Map<number, number[]>();
   for (const d of parsed.duplicates) for (const l of d.lines) duplicateOf.set(l - 1, d.lines);
   return { uri, parsed, duplicateOf };

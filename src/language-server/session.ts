@@ -44,6 +44,7 @@ import {
   forecastSymbols,
   SOURCE,
 } from './forecast';
+import { ForecastParseCache } from './incremental';
 import {
   diagnosticSeverity,
   errorHover,
@@ -207,7 +208,7 @@ interface LargeLog {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let settings: ServerSettings = { maxLogDiagnostics: DEFAULT_MAX_LOG_DIAGNOSTICS };
-  const forecasts = new Map<string, { version: number; doc: ForecastDoc }>();
+  const forecasts = new Map<string, { version: number; doc: ForecastDoc; cache: ForecastParseCache }>();
   const logs = new Map<string, { version: number; analysis: LogAnalysis }>();
   const largeLogs = new Map<string, LargeLog>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -215,8 +216,9 @@ export function startServer(connection: Connection): void {
   const forecastOf = (d: TextDocument): ForecastDoc => {
     const hit = forecasts.get(d.uri);
     if (hit && hit.version === d.version) return hit.doc;
-    const doc = analyzeForecast(d.uri, d.getText());
-    forecasts.set(d.uri, { version: d.version, doc });
+    const cache = hit?.cache ?? new ForecastParseCache();
+    const doc = analyzeForecast(d.uri, d.getText(), cache);
+    forecasts.set(d.uri, { version: d.version, doc, cache });
     return doc;
   };
   const logOf = (d: TextDocument): LogAnalysis => {

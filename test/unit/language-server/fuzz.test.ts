@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { FORECAST_LANGUAGE_ID } from '../../../src/language/protocol';
 import { DAY_ABBREVIATIONS, DAY_NAMES, parseForecast } from '../../../src/roster';
+import { ForecastParseCache } from '../../../src/language-server/incremental';
 import { applyEdits, startTestServer, type TestClient } from './harness';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260113);
@@ -241,5 +242,27 @@ describe(`language server: fuzz (${LINES} lines, seed ${SEED})`, function () {
       .filter(({ a, b }) => a.verdict !== b.verdict || a.canonical !== b.canonical)
       .map(({ a, b }) => `${b.line}: ${JSON.stringify(b.text)} -> ${JSON.stringify(a.text)}`);
     assert.deepEqual(changed.slice(0, 10), []);
+  });
+});
+
+describe('incremental re-parse while typing', function () {
+  this.timeout(60_000);
+  it('gives exactly what parseForecast gives, over a sequence of random edits of the fuzz corpus', () => {
+    const r = rng(SEED + 2);
+    const cache = new ForecastParseCache();
+    const lines = generate(SEED + 3, 1000).map((l) => l.text);
+    for (let step = 0; step < 25; step++) {
+      const text = lines.join('\n');
+      assert.deepEqual(cache.parse(text), parseForecast(text), `step ${step}`);
+      // Edit: change, insert, delete or duplicate a few lines.
+      for (let k = 0; k < 5; k++) {
+        const i = r.int(0, lines.length - 1);
+        const op = r.int(0, 3);
+        if (op === 0) lines[i] = `${lines[i]}${r.pick(['1', ' ', ':', 'x'])}`;
+        else if (op === 1) lines.splice(i, 0, lines[r.int(0, lines.length - 1)]!);
+        else if (op === 2 && lines.length > 1) lines.splice(i, 1);
+        else lines.push(lines[i]!);
+      }
+    }
   });
 });
