@@ -79,6 +79,8 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js', ...node },
   // The roster engine for the CLI's offline commands, loaded only by them.
   { in: 'src/roster/cli-commands.ts', out: 'dist/roster-cli.js', ...node },
+  // SP-002's roster analysis (input diff, duplicates, re-solve), run in a worker by the extension.
+  { in: 'src/procedures/analysis/index.ts', out: 'dist/procedures-analysis.js', ...node },
   { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
   // The language client, kept out of extension.js; src/language/index.ts requires it on first use.
   { in: 'src/language/client.ts', out: 'dist/language-client.js', ...node },
@@ -115,6 +117,31 @@ if (watch) {
 } else {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  if (process.argv.includes('--analyze')) {
+    // What each bundle is made of, by package (or our folder), largest first.
+    for (const r of results) {
+      for (const [file, meta] of Object.entries(r.metafile.outputs)) {
+        if (!file.endsWith('.js')) continue;
+        const byPart = {};
+        for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
+          const nm = input.split('node_modules/')[1];
+          const part = nm
+            ? nm
+                .split('/')
+                .slice(0, nm.startsWith('@') ? 2 : 1)
+                .join('/')
+            : input.split('/').slice(0, 2).join('/');
+          byPart[part] = (byPart[part] ?? 0) + bytesInOutput;
+        }
+        const top = Object.entries(byPart)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8);
+        console.log(
+          `${file} ${(meta.bytes / 1024).toFixed(1)} KB: ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`).join(', ')}`,
+        );
+      }
+    }
+  }
   if (process.argv.includes('--sizes')) {
     for (const r of results) {
       for (const [file, meta] of Object.entries(r.metafile.outputs)) {

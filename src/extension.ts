@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { ConnectionManager } from './connection/connectionManager';
 import { createLogger } from './connection/log';
+import { activateLanguageFeatures } from './language';
 import { registerProcedures, type ProceduresApi } from './procedures';
 import type { ExtensionServices } from './services';
 import { registerSidebar, type SidebarApi } from './views';
@@ -42,6 +43,8 @@ export async function activate(
       procedures: registerProcedures(context, services),
       reports: registerReports(context, services),
     };
+    // Starts the language client only when a forecast or SOLVEREIGN log opens.
+    activateLanguageFeatures(context, services);
     void connection.refresh();
     return api;
   } catch (e) {

@@ -3,8 +3,9 @@
 // an untitled document), or an evidence file near a piece of text.
 import * as vscode from 'vscode';
 import type { SolvereignClient } from '../api/client';
-import { FORECAST_LANGUAGE_ID } from '../language/protocol';
-import { extractZipFile, readZip } from '../shared/zip';
+import { FORECAST_LANGUAGE_ID } from '../language/ids';
+import { findLine, forecastEntryName } from '../reports/evidence';
+import { readZip } from '../shared/zip';
 
 export interface SourceResult {
   runId: string;
@@ -17,32 +18,6 @@ export interface SourceResult {
 }
 
 const normalize = (s: string) => s.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
-
-/** The forecast file of an evidence pack (`input/forecast.txt` in the sandbox's packs). */
-export function forecastEntryName(names: readonly string[]): string | undefined {
-  return (
-    names.find((n) => /^input\/[^/]+$/.test(n) && !n.endsWith('/')) ??
-    names.find((n) => /forecast/i.test(n) && !n.endsWith('/'))
-  );
-}
-
-/** 0-based index of the first line containing `search` (also in its JSON-escaped form), or -1. */
-export function findLine(text: string, search: string | undefined): number {
-  if (!search) return -1;
-  const lines = text.split(/\r?\n/);
-  const forms = [search, JSON.stringify(search).slice(1, -1)];
-  for (const f of forms) {
-    const i = lines.findIndex((l) => l.includes(f));
-    if (i >= 0) return i;
-  }
-  // A long message may be cut in the file: try its start, then its first id-looking token.
-  const head = search.slice(0, 40);
-  let i = lines.findIndex((l) => l.includes(head));
-  if (i >= 0) return i;
-  const id = /\b[A-Z]-\d{2,}\b|\bT-[\w-]+\b/.exec(search)?.[0];
-  if (id) i = lines.findIndex((l) => l.includes(id));
-  return i;
-}
 
 export class SourceOpener {
   private readonly packs = new Map<string, Map<string, Buffer>>();
@@ -166,10 +141,4 @@ export class SourceOpener {
   clear(): void {
     this.packs.clear();
   }
-}
-
-/** For tests and the procedures: the forecast of an evidence pack without any UI. */
-export function forecastFromZip(zip: Buffer): { name: string; text: string } | undefined {
-  const e = extractZipFile(zip, /^input\/[^/]+$/) ?? extractZipFile(zip, /forecast/i);
-  return e ? { name: e.name, text: e.data.toString('utf8') } : undefined;
 }

@@ -1,0 +1,86 @@
+// The dependency rules of the developers' guide, checked on the source and on the built bundles:
+// pure layers import no `vscode`; the sandbox and the language server import nothing from the
+// extension's UI; the activation bundle leaves the language client and the roster engine out.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(__dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  const abs = path.join(root, dir);
+  const out: string[] = [];
+  for (const name of readdirSync(abs)) {
+    const p = path.join(abs, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(path.join(dir, name)));
+    else if (/\.ts$/.test(name)) out.push(path.join(dir, name));
+  }
+  return out;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g))
+    found.push(m[1]!);
+  for (const m of text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
+  return found;
+}
+
+const PURE = [
+  'src/api',
+  'src/roster',
+  'src/shared',
+  'src/ops',
+  'src/sandbox',
+  'src/cli',
+  'src/language-server',
+];
+const UI = ['src/views', 'src/procedures', 'src/webviews', 'src/commands', 'src/connection', 'src/extension'];
+
+describe('architecture', () => {
+  for (const dir of PURE) {
+    it(`${dir} imports no vscode`, () => {
+      const offenders = sourceFiles(dir).filter((f) => imports(f).some((i) => i === 'vscode'));
+      assert.deepEqual(offenders, []);
+    });
+  }
+
+  for (const dir of ['src/sandbox', 'src/language-server', 'src/cli', 'src/api', 'src/roster']) {
+    it(`${dir} imports nothing from the extension's UI code`, () => {
+      const offenders: string[] = [];
+      for (const f of sourceFiles(dir)) {
+        for (const i of imports(f)) {
+          if (!i.startsWith('.')) continue;
+          const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (UI.some((u) => target === u || target.startsWith(`${u}/`))) offenders.push(`${f} -> ${i}`);
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
+
+  it('the activation bundle leaves out the language client, the solver and zod classic', async function () {
+    this.timeout(60_000);
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, 'src/extension.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: ['vscode', 'better-sqlite3'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const banned = inputs.filter(
+      (i) =>
+        /node_modules\/(vscode-languageclient|vscode-jsonrpc|vscode-languageserver)/.test(i) ||
+        /node_modules\/zod\/v4\/classic/.test(i) ||
+        /src\/roster\/solver\.ts$/.test(i) ||
+        /src\/sandbox\//.test(i),
+    );
+    assert.deepEqual(banned, []);
+  });
+});
