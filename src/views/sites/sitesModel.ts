@@ -99,8 +99,8 @@ export function factRows(f: SiteFacts): FactRow[] {
     id: `${id}/kill-switch`,
     label: 'Kill switch',
     description: s.kill_switch_active
-      ? `ACTIVE${s.kill_switch_mode ? ` (${s.kill_switch_mode})` : ''}${s.kill_switch_reason ? ` — ${s.kill_switch_reason}` : ''}`
-      : 'off',
+      ? `ACTIVE${s.kill_switch_mode ? ` (${s.kill_switch_mode})` : ''}${s.kill_switch_reason ? ` — ${s.kill_switch_reason}` : ''}${s.kill_switch_activated_by ? ` · by ${s.kill_switch_activated_by}` : ''}${s.kill_switch_activated_at ? ` · since ${s.kill_switch_activated_at}` : ''}`
+      : `off${s.kill_switch_activated_at ? ` (last change ${s.kill_switch_activated_at}${s.kill_switch_activated_by ? ` by ${s.kill_switch_activated_by}` : ''})` : ''}`,
     level: s.kill_switch_active ? 'error' : 'ok',
     tooltip: s.kill_switch_active
       ? `Reason: ${s.kill_switch_reason ?? '?'}\nBy: ${s.kill_switch_activated_by ?? '?'}\nSince: ${s.kill_switch_activated_at ?? '?'}`
@@ -112,8 +112,18 @@ export function factRows(f: SiteFacts): FactRow[] {
     description: `publish ${s.publish_enabled ? 'enabled' : 'DISABLED'} · lock ${s.lock_enabled ? 'enabled' : 'DISABLED'}`,
     level: s.publish_enabled && s.lock_enabled ? 'ok' : 'warn',
   });
-  if (s.shadow_mode_only)
-    rows.push({ id: `${id}/shadow`, label: 'Shadow mode', description: 'only', level: 'warn' });
+  rows.push({
+    id: `${id}/shadow`,
+    label: 'Shadow mode',
+    description: s.shadow_mode_only ? 'ON (shadow only: no publish)' : 'off',
+    level: s.shadow_mode_only ? 'warn' : 'ok',
+  });
+  rows.push({
+    id: `${id}/incidents`,
+    label: 'Incidents / repairs',
+    description: `${s.active_incidents} active incident${s.active_incidents === 1 ? '' : 's'} · ${s.pending_repairs} pending repair${s.pending_repairs === 1 ? '' : 's'}`,
+    level: s.active_incidents > 0 ? 'warn' : 'ok',
+  });
   const r = s.latest_run;
   rows.push({
     id: `${id}/latest-run`,

@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
+import { sidebarBus } from '../sidebarBus';
 import { type FactRow, factRows, loadSiteFacts, type SiteRef, sitesOf } from './sitesModel';
 
 export type SitesNode =
-  | { kind: 'environment'; env: Environment }
+  | { kind: 'environment'; env: Environment; active?: boolean; signedIn?: boolean }
   | { kind: 'tenant'; env: Environment; tenant: string; tenantName?: string; sites: SiteRef[] }
   | { kind: 'site'; env: Environment; ref: SiteRef; active: boolean }
   | { kind: 'fact'; row: FactRow }
@@ -24,7 +25,10 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly connection: ConnectionManager) {
-    this.subscription = connection.onDidChange(() => this.refresh());
+    this.subscription = vscode.Disposable.from(
+      connection.onDidChange(() => this.refresh()),
+      sidebarBus.onDidRequestSitesRefresh(() => this.refresh()),
+    );
   }
 
   refresh(): void {
@@ -34,12 +38,29 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
   getTreeItem(node: SitesNode): vscode.TreeItem {
     switch (node.kind) {
       case 'environment': {
+        if (node.active === false) {
+          // Another environment: a switcher row.
+          const item = new vscode.TreeItem(node.env.name, vscode.TreeItemCollapsibleState.None);
+          item.id = `env:${node.env.id}`;
+          const signIn =
+            node.signedIn === undefined ? '' : node.signedIn ? ' · signed in' : ' · not signed in';
+          item.description = `${node.env.tenant}/${node.env.site}${signIn} · click to switch`;
+          item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm-outline' : 'cloud');
+          item.contextValue = `environment.inactive${node.env.isLocalSandbox ? '.sandbox' : ''}`;
+          item.tooltip = `${node.env.name}\n${node.env.url}\nSwitch to this environment`;
+          item.command = {
+            command: 'solvereign.selectEnvironment',
+            title: 'Select Environment',
+            arguments: [node.env.id],
+          };
+          return item;
+        }
         const item = new vscode.TreeItem(node.env.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `env:${node.env.id}`;
-        item.description = `${node.env.url} · ${this.connection.state}`;
+        item.description = `${node.env.url} · ${this.connection.state}${this.connection.session ? ` · ${this.connection.session.email} (${this.connection.session.role_name})` : ''}`;
         item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm' : 'cloud');
         item.contextValue = `environment${node.env.isLocalSandbox ? '.sandbox' : ''}`;
-        item.tooltip = `${node.env.name}\n${node.env.url}\n${this.connection.describeState()}`;
+        item.tooltip = `${node.env.name} (active)\n${node.env.url}\n${this.connection.describeState()}`;
         return item;
       }
       case 'tenant': {
@@ -90,8 +111,23 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
 
   async getChildren(node?: SitesNode): Promise<SitesNode[]> {
     const env = this.connection.active;
-    if (!node) return env ? [{ kind: 'environment', env }] : [];
+    if (!node) {
+      if (!env) return [];
+      // The active environment first (expanded), then the others as switcher rows.
+      const others = this.connection.environments.filter((e) => e.id !== env.id);
+      const probe = sidebarBus.signedInProbe;
+      const signedIn = await Promise.all(
+        others.map((e) => (probe ? probe(e.id).catch(() => undefined) : undefined)),
+      );
+      return [
+        { kind: 'environment', env, active: true },
+        ...others.map(
+          (e, n): SitesNode => ({ kind: 'environment', env: e, active: false, signedIn: signedIn[n] }),
+        ),
+      ];
+    }
     if (node.kind === 'environment') {
+      if (node.active === false) return [];
       if (this.connection.state !== 'ready') {
         return [
           {
