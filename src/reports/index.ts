@@ -8,3 +8,4 @@ export * from './html';
 export * from './markdown';
 export * from './model';
 export * from './shell';
+export * from './evidence';

@@ -2,12 +2,17 @@
 // run note or tour name changes the document (ticket systems render inline HTML).
 import type { Block, Cell, ReportDoc } from './model';
 
-/** Escapes markdown syntax and HTML in inline text; newlines become `<br>` (tables need one line). */
+/**
+ * Escapes markdown syntax and HTML in inline text: emphasis, links, code, table pipes anywhere, block
+ * markers (`#`, `>`, `-`, `+`, `1.`) at the start; `<` and `&` as entities so no tag can form.
+ * Newlines become `<br>` (a table cell is one line).
+ */
 export function escapeMarkdown(s: string): string {
   return s
-    .replace(/[\\`*_{}[\]()#+!|~>-]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#>+-]|\d+\.)/, '$1\\$2')
     .replace(/\r?\n/g, '<br>');
 }
 

@@ -15,6 +15,10 @@ export interface ShellOptions {
   state: unknown;
 }
 
+/** For double-quoted attributes: `'` may stay (CSP keywords read better). */
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
@@ -37,7 +41,7 @@ export function renderShell(o: ShellOptions): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o.cspSource, o.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="solvereign-state" content="${escapeHtml(JSON.stringify(o.state))}">
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
