@@ -1,3 +1,4 @@
 // The extension-host suites (test/extension/index.ts loads this file inside mocha).
 // Add one line per suite file; keep them static imports so esbuild bundles them.
 import './smoke.test';
+import './language.test';

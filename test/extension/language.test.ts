@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { extensionApi, waitFor } from './helpers';
+
+const hoverText = (hovers: vscode.Hover[]) =>
+  hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n');
+
+describe('language features: forecast and SOLVEREIGN logs', () => {
+  before(async () => {
+    await extensionApi();
+  });
+
+  it('a forecast shows its diagnostics (exact range) and hovers a tour', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'solvereign-forecast',
+      content: 'Monday 06:00-14:00\nDi 06:00-10:00 + 14:00-18:00 2 Fahrer\n',
+    });
+    await vscode.window.showTextDocument(doc);
+    const diags = await waitFor(
+      () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.code === 'MISSING_DAY');
+        return d.length ? d : undefined;
+      },
+      'MISSING_DAY diagnostic',
+      20_000,
+    );
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(
+      [diags[0]!.range.start.line, diags[0]!.range.start.character, diags[0]!.range.end.character],
+      [0, 0, 6],
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(1, 4),
+    );
+    const text = hoverText(hovers);
+    assert.match(text, /split break of 4 h not counted/);
+    assert.match(text, /Canonical: `Di 06:00-10:00 \+ 14:00-18:00 2 Fahrer`/);
+  });
+
+  it('*.forecast files open as forecasts and "Check" returns the summary', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'week.forecast'));
+    assert.equal(doc.languageId, 'solvereign-forecast');
+    const summary = await vscode.commands.executeCommand<{ verdict: string; tours: number; failed: number }>(
+      'solvereign.forecast.check',
+      doc.uri,
+    );
+    assert.equal(summary?.verdict, 'PASS');
+    assert.equal(summary?.tours, 72);
+    assert.equal(summary?.failed, 0);
+  });
+
+  it('api.log opens as a SOLVEREIGN log with runbook diagnostics and a run link', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sv-log-'));
+    const file = path.join(dir, 'api.log');
+    writeFileSync(
+      file,
+      '2026-01-13T06:01:02Z ERROR [api] run_id=RUN-20260113-001 ERR_DB_001 connection refused\n',
+    );
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    assert.equal(doc.languageId, 'solvereign-log');
+    const diag = await waitFor(
+      () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'ERR_DB_001'),
+      'ERR_DB_001 diagnostic',
+      20_000,
+    );
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>(
+      'vscode.executeLinkProvider',
+      doc.uri,
+    );
+    assert.ok(
+      links.some((l) => l.target?.toString(true).startsWith('command:solvereign.revealRun')),
+      JSON.stringify(links.map((l) => l.target?.toString())),
+    );
+  });
+});
