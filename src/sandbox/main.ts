@@ -11,6 +11,9 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --db FILE          SQLite database (default .sandbox/solvereign.db)
   --reset            delete the database and seed it again
   --seed-runs N      bulk-generate N extra runs on lts/wien when seeding (paging benchmarks)
+  --seed-engine E    who solves the seeded weeks: synthetic (default, instant) or roster
+                     (the roster engine on generated Wien-sized weeks; cached beside the database)
+  --seed-weeks N     seed only the newest N weeks per tenant
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
   -h, --help         this help`;
@@ -32,6 +35,12 @@ async function main(): Promise<void> {
   const seedRuns = v['seed-runs'] === undefined ? 0 : Number(v['seed-runs']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
   if (!Number.isInteger(seedRuns) || seedRuns < 0) fail(`--seed-runs must be a non-negative integer`);
+  const seedEngine = v['seed-engine'] ?? 'synthetic';
+  if (seedEngine !== 'synthetic' && seedEngine !== 'roster')
+    fail('--seed-engine must be synthetic or roster');
+  const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
+  if (seedWeeks !== undefined && (!Number.isInteger(seedWeeks) || seedWeeks < 1))
+    fail('--seed-weeks must be >= 1');
   const dbPath = path.resolve(v.db ?? path.join('.sandbox', 'solvereign.db'));
   const started = performance.now();
   const sandbox = await startSandbox({
@@ -41,6 +50,8 @@ async function main(): Promise<void> {
     reset: v.reset === true,
     faults: v['enable-faults'] === true,
     seedRuns,
+    seedEngine,
+    seedWeeks,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
@@ -119,6 +130,8 @@ function parse() {
       reset: { type: 'boolean' },
       'seed-runs': { type: 'string' },
       'enable-faults': { type: 'boolean' },
+      'seed-engine': { type: 'string' },
+      'seed-weeks': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

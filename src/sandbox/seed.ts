@@ -4,7 +4,8 @@ import type { AuditResult, FireDrill, Incident, RunStatus } from '../api/schemas
 import { AUDIT_CHECKS, ROLES, type Role } from '../shared/runbook';
 import { demoApiKey, hashPassword, sha256Hex } from './crypto';
 import type { DriftBaseline } from './drift';
-import { buildRun, type RunMeta, storeRun } from './runs';
+import { buildRun, type RunMeta, type SolvedWeek, storeRun } from './runs';
+import { EngineCache, engineWeek } from './seed-engine';
 import type { Store } from './store';
 import { type Scenario, SMALL_SIZE, type SynthSize, synthWeek, WIEN_SIZE } from './synth';
 import { DAY_MS, dateStamp, isoWeek, startOfIsoWeek, WEEK_MS } from './time';
@@ -160,6 +161,15 @@ export interface SeedOptions {
   now: () => Date;
   /** Extra bulk runs on lts/wien (paging benchmarks). */
   seedRuns?: number;
+  /**
+   * Who solves the seeded weeks: 'synthetic' (default; hand-written runs in the live shape, instant)
+   * or 'roster' (generated Wien-sized forecasts solved by the roster engine, cached by engine version).
+   */
+  engine?: 'synthetic' | 'roster';
+  /** Solved-week cache for the roster engine (JSON file; created when missing). */
+  cacheFile?: string;
+  /** Only the newest N weeks of each tenant's history (default: all). */
+  weeks?: number;
 }
 
 export async function seed(store: Store, opts: SeedOptions): Promise<void> {
@@ -191,6 +201,23 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
   const demoHash = await hashPassword(DEMO_PASSWORD);
   const hashes = users.map(() => demoHash);
 
+  let cache: EngineCache | undefined;
+  let solver: WeekSolver = (tenant, site, week, scenario, size) => {
+    const synth = synthWeek({ tenant, site, week, scenario, size });
+    return {
+      ...synth,
+      plan: synth.assignments.length
+        ? { week_id: week, seed: synth.seed, assignments: synth.assignments }
+        : null,
+    };
+  };
+  if (opts.engine === 'roster') {
+    cache = new EngineCache(opts.cacheFile);
+    const c = cache;
+    solver = (tenant, _site, week, scenario, size) =>
+      engineWeek(c, tenant, week, scenario, size === SMALL_SIZE ? 50 : 1385);
+  }
+
   store.db.transaction(() => {
     for (const t of TENANTS) {
       store.insertTenant(t.code, t.name);
@@ -217,8 +244,19 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     store.putBaseline('gurkerl', 'graz', GURKERL_BASELINE, iso, 'seed');
 
     const base = new Date(Math.max(now.getTime() - 3600_000, startOfIsoWeek(now).getTime()));
-    seedHistory(store, 'lts', 'wien', LTS_HISTORY, WIEN_SIZE, WIEN_BASELINE, base);
-    seedHistory(store, 'gurkerl', 'graz', GURKERL_HISTORY, SMALL_SIZE, GURKERL_BASELINE, base);
+    const weeks = opts.weeks ?? Number.POSITIVE_INFINITY;
+    const recent = (h: [number, Scenario, Flags][]) => h.filter(([ago]) => ago < weeks);
+    seedHistory(store, 'lts', 'wien', recent(LTS_HISTORY), WIEN_SIZE, WIEN_BASELINE, base, solver);
+    seedHistory(
+      store,
+      'gurkerl',
+      'graz',
+      recent(GURKERL_HISTORY),
+      SMALL_SIZE,
+      GURKERL_BASELINE,
+      base,
+      solver,
+    );
     if (opts.seedRuns && opts.seedRuns > 0) {
       const oldest = base.getTime() - 14 * WEEK_MS;
       seedBulkRuns(store, 'lts', 'wien', opts.seedRuns, new Date(oldest));
@@ -236,8 +274,18 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     });
     store.setMeta('seed_version', SEED_VERSION);
     store.setMeta('seeded_at', iso);
+    store.setMeta('seed_engine', opts.engine ?? 'synthetic');
   })();
+  cache?.save();
 }
+
+type WeekSolver = (
+  tenant: string,
+  site: string,
+  week: string,
+  scenario: Scenario,
+  size: SynthSize,
+) => SolvedWeek;
 
 function seedHistory(
   store: Store,
@@ -247,6 +295,7 @@ function seedHistory(
   size: SynthSize,
   baseline: DriftBaseline,
   base: Date,
+  solver: WeekSolver,
 ): void {
   const dispatcher = demoEmail(tenant, 'dispatcher');
   const lead = demoEmail(tenant, 'ops_lead');
@@ -257,7 +306,7 @@ function seedHistory(
     const timestamp = ts.toISOString();
     const week = isoWeek(ts);
     const run_id = store.nextRunId(dateStamp(ts));
-    const synth = synthWeek({ tenant, site, week, scenario, size });
+    const solved = solver(tenant, site, week, scenario, size);
     const pubAt = new Date(ts.getTime() + 2 * 3600_000).toISOString();
     const lockAt = new Date(ts.getTime() + 26 * 3600_000).toISOString();
     const meta: RunMeta = {
@@ -272,12 +321,7 @@ function seedHistory(
     };
     const built = buildRun(
       meta,
-      {
-        ...synth,
-        plan: synth.assignments.length
-          ? { run_id, week_id: week, seed: synth.seed, assignments: synth.assignments }
-          : null,
-      },
+      { ...solved, plan: solved.plan ? { run_id, ...(solved.plan as object) } : null },
       baseline,
     );
     storeRun(store, built);

@@ -35,6 +35,15 @@ export interface SandboxOptions {
   faults?: boolean;
   /** Extra bulk-generated runs on lts/wien when seeding (paging benchmarks). */
   seedRuns?: number;
+  /**
+   * Who solves the seeded history: 'synthetic' (default, instant) or 'roster' (the roster engine on
+   * generated Wien-sized weeks, cached in `seedCacheFile`).
+   */
+  seedEngine?: 'synthetic' | 'roster';
+  /** Cache of engine-solved seed weeks (default: seed-cache.json beside the database). */
+  seedCacheFile?: string;
+  /** Seed only the newest N weeks per tenant (default: all, 15 for lts). */
+  seedWeeks?: number;
   /** Session lifetime (default 8 h). */
   sessionTtlMs?: number;
   /** Asynchronous solves of `POST /api/v1/runs` (worker thread, time limit, SSE heartbeat). */
@@ -70,7 +79,17 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const store = new Store(db);
   let seeded = false;
   if (store.tenants().length === 0) {
-    await seed(store, { now, seedRuns: options.seedRuns });
+    await seed(store, {
+      now,
+      seedRuns: options.seedRuns,
+      engine: options.seedEngine,
+      weeks: options.seedWeeks,
+      cacheFile:
+        options.seedCacheFile ??
+        (options.dbPath === ':memory:'
+          ? undefined
+          : path.join(path.dirname(path.resolve(options.dbPath)), 'seed-cache.json')),
+    });
     seeded = true;
   }
   const app: App = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as S from '../../../src/api/schemas';
@@ -92,6 +92,68 @@ describe('sandbox: persistence, reset, bulk runs', () => {
       assert.equal(seen.size, 515);
     } finally {
       await d.close();
+    }
+  });
+});
+
+describe('sandbox: seed history solved by the roster engine', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sv-sandbox-engine-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('solves generated weeks with the engine, caches them, and reuses the cache on the next seed', async () => {
+    const cacheFile = path.join(dir, 'cache', 'seed-cache.json');
+    const first = await startSandbox({
+      dbPath: path.join(dir, 'a.db'),
+      port: 0,
+      seedEngine: 'roster',
+      seedWeeks: 1,
+      seedCacheFile: cacheFile,
+    });
+    let hash: string | null | undefined;
+    try {
+      const key = first.demoCredentials.find(
+        (c) => c.role === 'dispatcher' && c.tenant_code === 'lts',
+      )!.api_key;
+      const list = S.RunList.parse((await call(first, 'GET', `${P}/runs`, { auth: key })).json);
+      assert.equal(list.total, 1, 'one week seeded');
+      const run = S.RunDetail.parse(
+        (await call(first, 'GET', `${P}/runs/${list.runs[0].run_id}`, { auth: key })).json,
+      );
+      assert.ok(run.kpis.total_tours! > 1300, `Wien-sized week (${run.kpis.total_tours} tours)`);
+      assert.equal(run.audit_results.length, 7);
+      assert.match(run.output_hash ?? '', /^sha256:[a-f0-9]{64}$/);
+      hash = run.output_hash;
+      assert.equal(first.store.meta('seed_engine'), 'roster');
+    } finally {
+      await first.close();
+    }
+    assert.ok(existsSync(cacheFile), 'cache written');
+    const written = statSync(cacheFile).mtimeMs;
+    const second = await startSandbox({
+      dbPath: path.join(dir, 'b.db'),
+      port: 0,
+      seedEngine: 'roster',
+      seedWeeks: 1,
+      seedCacheFile: cacheFile,
+    });
+    try {
+      const key = second.demoCredentials.find(
+        (c) => c.role === 'dispatcher' && c.tenant_code === 'lts',
+      )!.api_key;
+      const list = S.RunList.parse((await call(second, 'GET', `${P}/runs`, { auth: key })).json);
+      const run = S.RunDetail.parse(
+        (await call(second, 'GET', `${P}/runs/${list.runs[0].run_id}`, { auth: key })).json,
+      );
+      assert.equal(run.output_hash, hash, 'same solved week from the cache');
+      assert.equal(statSync(cacheFile).mtimeMs, written, 'all hits: the cache was not rewritten');
+    } finally {
+      await second.close();
     }
   });
 });
