@@ -31,6 +31,8 @@ export interface SignInArgs {
 const ACTIVE_ENV_KEY = 'solvereign.activeEnvironment';
 const SITE_KEY = (envId: string) => `solvereign.site.${envId}`;
 const SECRET_KEY = (envId: string) => `solvereign.credential.${envId}`;
+/** Set when the user signs out of the local sandbox, so it is not signed in again by itself. */
+const SIGNED_OUT_KEY = 'solvereign.sandbox.signedOut';
 
 export class ConnectionManager implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -147,7 +149,8 @@ export class ConnectionManager implements vscode.Disposable {
     if (!env) {
       this.setState('noEnvironment', undefined);
     } else {
-      const credential = await this.readCredential(env.id);
+      let credential = await this.readCredential(env.id);
+      if (!credential && env.isLocalSandbox) credential = await this.autoSignInToSandbox(env);
       const client = this.makeClient(env, credential);
       if (!credential) {
         // Signed out; still tell "sandbox stopped" apart so the welcome view offers the right action.
@@ -234,6 +237,27 @@ export class ConnectionManager implements vscode.Disposable {
     return this.client?.forSite(site, tenant);
   }
 
+  /**
+   * A new user gets a working extension without an account: on the local sandbox, sign in with its
+   * demo credentials file — only if that file is bound to this very URL and the user has not
+   * signed out on purpose.
+   */
+  private async autoSignInToSandbox(env: Environment): Promise<StoredCredential | undefined> {
+    if (this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) return undefined;
+    const demo = this.readDemoFile();
+    if (!demo?.server || demo.server.replace(/\/+$/, '') !== env.url) return undefined;
+    const role = vscode.workspace
+      .getConfiguration('solvereign')
+      .get<string>('sandbox.demoRole', 'platform_admin');
+    const key = demo.keys?.[role] ?? demo.api_key;
+    if (!key) return undefined;
+    const credential: StoredCredential = { kind: 'apiKey', apiKey: key };
+    globalRedactor.add(key);
+    await this.storeCredential(env.id, credential);
+    this.log.info(`signed in to the local sandbox with its demo account (${role})`);
+    return credential;
+  }
+
   // ---------------------------------------------------------------- environment and site
 
   async selectEnvironment(id: string): Promise<void> {
@@ -316,6 +340,7 @@ export class ConnectionManager implements vscode.Disposable {
       await client.status(); // a server without /api/auth/me: prove the credential another way
     }
     await this.storeCredential(env.id, credential);
+    if (env.isLocalSandbox) await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
     if (this.active?.id !== env.id) await this.context.globalState.update(ACTIVE_ENV_KEY, env.id);
     this.log.info(`signed in to ${env.name}${session ? ` as ${session.email} (${session.role_name})` : ''}`);
     await this.refresh();
@@ -334,6 +359,7 @@ export class ConnectionManager implements vscode.Disposable {
       }
     }
     await this.context.secrets.delete(SECRET_KEY(env.id));
+    if (env.isLocalSandbox) await this.context.globalState.update(SIGNED_OUT_KEY, true);
     this.log.info(`signed out of ${env.name}`);
     await this.refresh();
   }
@@ -352,7 +378,7 @@ export class ConnectionManager implements vscode.Disposable {
     return this.readDemoFile()?.keys?.[role];
   }
 
-  private readDemoFile(): { api_key?: string; keys?: Record<string, string> } | undefined {
+  private readDemoFile(): { server?: string; api_key?: string; keys?: Record<string, string> } | undefined {
     const files = [
       this.sandbox?.credentialsFile,
       process.env.SOLVEREIGN_SANDBOX_CREDENTIALS,
