@@ -1,0 +1,123 @@
+// Pieces several procedures share: role checks in the runbook's words, incidents (server first,
+// the workspace file as fallback), run pickers.
+import { randomBytes } from 'node:crypto';
+import { SolvereignApiError } from '../../api/errors';
+import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
+import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
+import type { ProcedureEnv } from '../context';
+import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
+import type { Verdict } from '../../ops/healthCheck';
+import type { StepStatus } from '../engine/engine';
+
+export function roleTitle(role: string | undefined): string {
+  return role ? `${ROLE_TITLES[role as Role] ?? role} (${role})` : 'unknown role';
+}
+
+/** A role check as a step outcome: blocked with PERMISSION_DENIED's resolution when not allowed. */
+export function requireRole(env: ProcedureEnv, allowed: readonly string[], what: string): StepOutcome {
+  const role = env.who.role;
+  if (!role || !allowed.includes(role)) {
+    return {
+      status: 'blocked',
+      stop: true,
+      detail: `PERMISSION_DENIED — ${LOCK_ERRORS.PERMISSION_DENIED.cause}: ${what} needs ${allowed
+        .map((r) => roleTitle(r))
+        .join(' or ')}; you are ${roleTitle(role)}. Resolution: ${LOCK_ERRORS.PERMISSION_DENIED.resolution}.`,
+    };
+  }
+  return { detail: `${roleTitle(role)} may ${what}` };
+}
+
+export function verdictStatus(v: Verdict): StepStatus {
+  return v === 'PASS' ? 'ok' : v === 'WARN' ? 'warn' : 'fail';
+}
+
+export function newIncidentId(now: Date): string {
+  const d = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = randomBytes(6);
+  let tail = '';
+  for (const b of bytes) tail += alphabet[b % alphabet.length];
+  return `INC-${d}-${tail}`;
+}
+
+export interface CreatedIncident {
+  id: string;
+  where: 'server' | 'workspace';
+  path?: string;
+  incident: Incident;
+  /** Why the server did not take it (when it went to the workspace file). */
+  serverProblem?: string;
+}
+
+/** Creates the incident on the server; when the server lacks incidents or fails, in the workspace file. */
+export async function createIncident(env: ProcedureEnv, body: IncidentCreate): Promise<CreatedIncident> {
+  try {
+    const incident = await env.client.createIncident(body, { signal: env.signal });
+    return { id: incident.id, where: 'server', incident };
+  } catch (e) {
+    if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
+    const serverProblem = e instanceof Error ? e.message : String(e);
+    const now = env.now().toISOString();
+    const incident: Incident = {
+      id: newIncidentId(env.now()),
+      type: body.type,
+      severity: body.severity,
+      status: body.status ?? 'new',
+      tenant_id: body.tenant_id ?? env.environment.tenant ?? null,
+      summary: body.summary,
+      created_at: now,
+      updated_at: now,
+      resolved_at: null,
+      assigned_to: body.assigned_to ?? null,
+      root_cause: null,
+      evidence: body.evidence ?? [],
+      timeline: body.timeline ?? [
+        { timestamp: now, action: 'Incident opened', actor: env.who.email ?? null },
+      ],
+    };
+    try {
+      const path = await env.host.addWorkspaceIncident(incident);
+      return { id: incident.id, where: 'workspace', path, incident, serverProblem };
+    } catch (e2) {
+      throw new StepError(
+        `the incident could not be created on the server (${serverProblem}) nor in the workspace file (${
+          e2 instanceof Error ? e2.message : String(e2)
+        }); create it by hand: ${body.severity} ${body.summary}`,
+      );
+    }
+  }
+}
+
+export function runItem(r: RunSummary): PickItem<string> {
+  return {
+    label: r.run_id,
+    value: r.run_id,
+    description: `${r.status} · ${r.week_id}${r.published ? ' · published' : ''}${r.locked ? ' · locked' : ''}`,
+    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · coverage ${r.coverage_percent ?? '?'} % · ${r.timestamp}`,
+  };
+}
+
+export function isRunId(v: unknown): string | undefined {
+  return typeof v === 'string' && /^RUN-[\w-]+$/.test(v) ? undefined : 'a run id like RUN-20260113-001';
+}
+
+export function codeBlock(text: string, lang = ''): string {
+  const fence = text.includes('```') ? '~~~~' : '```';
+  return `${fence}${lang}\n${text.trimEnd()}\n${fence}`;
+}
+
+/** `2026-W03` shifted by n weeks (ISO weeks: the week with the year's first Thursday is W01). */
+export function shiftIsoWeek(week: string, n: number): string | undefined {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday1 = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
+  const target = new Date(monday1 + ((Number(m[2]) - 1 + n) * 7 + 3) * 86_400_000); // that week's Thursday
+  const y = target.getUTCFullYear();
+  const firstJan4 = new Date(Date.UTC(y, 0, 4));
+  const firstMonday = firstJan4.getTime() - ((firstJan4.getUTCDay() + 6) % 7) * 86_400_000;
+  const w = Math.floor((target.getTime() - firstMonday) / (7 * 86_400_000)) + 1;
+  return `${y}-W${String(w).padStart(2, '0')}`;
+}

@@ -1,0 +1,258 @@
+// SP-004 KPI Drift Check: run the drift check, open the drift report; WARN -> document and proceed
+// with an approval note; BLOCK -> investigate (SP-002); update the baseline with a reason (Ops
+// Lead / Platform Lead — checked before anything is asked).
+import type { BaselineBand, DriftReport } from '../../api/schemas';
+import { BASELINE_ROLES } from '../../shared/runbook';
+import type { ProcedureEnv } from '../context';
+import { messageOf, type PickItem, reasonProblem, type Step } from '../engine/engine';
+import { table } from '../engine/record';
+import type { ProcedureDef } from '../runner';
+import { requireRole } from './common';
+
+export type DriftDecision = 'done' | 'proceed' | 'investigate' | 'updateBaseline';
+
+export interface DriftState {
+  runId?: string;
+  report?: DriftReport;
+  decision?: DriftDecision;
+  approvalNote?: string;
+  values?: Record<string, number | BaselineBand>;
+  reason?: string;
+  updated?: DriftReport;
+  investigation?: { result?: string; recordPath?: string } | { error: string };
+  reportOpened?: 'webview' | 'markdown';
+  /** Answers for the SP-002 run started from here (`answers.sp002`). */
+  investigationAnswers?: unknown;
+}
+
+export function driftMarkdown(r: DriftReport): string {
+  return [
+    `# KPI drift — ${r.tenant_code}/${r.site_code} — ${r.verdict}`,
+    '',
+    `Run: ${r.run_id ?? 'latest'} · baseline of ${r.baseline_date ?? '?'}`,
+    r.score !== undefined ? `Live detector: score ${r.score} (${r.level ?? '?'})` : '',
+    '',
+    table(
+      ['KPI', 'Baseline', 'Current', 'Drift %', 'Rule', 'Verdict'],
+      r.metrics.map((m) => [m.kpi, m.baseline, m.current, m.drift_pct, m.rule, m.verdict]),
+    ),
+    '',
+  ].join('\n');
+}
+
+/** `headcount=150, coverage=100` -> {headcount: 150, coverage: 100}. */
+export function parseBaselineValues(v: unknown): Record<string, number | BaselineBand> | string {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const out: Record<string, number | BaselineBand> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x === 'number' && Number.isFinite(x)) out[k] = x;
+      else if (x && typeof x === 'object') out[k] = x as BaselineBand;
+      else return `${k}: not a number`;
+    }
+    return Object.keys(out).length ? out : 'no values';
+  }
+  if (typeof v !== 'string' || !v.trim()) return 'give values like "headcount=150, fte_ratio=0.97"';
+  const out: Record<string, number> = {};
+  for (const part of v.split(/[,;]/)) {
+    const m = /^\s*([a-z_]+)\s*[=:]\s*(-?\d+(?:\.\d+)?)\s*$/i.exec(part);
+    if (!m) return `cannot read "${part.trim()}" (use name=value)`;
+    out[m[1] as string] = Number(m[2]);
+  }
+  return out;
+}
+
+function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
+  return [
+    {
+      kind: 'do',
+      id: 'drift',
+      title: 'Run the drift check',
+      run: async (s) => {
+        s.report = await env.client.drift(s.runId, { signal: env.signal });
+        const r = s.report;
+        const off = r.metrics.filter((m) => m.verdict !== 'OK');
+        return {
+          status: r.verdict === 'OK' ? 'ok' : r.verdict === 'WARN' ? 'warn' : 'fail',
+          detail: `${r.verdict} for ${r.run_id ?? 'the latest run'}${
+            off.length
+              ? `: ${off.map((m) => `${m.kpi} ${m.current} vs ${m.baseline} (${m.rule})`).join('; ')}`
+              : ''
+          }${r.level ? `; live detector ${r.level} (score ${r.score})` : ''}`,
+        };
+      },
+    },
+    {
+      kind: 'do',
+      id: 'report',
+      title: 'Open the drift report',
+      run: async (s) => {
+        if (await env.host.commandExists('solvereign.openDriftReport')) {
+          await env.host.executeCommand('solvereign.openDriftReport', s.report?.run_id ?? s.runId);
+          s.reportOpened = 'webview';
+        } else {
+          await env.host.openMarkdown(driftMarkdown(s.report as DriftReport));
+          s.reportOpened = 'markdown';
+        }
+        return {
+          detail: s.reportOpened === 'webview' ? 'drift report opened' : 'opened as a markdown document',
+        };
+      },
+    },
+    {
+      kind: 'ask',
+      id: 'decision',
+      title: 'What now?',
+      key: 'decision',
+      pick: (s) => {
+        const v = s.report?.verdict;
+        const items: PickItem<DriftDecision>[] = [];
+        if (v === 'WARN') items.push({ label: 'Document and proceed with approval', value: 'proceed' });
+        if (v === 'BLOCK' || v === 'WARN')
+          items.push({ label: 'Investigate (SP-002)', value: 'investigate' });
+        if (v === 'OK') items.push({ label: 'Done: no drift', value: 'done' });
+        items.push({
+          label: 'Update the baseline (drift is expected: seasonal, business change)',
+          value: 'updateBaseline',
+        });
+        return items;
+      },
+      defaultAnswer: (s) => (s.report?.verdict === 'OK' ? 'done' : undefined),
+      apply: (s, v: DriftDecision) => {
+        s.decision = v;
+      },
+    },
+    {
+      kind: 'ask',
+      id: 'approval',
+      title: 'Approval note (WARN: document and proceed)',
+      key: 'approvalNote',
+      when: (s) => s.decision === 'proceed',
+      input: () => ({ prompt: 'Who approved proceeding and why? (at least 10 characters)' }),
+      validate: (v) => reasonProblem(v),
+      apply: (s, v: string) => {
+        s.approvalNote = v.trim();
+      },
+    },
+    {
+      kind: 'do',
+      id: 'investigate',
+      title: 'Investigate with SP-002',
+      when: (s) => s.decision === 'investigate',
+      run: async (s, ctx) => {
+        const run = s.report?.run_id ?? s.runId;
+        if (!run) return { status: 'fail', detail: 'no run to investigate' };
+        ctx.report(`SP-002 on ${run}`);
+        try {
+          const r = (await env.host.executeCommand(
+            'solvereign.sp002.investigateRun',
+            run,
+            s.investigationAnswers,
+          )) as { result?: string; recordPath?: string } | undefined;
+          s.investigation = { result: r?.result, recordPath: r?.recordPath };
+          return {
+            detail: `SP-002 on ${run}: ${r?.result ?? 'done'}${r?.recordPath ? ` (record ${r.recordPath})` : ''}`,
+          };
+        } catch (e) {
+          s.investigation = { error: messageOf(e) };
+          return { status: 'fail', detail: messageOf(e) };
+        }
+      },
+    },
+    {
+      kind: 'do',
+      id: 'baseline-role',
+      title: 'Check your role (baseline: Ops Lead or Platform Lead)',
+      when: (s) => s.decision === 'updateBaseline',
+      run: async () => requireRole(env, BASELINE_ROLES, 'update the KPI baseline'),
+    },
+    {
+      kind: 'ask',
+      id: 'values',
+      title: 'New baseline values',
+      key: 'baselineValues',
+      when: (s) => s.decision === 'updateBaseline',
+      input: (s) => ({
+        prompt: 'KPI=value, … (expected values; e.g. headcount=152)',
+        value: (s.report?.metrics ?? [])
+          .filter((m) => m.verdict !== 'OK' && m.current !== null)
+          .map((m) => `${m.kpi}=${m.current}`)
+          .join(', '),
+      }),
+      coerce: (raw) => parseBaselineValues(raw),
+      validate: (v) => (typeof v === 'string' ? v : undefined),
+      apply: (s, v: Record<string, number | BaselineBand>) => {
+        s.values = v;
+      },
+      describe: (v) => JSON.stringify(v),
+    },
+    {
+      kind: 'ask',
+      id: 'reason',
+      title: 'Reason for the baseline change (audited)',
+      key: 'reason',
+      when: (s) => s.decision === 'updateBaseline',
+      input: () => ({ prompt: 'Why is the drift expected? (at least 10 characters)' }),
+      validate: (v) => reasonProblem(v),
+      apply: (s, v: string) => {
+        s.reason = v.trim();
+      },
+    },
+    {
+      kind: 'do',
+      id: 'update',
+      title: 'Update the baseline',
+      mutates: true,
+      when: (s) => s.decision === 'updateBaseline',
+      run: async (s) => {
+        s.updated = await env.client.updateBaseline(
+          { values: s.values ?? {}, reason: s.reason as string },
+          { signal: env.signal },
+        );
+        return { detail: `baseline of ${s.updated.baseline_date ?? '?'}; verdict now ${s.updated.verdict}` };
+      },
+    },
+  ];
+}
+
+export const sp004: ProcedureDef<DriftState> = {
+  procedure: 'SP-004',
+  title: 'SP-004 KPI Drift Check',
+  command: 'solvereign.sp004.driftCheck',
+  init: (_env, { runId, answers, scripted }) => ({
+    runId,
+    investigationAnswers: answers.sp002 ?? (scripted ? { resolution: 'none' } : undefined),
+  }),
+  steps: driftSteps,
+  finish: (s, _run) => {
+    const r = s.report;
+    if (!r) return {};
+    const summary = [`Drift ${r.verdict} for ${r.run_id ?? 'the latest run'}`];
+    let result: string = r.verdict;
+    if (s.decision === 'proceed' && s.approvalNote) {
+      summary.push(`WARN documented; proceeding with approval: ${s.approvalNote}`);
+      result = 'WARN_APPROVED';
+    }
+    if (s.decision === 'investigate') summary.push('Investigation (SP-002) started before proceeding.');
+    if (s.updated) {
+      summary.push(
+        `Baseline updated (${JSON.stringify(s.values)}): ${s.reason}. Verdict now ${s.updated.verdict}.`,
+      );
+      result = 'BASELINE_UPDATED';
+    }
+    return {
+      result,
+      summary,
+      sections: [{ title: 'Drift report', body: driftMarkdown(r).replace(/^# .*\n/, '') }],
+      subject: r.run_id ?? undefined,
+      extra: {
+        runId: r.run_id,
+        driftVerdict: r.verdict,
+        decision: s.decision,
+        approvalNote: s.approvalNote,
+        reportOpened: s.reportOpened,
+        investigation: s.investigation,
+        baselineUpdated: !!s.updated,
+      },
+    };
+  },
+};

@@ -1,0 +1,194 @@
+// The procedures' host in VS Code: the records folder, the workspace incident file, documents,
+// notifications (never awaited), the alarm status bar item, other areas' commands, and the
+// roster analysis worker.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { Incident, type Incident as IncidentT } from '../../api/schemas';
+import type { Logger } from '../../connection/log';
+import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
+import { type Contact, readContacts } from '../contacts';
+import type { AlarmSpec, ProcedureHost } from '../context';
+
+export const INCIDENT_FILE = '.claude/state/active-incidents.json';
+export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
+
+function workspaceRoot(): vscode.Uri | undefined {
+  return (
+    vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri ??
+    vscode.workspace.workspaceFolders?.[0]?.uri
+  );
+}
+
+export function recordsFolder(): vscode.Uri | undefined {
+  const root = workspaceRoot();
+  if (!root) return undefined;
+  const setting =
+    vscode.workspace.getConfiguration('solvereign').get<string>('records.folder') || DEFAULT_RECORDS_FOLDER;
+  if (path.isAbsolute(setting) && root.scheme === 'file') return vscode.Uri.file(setting);
+  return vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..'));
+}
+
+/** Reads the workspace incident file, keeping the valid incidents and saying what is wrong with the rest. */
+export function parseIncidentFile(text: string): { incidents: IncidentT[]; error?: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { incidents: [], error: `${INCIDENT_FILE} is not valid JSON (${(e as Error).message})` };
+  }
+  const list = raw && typeof raw === 'object' ? (raw as { incidents?: unknown }).incidents : undefined;
+  if (!Array.isArray(list)) return { incidents: [], error: `${INCIDENT_FILE} has no "incidents" list` };
+  const incidents: IncidentT[] = [];
+  const bad: string[] = [];
+  list.forEach((item, i) => {
+    const r = Incident.safeParse(item);
+    if (r.success) incidents.push(r.data);
+    else
+      bad.push(
+        `#${i + 1}${item && typeof item === 'object' && 'id' in item ? ` (${String((item as { id: unknown }).id)})` : ''}`,
+      );
+  });
+  return {
+    incidents,
+    error: bad.length
+      ? `${INCIDENT_FILE}: ${bad.length} invalid incident(s) skipped: ${bad.join(', ')}`
+      : undefined,
+  };
+}
+
+export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
+  private alarmItem: vscode.StatusBarItem | undefined;
+  private analysisApi: AnalysisApi | undefined;
+  alarmText: string | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+  ) {}
+
+  async readWorkspaceIncidents(): Promise<{ incidents: IncidentT[]; found: boolean; error?: string }> {
+    const root = workspaceRoot();
+    if (!root) return { incidents: [], found: false };
+    const uri = vscode.Uri.joinPath(root, ...INCIDENT_FILE.split('/'));
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch {
+      return { incidents: [], found: false };
+    }
+    return { ...parseIncidentFile(Buffer.from(bytes).toString('utf8')), found: true };
+  }
+
+  async addWorkspaceIncident(incident: IncidentT): Promise<string> {
+    const root = workspaceRoot();
+    if (!root) throw new Error('no workspace folder is open');
+    const uri = vscode.Uri.joinPath(root, ...INCIDENT_FILE.split('/'));
+    let doc: { incidents: unknown[] } = { incidents: [] };
+    let text: string | undefined;
+    try {
+      text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    } catch {
+      text = undefined; // no file yet
+    }
+    if (text !== undefined) {
+      // Never overwrite a file we cannot read: that would lose its incidents.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new Error(`${INCIDENT_FILE} is not valid JSON; not changed`);
+      }
+      if (
+        !parsed ||
+        typeof parsed !== 'object' ||
+        !Array.isArray((parsed as { incidents?: unknown }).incidents)
+      ) {
+        throw new Error(`${INCIDENT_FILE} has no "incidents" list; not changed`);
+      }
+      doc = parsed as { incidents: unknown[] };
+    }
+    doc.incidents.push(incident);
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(doc, null, 2)}\n`));
+    return uri.fsPath;
+  }
+
+  async commandExists(id: string): Promise<boolean> {
+    return (await vscode.commands.getCommands(true)).includes(id);
+  }
+
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    return Promise.resolve(vscode.commands.executeCommand(id, ...args));
+  }
+
+  async openMarkdown(content: string): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
+  }
+
+  async saveFile(name: string, content: string): Promise<string | undefined> {
+    const folder = recordsFolder();
+    if (!folder) return undefined;
+    await vscode.workspace.fs.createDirectory(folder);
+    const uri = vscode.Uri.joinPath(folder, name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+  }
+
+  notify(
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    actions: { title: string; run: () => void }[] = [],
+  ): void {
+    const show =
+      level === 'error'
+        ? vscode.window.showErrorMessage
+        : level === 'warn'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    void show(message, ...actions.map((a) => a.title)).then((picked) =>
+      actions.find((a) => a.title === picked)?.run(),
+    );
+  }
+
+  contacts(): Contact[] {
+    return readContacts(vscode.workspace.getConfiguration('solvereign').get('contacts'));
+  }
+
+  setAlarm(alarm: AlarmSpec | undefined): void {
+    this.alarmText = alarm?.text;
+    if (!alarm) {
+      this.alarmItem?.hide();
+      return;
+    }
+    if (!this.alarmItem) {
+      this.alarmItem = vscode.window.createStatusBarItem(
+        'solvereign.procedures.alarm',
+        vscode.StatusBarAlignment.Left,
+        1000,
+      );
+      this.alarmItem.name = 'SOLVEREIGN alarm';
+      this.alarmItem.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    }
+    this.alarmItem.text = alarm.text;
+    this.alarmItem.tooltip = alarm.tooltip;
+    this.alarmItem.command = alarm.command ? { title: 'Retry', ...alarm.command } : undefined;
+    this.alarmItem.show();
+    this.log.error(`ALARM: ${alarm.tooltip}`);
+  }
+
+  showLog(): void {
+    this.log.show();
+  }
+
+  analysis(): AnalysisApi {
+    this.analysisApi ??= workerAnalysis(
+      path.join(this.context.extensionPath, 'dist', 'procedures-analysis.js'),
+    );
+    return this.analysisApi;
+  }
+
+  dispose(): void {
+    this.alarmItem?.dispose();
+  }
+}
