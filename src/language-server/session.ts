@@ -284,10 +284,15 @@ export function startServer(connection: Connection): void {
     for (const [uri, l] of largeLogs) if (l.analysis) publishLog(uri, l.analysis, l.chars, performance.now());
   });
 
-  documents.onDidOpen((e) => validate(e.document));
+  // TextDocuments fires onDidChangeContent right after onDidOpen: validate opens at once, once.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((e) => {
+    justOpened.add(e.document.uri);
+    validate(e.document);
+  });
   documents.onDidChangeContent((e) => {
-    // onDidOpen already validated version 1; later edits are debounced.
-    if (e.document.version <= 1 && !timers.has(e.document.uri)) return;
+    if (justOpened.delete(e.document.uri)) return;
+    // Edits are debounced.
     clearTimeout(timers.get(e.document.uri));
     timers.set(
       e.document.uri,

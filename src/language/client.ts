@@ -22,6 +22,7 @@ import {
   logAnalyzedNotification,
   openLargeLogNotification,
   SETTING_MAX_LOG_DIAGNOSTICS,
+  VSCODE_SYNC_LIMIT_CHARS,
 } from './protocol';
 import { isSolvereignLogName } from './ids';
 
@@ -220,8 +221,9 @@ class LargeLogTracker implements vscode.Disposable {
 
   private async open(uri: vscode.Uri): Promise<void> {
     const stat = await vscode.workspace.fs.stat(uri);
-    // A small file without a synced document is only a tab whose didOpen has not arrived yet.
-    if (stat.size < 40 * 1024 * 1024) {
+    // UTF-8 bytes >= characters, so a file up to the limit in bytes is always synced: such a tab
+    // only has not had its didOpen yet.
+    if (stat.size <= VSCODE_SYNC_LIMIT_CHARS) {
       this.tracked.delete(uri.toString());
       return;
     }
