@@ -100,6 +100,26 @@ describe('sandbox: request ids, idempotency, rate limits, errors', () => {
     assert.equal(c.json.status, 'ALREADY_PUBLISHED');
   });
 
+  it('an internal error is 500 internal_error without a stack trace', async () => {
+    const lines: string[] = [];
+    const broken = await sandbox({ log: (l) => lines.push(l) });
+    try {
+      broken.db.exec('DROP TABLE fire_drills');
+      const r = await call(broken, 'GET', `${P}/fire-drills`, { auth: broken.key('dispatcher') });
+      assert.equal(r.status, 500);
+      assert.deepEqual(Object.keys(r.json).sort(), ['error', 'message']);
+      assert.equal(r.json.error, 'internal_error');
+      assert.doesNotMatch(r.text, /fire_drills|at |\.ts/);
+      assert.ok(r.headers.get('x-request-id'));
+      assert.ok(
+        lines.some((l) => /no such table: fire_drills/.test(l)),
+        'the cause goes to the log',
+      );
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('migrations are recorded in order', () => {
     const rows = sb.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as {
       version: number;
