@@ -2,3 +2,4 @@
 // Add one line per suite file; keep them static imports so esbuild bundles them.
 import './smoke.test';
 import './language.test';
+import './reports.test';
