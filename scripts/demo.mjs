@@ -168,7 +168,7 @@ try {
     });
     stops.push(['sandbox', () => sandbox.stop()]);
     sandboxUrl = sandbox.url;
-    credentialsFile = await sandboxCredentialsFile(db);
+    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
     sandbox.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(

@@ -6,7 +6,8 @@
 //   B. UI tests test/e2e/ui/*.mjs drive the workbench; screenshots go to test-results/screenshots/.
 //      Every exported async function of such a file is one test, called with
 //      { page, wb (test/e2e/workbench.mjs), sandboxUrl, workspace, baseUrl, screenshot(name), skip(reason) };
-//      the tests of one file share one fresh workbench page and run in alphabetical order of their
+//      the tests of one file share one workbench page (fresh browser context, own copy of the fixture
+//      workspace) and run in alphabetical order of their
 //      names (module namespace order); `export const timeout = ms` sets a per-test limit (60 s).
 // A sandbox server (dist/sandbox.js) is started first and its URL given to code-server as
 // SOLVEREIGN_SANDBOX_URL. Writes {passed, failed, skipped} to $SOLVEREIGN_TEST_STATS.
@@ -146,7 +147,7 @@ async function setUp() {
       },
     ]);
     sandboxUrl = sandbox.url;
-    credentialsFile = await sandboxCredentialsFile(db);
+    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
     log(`sandbox listening on ${sandboxUrl}`);
   } else {
     log('dist/sandbox.js is not built yet (src/sandbox/main.ts missing): running without a sandbox');
@@ -171,17 +172,20 @@ async function setUp() {
   ]);
   log(`code-server listening on ${cs.baseUrl}`);
 
-  const chromium = await launchChromium({ headless: process.env.SOLVEREIGN_E2E_HEADED !== '1' });
-  cleanups.push(['chromium', () => chromium.close()]);
   const consoleLines = [];
-  chromium.context.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`);
+  const chromium = await launchChromium({
+    headless: process.env.SOLVEREIGN_E2E_HEADED !== '1',
+    onContext: (context) =>
+      context.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`[${m.type()}] ${m.text()}`);
+      }),
   });
+  cleanups.push(['chromium', () => chromium.close()]);
   cleanups.push([
     'browser console log',
     () => writeFileSync(path.join(resultsDir, 'browser-console.log'), consoleLines.join('\n')),
   ]);
-  return { cs, chromium, workspace, sandboxUrl, testsEntry };
+  return { cs, chromium, tmp, workspace, sandboxUrl, testsEntry };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,8 +229,9 @@ async function approachA({ cs, chromium, workspace, testsEntry }) {
     stats.passed += reported.passed;
     stats.failed += reported.failed;
     stats.skipped += reported.skipped ?? 0;
+    for (const f of reported.failures ?? []) report.push(`FAIL A ${f}`);
     report.push(
-      `A extension host: ${reported.passed} passed, ${reported.failed} failed, ${reported.skipped ?? 0} skipped, exit ${code} (${secs(Date.now() - t0)})`,
+      `${reported.failed ? 'FAIL' : 'ok  '} A extension host: ${reported.passed} passed, ${reported.failed} failed, ${reported.skipped ?? 0} skipped, exit ${code} (${secs(Date.now() - t0)})`,
     );
     if (code !== 0 && reported.failed === 0) throw new Error(`exit code ${code} with no failed test`);
   } catch (err) {
@@ -250,7 +255,7 @@ function uiTestFiles() {
     .map((f) => path.join(dir, f));
 }
 
-async function approachB({ cs, chromium, workspace, sandboxUrl }) {
+async function approachB({ cs, chromium, tmp, sandboxUrl }) {
   const files = uiTestFiles();
   log(`B: UI tests (${files.length} file${files.length === 1 ? '' : 's'})`);
   for (const file of files) {
@@ -260,7 +265,12 @@ async function approachB({ cs, chromium, workspace, sandboxUrl }) {
       ([name, fn]) => typeof fn === 'function' && (!grep || `${base}: ${name}`.includes(grep)),
     );
     if (tests.length === 0) continue;
-    const page = await chromium.context.newPage();
+    // Each file: its own copy of the fixture workspace and a fresh browser context (no editors,
+    // backups or view state left by approach A or by another file).
+    const workspace = path.join(tmp, `workspace-${base}`);
+    cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    const context = await chromium.newContext();
+    const page = await context.newPage();
     try {
       await page.goto(cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: ROOT }));
       await wb.waitForWorkbench(page, Math.min(60000, remaining()));
@@ -268,7 +278,7 @@ async function approachB({ cs, chromium, workspace, sandboxUrl }) {
       await page
         .screenshot({ path: path.join(screenshotsDir, `${base}-workbench-failure.png`) })
         .catch(() => {});
-      await page.close().catch(() => {});
+      await context.close().catch(() => {});
       for (const [name] of tests)
         fail(`B ${base}: ${name}`, new Error(`workbench did not load: ${err.message}`));
       continue;
@@ -314,7 +324,7 @@ async function approachB({ cs, chromium, workspace, sandboxUrl }) {
         fail(title, err);
       }
     }
-    await page.close().catch(() => {});
+    await context.close().catch(() => {});
   }
 }
 

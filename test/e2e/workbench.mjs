@@ -40,7 +40,8 @@ export async function openViewContainer(page, title, timeout = 30000) {
   await icon.waitFor({ timeout });
   // The <li> around the icon says whether the container is open; clicking an open one closes the side bar.
   const expanded = await icon.locator('xpath=..').getAttribute('aria-expanded');
-  if (expanded !== 'true') await icon.click();
+  // Click the <li>: a badge ("1 unsaved file") may cover the icon itself.
+  if (expanded !== 'true') await icon.locator('xpath=..').click();
   await page.locator(SELECTORS.sidebarTitle).filter({ hasText: title }).first().waitFor({ timeout });
 }
 

@@ -65,7 +65,7 @@ try {
     const db = path.join(tmp, 'sandbox', 'sandbox.db');
     mkdirSync(path.dirname(db), { recursive: true });
     sandbox = await startSandbox({ db, reset: true });
-    credentialsFile = await sandboxCredentialsFile(db);
+    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
     console.log(`sandbox listening on ${sandbox.url}`);
   } else {
     console.log('dist/sandbox.js is not built: running without a sandbox');

@@ -19,11 +19,16 @@ export async function run(): Promise<void> {
 
   console.log('E2E-BEGIN');
   await new Promise<void>((resolve, reject) => {
+    const failed: string[] = [];
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
-      console.log(`E2E-STATS ${JSON.stringify({ passed: passes, failed: failures, skipped: pending })}`);
+      const stats = { passed: passes, failed: failures, skipped: pending, failures: failed };
+      console.log(`E2E-STATS ${JSON.stringify(stats)}`);
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
       else resolve();
     });
+    runner.on('fail', (test, err) =>
+      failed.push(`${test.fullTitle()}: ${String(err?.message ?? err).split('\n')[0]}`),
+    );
   });
 }

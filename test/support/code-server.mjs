@@ -315,17 +315,17 @@ export async function demoCredentials() {
 
 /**
  * The demo-credentials file the extension reads through env SOLVEREIGN_SANDBOX_CREDENTIALS
- * (`{tenant, keys: {role: api key}}`, "sign in as a demo role"): the sandbox's own
+ * (`{server, tenant, keys: {role: api key}}`, demo sign-in): the sandbox's own
  * `credentials.json` beside its database when it writes one, else written here for `tenant`.
  */
-export async function sandboxCredentialsFile(db, tenant = 'lts') {
+export async function sandboxCredentialsFile(db, { server, tenant = 'lts' } = {}) {
   const beside = path.join(path.dirname(db), 'credentials.json');
   if (existsSync(beside)) return beside;
   const creds = (await demoCredentials())?.filter((c) => c.tenant_code === tenant);
   if (!creds?.length) return null;
   const file = path.join(path.dirname(db), `demo-credentials-${tenant}.json`);
   const keys = Object.fromEntries(creds.map((c) => [c.role, c.api_key]));
-  writeFileSync(file, JSON.stringify({ tenant, keys }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ server, tenant, keys }, null, 2), { mode: 0o600 });
   return file;
 }
 
@@ -363,16 +363,20 @@ export function isLocalUrl(u) {
 }
 
 /**
- * Launches headless Chromium and one context/page that refuses every request not to loopback.
- * Returns { browser, context, page, blocked, close() }.
+ * Launches headless Chromium (its own fresh profile) and a first context/page. Every context
+ * refuses requests not to loopback. `newContext()` gives a fresh one (empty browser storage: the
+ * workbench keeps editors, hot-exit backups and view state there), so one test cannot leak into
+ * the next. Returns { browser, context, page, blocked, newContext(), close() }.
  */
-export async function launchChromium({ headless = true, viewport = { width: 1400, height: 900 } } = {}) {
+export async function launchChromium({
+  headless = true,
+  viewport = { width: 1400, height: 900 },
+  onContext,
+} = {}) {
   const { chromium } = await import('playwright-core');
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'solvereign-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless,
-    viewport,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -385,21 +389,32 @@ export async function launchChromium({ headless = true, viewport = { width: 1400
     ],
   });
   const blocked = [];
-  await context.route('**/*', (route) => {
-    const u = route.request().url();
-    if (isLocalUrl(u)) return route.continue();
-    blocked.push(u);
-    return route.abort('blockedbyclient');
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    browser: context.browser(),
-    context,
-    page,
-    blocked,
-    async close() {
-      await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+  const newContext = async () => {
+    const context = await browser.newContext({ viewport });
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (isLocalUrl(u)) return route.continue();
+      blocked.push(u);
+      return route.abort('blockedbyclient');
+    });
+    onContext?.(context);
+    return context;
   };
+  try {
+    const context = await newContext();
+    const page = await context.newPage();
+    return {
+      browser,
+      context,
+      page,
+      blocked,
+      newContext,
+      async close() {
+        await browser.close().catch(() => {});
+      },
+    };
+  } catch (err) {
+    await browser.close().catch(() => {});
+    throw err;
+  }
 }
