@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, waitFor } from './helpers';
+import { extensionApi, signInAs, waitFor } from './helpers';
 
 const hoverText = (hovers: vscode.Hover[]) =>
   hovers
@@ -57,6 +57,18 @@ describe('language features: forecast and SOLVEREIGN logs', () => {
     assert.equal(summary?.verdict, 'PASS');
     assert.equal(summary?.tours, 72);
     assert.equal(summary?.failed, 0);
+  });
+
+  it('"Solve in sandbox" solves the forecast through the signed-in API client', async function () {
+    this.timeout(120_000);
+    await signInAs('dispatcher');
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const result = await vscode.commands.executeCommand<{ runId?: string; summary?: { tours: number } }>(
+      'solvereign.forecast.solve',
+      vscode.Uri.joinPath(folder.uri, 'week.forecast'),
+    );
+    assert.match(result?.runId ?? '', /^RUN-/);
+    assert.equal(result?.summary?.tours, 72);
   });
 
   it('api.log opens as a SOLVEREIGN log with runbook diagnostics and a run link', async () => {
