@@ -307,9 +307,6 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
   if (!app.dbConnected && !isHealth && !pathname.startsWith('/__sandbox/')) {
     throw new ApiError(503, 'ERR_DB_001', 'Database connection failed', { database: 'disconnected' });
   }
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
-    ctx.body = parseJsonBody(await readBody(req));
-  }
   if (route.scope !== 'none') {
     ctx.principal = authenticate(app, req, pathname);
     if (route.scope === 'tenant' || route.scope === 'site') scopeCheck(app, ctx, route.scope);
@@ -321,6 +318,10 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
         { role: ctx.principal.role_name, allowed_roles: route.roles },
       );
     }
+  }
+  // The body is read only once the caller may make this request at all.
+  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
+    ctx.body = parseJsonBody(await readBody(req));
   }
   // Idempotent writes: the first answer for a key (per tenant and user) is stored and replayed.
   const idemKey = headerValue(req, 'x-idempotency-key');

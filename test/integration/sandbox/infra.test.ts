@@ -54,6 +54,8 @@ describe('sandbox: request ids, idempotency, rate limits, errors', () => {
     assert.equal(e.error, 'validation_error');
     assert.match(e.message, /^body: Malformed JSON/);
     assert.doesNotMatch(r.text, /at .*\.ts:\d+/);
+    const anonymous = await call(sb, 'POST', `${P}/kill-switch`, { rawBody: '{"action": "disable",' });
+    assert.equal(anonymous.status, 401, 'credentials are checked before the body is read');
   });
 
   it('x-idempotency-key replays the first answer for the same tenant/user', async () => {

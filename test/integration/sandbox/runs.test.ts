@@ -279,6 +279,25 @@ describe('sandbox: runs, publish, lock, repair, evidence', () => {
     assert.equal((e.details as Record<string, unknown>).reason, 'Weekly plan approved by dispatch');
   });
 
+  it('platform_admin is an approver too', async () => {
+    const g = S.RunList.parse(
+      (
+        await call(sb, 'GET', `${P}/runs?status=PASS`, {
+          auth: sb.key('ops_readonly', 'gurkerl'),
+          tenant: 'gurkerl',
+        })
+      ).json,
+    );
+    const pass = g.runs.find((r) => !r.published)!;
+    const r = await call(sb, 'POST', `${P}/runs/${pass.run_id}/publish`, {
+      auth: sb.key('platform_admin', 'gurkerl'),
+      tenant: 'gurkerl',
+      body: approver('platform_admin'),
+    });
+    assert.equal(r.status, 200);
+    assert.equal(S.PublishLockResponse.parse(r.json).status, 'PUBLISHED');
+  });
+
   it('repair queues a PENDING request counted in status; readonly may not', async () => {
     const run = runs[1];
     const body = {
