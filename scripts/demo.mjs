@@ -108,9 +108,8 @@ function printBanner({ url, sandboxUrl, credentials }) {
 }
 
 async function check(url) {
-  const { SELECTORS, viewContainers, waitForWorkbench, openViewContainer, waitForTree } = await import(
-    '../test/e2e/workbench.mjs'
-  );
+  const { SELECTORS, viewContainers, waitForWorkbench, openViewContainer, waitForTree, treeLabels } =
+    await import('../test/e2e/workbench.mjs');
   const chromium = await launchChromium();
   stops.push(['chromium', () => chromium.close()]);
   const { page } = chromium;
@@ -128,12 +127,19 @@ async function check(url) {
         say(`the SOLVEREIGN view shows no tree rows: ${err.message.split('\n')[0]}`);
         return [];
       });
-      if (labels.length) say(`SOLVEREIGN view rows: ${labels.slice(0, 8).join(' | ')}`);
+      if (labels.length) {
+        // Let the views fill in (sign-in, first requests) before the picture.
+        await page.mouse.move(700, 300);
+        await page.waitForTimeout(3000);
+        const rows = await treeLabels(page);
+        say(
+          `SOLVEREIGN view: ${rows.length} rows: ${rows.slice(0, 6).join(' | ')}${rows.length > 6 ? ' | …' : ''}`,
+        );
+      }
     } else {
       say('package.json contributes no SOLVEREIGN view container yet: screenshot of the workbench');
       await page.waitForSelector(SELECTORS.sidebarTitle, { timeout: 15000 }).catch(() => {});
     }
-    await page.waitForTimeout(1000);
   } catch (err) {
     ok = false;
     say(`check failed: ${err.message}`);
