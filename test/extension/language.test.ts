@@ -95,4 +95,30 @@ describe('language features: forecast and SOLVEREIGN logs', () => {
       JSON.stringify(links.map((l) => l.target?.toString())),
     );
   });
+
+  it('a log above 50 MB (never synced to extensions) still gets its diagnostics, read by the server', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sv-biglog-'));
+    const file = path.join(dir, 'solver.log');
+    const filler = `2026-01-13T06:00:00Z INFO  [solver] run_id=RUN-20260113-001 progress ${'x'.repeat(60)}\n`;
+    const lines = Math.ceil((50 * 1024 * 1024 + 1) / filler.length);
+    writeFileSync(
+      file,
+      `${filler.repeat(lines)}2026-01-13T07:00:00Z ERROR [solver] ERR_SOLVE_002 no feasible solution\n`,
+    );
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    assert.ok(
+      !vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()),
+      'VS Code synced it',
+    );
+    const diag = await waitFor(
+      () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'ERR_SOLVE_002'),
+      'ERR_SOLVE_002 in the large log',
+      90_000,
+    );
+    assert.equal(diag.range.start.line, lines);
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
