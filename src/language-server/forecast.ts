@@ -193,7 +193,13 @@ export function forecastHover(doc: ForecastDoc, line: number, character: number)
     if (t.depot) rows.push(['Depot', t.depot]);
     if (l.notes) rows.push(['Notes', l.notes]);
     const dup = doc.duplicateOf.get(line);
-    if (dup) rows.push(['Duplicate', `same tour on lines ${dup.join(', ')}`]);
+    if (dup) {
+      const list =
+        dup.length > MAX_RELATED
+          ? `${dup.slice(0, MAX_RELATED).join(', ')} and ${dup.length - MAX_RELATED} more`
+          : dup.join(', ');
+      rows.push(['Duplicate', `same tour on lines ${list}`]);
+    }
     const value = [
       `**${DAY_NAMES[t.day - 1]}** · verdict ${l.verdict}`,
       '',

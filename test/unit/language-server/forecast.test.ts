@@ -142,6 +142,12 @@ describe('language server: forecast', () => {
       assert.match(h, /Canonical: `Do 22:00-06:00 2 Fahrer Depot Nord`/);
     });
 
+    it('a duplicated tour names the other lines', async () => {
+      const line = lineOf(PROBLEMS, 'Di 06:00-14:00 2 Fahrer Depot Nord');
+      const h = hoverText(await client.hover('file:///work/problems.forecast', line, 0));
+      assert.match(h, new RegExp(`\\| Duplicate \\| same tour on lines ${line + 1}, ${line + 2} \\|`));
+    });
+
     it('an invalid line explains the code under the cursor; a comment has no hover', async () => {
       assert.match(hoverText(await client.hover(uri, 2, 4)), /^\*\*INVALID_HOUR\*\* \(FAIL\)/);
       assert.equal(await client.hover(uri, 3, 2), null);
