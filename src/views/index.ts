@@ -68,7 +68,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   // ------------------------------------------------------------------ trees
-  const runs = new RunsProvider(connection, log, cfg().get<number>('runs.pageSize', 25));
+  const runs = new RunsProvider(connection, log, () => cfg().get<number>('runs.pageSize', 25));
   const incidents = new IncidentsProvider(connection, { now, slaOptions, filePath: workspaceIncidentFile });
   const runsView = vscode.window.createTreeView('solvereign.runs', {
     treeDataProvider: runs,
@@ -91,6 +91,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
 
   // ------------------------------------------------------------------ notifications
   const notifications: IncidentEvent[] = [];
+  let notified: Set<string> | undefined;
   const checkIncidents = async (): Promise<IncidentEvent[]> => {
     const s = incidents.snapshot;
     if (!s) return [];
@@ -98,19 +99,40 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
       ...s.server.incidents.map((incident) => ({ source: 'server' as const, incident })),
       ...s.workspace.incidents.map((incident) => ({ source: 'workspace' as const, incident })),
     ];
-    const before = new Set(context.workspaceState.get<string[]>(NOTIFIED_KEY, []));
-    const r = incidentEvents(list, now(), before, slaOptions());
-    await context.workspaceState.update(NOTIFIED_KEY, [...r.notified]);
+    // In memory (synchronous, so two checks never both announce the same event); persisted so a
+    // window reload does not announce it again either.
+    notified ??= new Set(context.workspaceState.get<string[]>(NOTIFIED_KEY, []));
+    const r = incidentEvents(list, now(), notified, slaOptions());
+    // A source that failed to load keeps its keys (its incidents are not gone, just unknown now).
+    const failed = [s.server, s.workspace]
+      .filter((x) => x.error || x.unavailable || x.unsupported)
+      .map((x) => x.source);
+    for (const k of notified) if (failed.some((f) => k.startsWith(`${f}:`))) r.notified.add(k);
+    notified = r.notified;
+    void context.workspaceState.update(NOTIFIED_KEY, [...notified]);
+    const focus = (a: string | undefined) => {
+      if (a) void vscode.commands.executeCommand('solvereign.incidents.focus');
+    };
     for (const e of r.events) {
       notifications.push(e);
       log.info(`incidents: notify ${e.kind} ${e.incidentId}: ${e.message}`);
-      const show =
-        e.severity === 'S0' || e.kind === 'breach'
-          ? vscode.window.showErrorMessage
-          : vscode.window.showWarningMessage;
-      void show(e.message, 'Show Incidents').then((a) => {
-        if (a) void vscode.commands.executeCommand('solvereign.incidents.focus');
-      });
+    }
+    if (r.events.length > 2) {
+      // Many at once (first load of a busy workspace): one toast; the rest is in the view and the log.
+      const critical = r.events.some((e) => e.severity === 'S0' || e.kind === 'breach');
+      const show = critical ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(
+        `${r.events.length} incident alerts — ${r.events[0].message} (more in the Incidents view and the log)`,
+        'Show Incidents',
+      ).then(focus);
+    } else {
+      for (const e of r.events) {
+        const show =
+          e.severity === 'S0' || e.kind === 'breach'
+            ? vscode.window.showErrorMessage
+            : vscode.window.showWarningMessage;
+        void show(e.message, 'Show Incidents').then(focus);
+      }
     }
     return r.events;
   };
@@ -155,6 +177,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('solvereign.sidebar.refreshIntervalSeconds'))
         scheduler.setInterval(cfg().get<number>('sidebar.refreshIntervalSeconds', 60));
+      if (e.affectsConfiguration('solvereign.runs.pageSize')) runs.reset();
       if (e.affectsConfiguration('solvereign.contacts') || e.affectsConfiguration('solvereign.incidents'))
         incidents.rerender();
     }),

@@ -3,3 +3,4 @@
 import './smoke.test';
 import './language.test';
 import './reports.test';
+import './sidebar.test';

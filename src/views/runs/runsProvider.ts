@@ -51,8 +51,16 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
   constructor(
     private readonly connection: ConnectionManager,
     private readonly log: Logger,
-    private readonly pageSize = 25,
+    private readonly pageSize: () => number = () => 25,
   ) {}
+
+  /** Drops the loaded pages (page size changed); the next render loads the first page. */
+  reset(): void {
+    this.current = undefined;
+    this.nodes.clear();
+    this.pendingFirst = undefined;
+    this.emitter.fire(undefined);
+  }
 
   /** The site the tree shows: `env|tenant|site`. A change of it starts a fresh model. */
   private siteKey(): string | undefined {
@@ -73,7 +81,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
           listRuns: (q, o) => client.listRuns(q, o),
           getRun: (id, o) => client.getRun(id, o),
         },
-        { pageSize: this.pageSize },
+        { pageSize: this.pageSize() },
       );
       model.onDidChange(() => this.emitter.fire(undefined));
       this.current = { key, model };
