@@ -47,9 +47,22 @@ export async function openViewContainer(page, title, timeout = 30000) {
 
 /** Runs a command from the palette by its exact title ("Category: Title" as shown). */
 export async function runCommand(page, title, timeout = 15000) {
-  await page.keyboard.press('F1');
   const input = page.locator(SELECTORS.paletteInput);
-  await input.waitFor({ timeout });
+  // F1 is lost while the focus is inside a webview's iframes: then move the focus back to the
+  // workbench document and try again.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0)
+      await page.evaluate(() =>
+        document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined,
+      );
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: attempt < 2 ? 3000 : timeout });
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
   await input.fill(`>${title}`);
   await page.waitForFunction(
     ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
