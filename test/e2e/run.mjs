@@ -222,7 +222,7 @@ async function approachA({ cs, chromium, workspace, testsEntry }) {
   const t0 = Date.now();
   try {
     await page.goto(url);
-    const code = await withTimeout(exited, Math.min(150000, remaining()), 'extension-host suites');
+    const code = await withTimeout(exited, remaining(), 'extension-host suites');
     writeFileSync(path.join(resultsDir, 'extension-host.log'), `${lines.join('\n')}\n`);
     if (!reported)
       throw new Error(`the suite exited (${code}) without an E2E-STATS line; see test-results/e2e/`);
