@@ -91,12 +91,13 @@ export async function runProcedure<S>(
   } catch (e) {
     fin = { summary: [`could not compute the verdict: ${e instanceof Error ? e.message : String(e)}`] };
   }
+  const blocked = engine.status === 'stopped' && engine.steps.at(-1)?.status === 'blocked';
   const result =
     engine.status === 'error'
       ? (fin.result ?? 'ERROR')
       : engine.status === 'cancelled'
         ? 'CANCELLED'
-        : (fin.result ?? 'DONE');
+        : (fin.result ?? (blocked ? 'BLOCKED' : 'DONE'));
   const summary = [...(fin.summary ?? [])];
   if (engine.error) summary.push(`Stopped at "${engine.error.step}": ${engine.error.message}`);
   if (engine.status === 'cancelled')

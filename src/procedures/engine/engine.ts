@@ -100,7 +100,7 @@ export interface DoStep<S> extends StepBase<S> {
   kind: 'do';
   /** Changes server state: Back cannot cross it. */
   mutates?: boolean;
-  run: (s: S, ctx: DoContext) => Promise<StepOutcome | undefined | undefined>;
+  run: (s: S, ctx: DoContext) => Promise<StepOutcome | undefined> | Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: steps of one procedure carry different answer types

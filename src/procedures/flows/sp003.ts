@@ -4,7 +4,7 @@
 // explained in the runbook's terms with the resolution column (src/ops/gates.ts).
 import { SolvereignApiError } from '../../api/errors';
 import type { PublishLockResponse, RunDetail, SystemStatus } from '../../api/schemas';
-import { checkGate, type GateAction, type GateBlock, interpretPublishLock } from '../../ops/gates';
+import { block, checkGate, type GateAction, type GateBlock, interpretPublishLock } from '../../ops/gates';
 import { APPROVER_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { reasonProblem, type Step, yesNo } from '../engine/engine';
@@ -92,7 +92,17 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
       kind: 'do',
       id: 'role',
       title: 'Check your role',
-      run: async () => requireRole(env, APPROVER_ROLES, verb),
+      run: async (s) => {
+        const out = requireRole(env, APPROVER_ROLES, verb);
+        if (out.status === 'blocked') {
+          s.block = block(
+            'PERMISSION_DENIED',
+            `role ${env.who.role ?? 'unknown'} may not ${verb}; approver roles are ${APPROVER_ROLES.join(', ')}`,
+          );
+          s.blockedBy = 'pre-check';
+        }
+        return out;
+      },
     },
     {
       kind: 'ask',

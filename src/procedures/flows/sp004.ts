@@ -223,11 +223,16 @@ export const sp004: ProcedureDef<DriftState> = {
     investigationAnswers: answers.sp002 ?? (scripted ? { resolution: 'none' } : undefined),
   }),
   steps: driftSteps,
-  finish: (s, _run) => {
+  finish: (s, run) => {
     const r = s.report;
     if (!r) return {};
     const summary = [`Drift ${r.verdict} for ${r.run_id ?? 'the latest run'}`];
     let result: string = r.verdict;
+    const blocked = run.status === 'stopped' ? run.steps.at(-1) : undefined;
+    if (blocked?.status === 'blocked') {
+      summary.push(blocked.detail);
+      result = 'BLOCKED';
+    }
     if (s.decision === 'proceed' && s.approvalNote) {
       summary.push(`WARN documented; proceeding with approval: ${s.approvalNote}`);
       result = 'WARN_APPROVED';

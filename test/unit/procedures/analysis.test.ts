@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { diffForecasts, findDuplicates, resolveTwice, suggestSplit } from '../../../src/procedures/analysis';
 import { shiftIsoWeek } from '../../../src/procedures/flows/common';
 
-const PREV = ['# week 9', 'Mo 06:00-14:00 5 Fahrer Depot Nord', 'Mo 14:00-22:00 3 Fahrer Depot Sued', 'Di 06:00-14:00 4 Fahrer Depot Nord', ''].join('\n');
+const PREV = [
+  '# week 9',
+  'Mo 06:00-14:00 5 Fahrer Depot Nord',
+  'Mo 14:00-22:00 3 Fahrer Depot Sued',
+  'Di 06:00-14:00 4 Fahrer Depot Nord',
+  '',
+].join('\n');
 const CUR = [
   '# week 10',
   'Mo 06:00-14:00 6 Fahrer Depot Nord',
@@ -16,7 +22,9 @@ describe('procedures: SP-002 analysis with the roster engine', () => {
     const d = diffForecasts(PREV, CUR);
     assert.deepEqual(d.added, [{ tour: 'Mi 22:00-06:00 Depot West', count: 2, line: 4, depot: 'West' }]);
     assert.deepEqual(d.removed, [{ tour: 'Mo 14:00-22:00 Depot Sued', count: 3, line: 3, depot: 'Sued' }]);
-    assert.deepEqual(d.changed, [{ tour: 'Mo 06:00-14:00 Depot Nord', before: 5, after: 6, line: 2, depot: 'Nord' }]);
+    assert.deepEqual(d.changed, [
+      { tour: 'Mo 06:00-14:00 Depot Nord', before: 5, after: 6, line: 2, depot: 'Nord' },
+    ]);
     assert.equal(d.toursBefore, 12);
     assert.equal(d.toursAfter, 12);
     assert.equal(d.unchanged, false);
@@ -31,7 +39,9 @@ describe('procedures: SP-002 analysis with the roster engine', () => {
 
   it('finds duplicate tour lines with their depots', () => {
     const r = findDuplicates('Mo 06:00-14:00 Depot Nord\nDi 08:00-16:00\nMo 6:00-14:00 depot nord\n');
-    assert.deepEqual(r.duplicates, [{ tour: 'Mo 06:00-14:00 Depot Nord', lines: [1, 3], depot: 'Nord', count: 2 }]);
+    assert.deepEqual(r.duplicates, [
+      { tour: 'Mo 06:00-14:00 Depot Nord', lines: [1, 3], depot: 'Nord', count: 2 },
+    ]);
     assert.equal(findDuplicates(PREV).duplicates.length, 0);
   });
 
@@ -40,7 +50,10 @@ describe('procedures: SP-002 analysis with the roster engine', () => {
     assert.equal(byDepot.tourCount, 12);
     assert.deepEqual(byDepot.byDepot[0], { depot: 'Nord', tours: 10 });
     assert.match(byDepot.suggestion, /split by depot into 2 solves \(Nord 10, West 2 tours\)/);
-    assert.match(suggestSplit('Mo 06:00-14:00 3 Fahrer\nFr 06:00-14:00\n').suggestion, /Mo–Mi 3 and Do–So 1 tours/);
+    assert.match(
+      suggestSplit('Mo 06:00-14:00 3 Fahrer\nFr 06:00-14:00\n').suggestion,
+      /Mo–Mi 3 and Do–So 1 tours/,
+    );
   });
 
   it('re-solves twice with the same seed and compares the output hashes', () => {

@@ -87,9 +87,17 @@ function steps(opts: { mutateBetween?: boolean; fail?: boolean } = {}): Step<S>[
 describe('procedures: step engine', () => {
   it('takes every answer from the arguments and records each step with its outcome and duration', async () => {
     const s: S = { done: [] };
-    const r = await runSteps(steps(), s, { title: 'T', answers: { color: 'Blue', reason: 'a good reason here' }, scripted: true });
+    const r = await runSteps(steps(), s, {
+      title: 'T',
+      answers: { color: 'Blue', reason: 'a good reason here' },
+      scripted: true,
+    });
     assert.equal(r.status, 'completed');
-    assert.equal(s.color, 'blue', 'a pick answer matches its item case-insensitively and takes the item value');
+    assert.equal(
+      s.color,
+      'blue',
+      'a pick answer matches its item case-insensitively and takes the item value',
+    );
     assert.deepEqual(
       r.steps.map((x) => [x.id, x.status]),
       [
@@ -108,16 +116,28 @@ describe('procedures: step engine', () => {
   });
 
   it('ends with a clear error when a scripted answer is missing or invalid, naming the answer', async () => {
-    const missing = await runSteps(steps(), { done: [] }, { title: 'T', answers: { color: 'red' }, scripted: true });
+    const missing = await runSteps(
+      steps(),
+      { done: [] },
+      { title: 'T', answers: { color: 'red' }, scripted: true },
+    );
     assert.equal(missing.status, 'error');
     assert.equal(missing.error?.step, 'Reason');
     assert.match(missing.error?.message ?? '', /no answer for "reason"/);
 
-    const bad = await runSteps(steps(), { done: [] }, { title: 'T', answers: { color: 'green' }, scripted: true });
+    const bad = await runSteps(
+      steps(),
+      { done: [] },
+      { title: 'T', answers: { color: 'green' }, scripted: true },
+    );
     assert.equal(bad.status, 'error');
     assert.match(bad.error?.message ?? '', /"color" = green is not one of: red, blue/);
 
-    const short = await runSteps(steps(), { done: [] }, { title: 'T', answers: { color: 'red', reason: 'short' }, scripted: true });
+    const short = await runSteps(
+      steps(),
+      { done: [] },
+      { title: 'T', answers: { color: 'red', reason: 'short' }, scripted: true },
+    );
     assert.match(short.error?.message ?? '', /at least 10 characters/);
   });
 
@@ -179,11 +199,18 @@ describe('procedures: step engine', () => {
   });
 
   it('a failing step ends the run with its title and the message (no stack)', async () => {
-    const r = await runSteps(steps({ fail: true }), { done: [] }, { title: 'T', answers: { color: 'red' }, scripted: true });
+    const r = await runSteps(
+      steps({ fail: true }),
+      { done: [] },
+      { title: 'T', answers: { color: 'red' }, scripted: true },
+    );
     assert.equal(r.status, 'error');
     assert.deepEqual(r.error, { step: 'Work', message: 'server said no. Action: try later.' });
     assert.equal(r.steps.find((x) => x.id === 'work')?.status, 'error');
-    assert.ok(r.steps.some((x) => x.id === 'sub'), 'sub-steps recorded before the failure stay in the record');
+    assert.ok(
+      r.steps.some((x) => x.id === 'sub'),
+      'sub-steps recorded before the failure stay in the record',
+    );
   });
 
   it('a StepError carries its own status; stop ends the run as stopped', async () => {
@@ -204,7 +231,12 @@ describe('procedures: step engine', () => {
     assert.equal(blocked.steps[0]?.status, 'blocked');
     const stopped = await runSteps<S>(
       [
-        { kind: 'do', id: 'a', title: 'A', run: async () => ({ status: 'blocked', stop: true, detail: 'PERMISSION_DENIED' }) },
+        {
+          kind: 'do',
+          id: 'a',
+          title: 'A',
+          run: async () => ({ status: 'blocked', stop: true, detail: 'PERMISSION_DENIED' }),
+        },
         { kind: 'do', id: 'b', title: 'B', run: async (s) => void s.done.push('b') },
       ],
       { done: [] },

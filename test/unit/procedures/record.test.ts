@@ -21,11 +21,33 @@ const base: ProcedureRecord = {
   endedAt: '2026-03-05T08:15:01.000Z',
   ms: 877,
   steps: [
-    { id: 'audits', title: 'Check audits', status: 'fail', detail: 'Overlap FAIL | 3 violations\nsecond line', startedAt: '2026-03-05T08:15:00.200Z', ms: 12 },
-    { id: 'reason', title: 'Reason', status: 'ok', detail: 'weekly plan', startedAt: '2026-03-05T08:15:00.300Z', ms: 0, answeredBy: 'argument' },
+    {
+      id: 'audits',
+      title: 'Check audits',
+      status: 'fail',
+      detail: 'Overlap FAIL | 3 violations\nsecond line',
+      startedAt: '2026-03-05T08:15:00.200Z',
+      ms: 12,
+    },
+    {
+      id: 'reason',
+      title: 'Reason',
+      status: 'ok',
+      detail: 'weekly plan',
+      startedAt: '2026-03-05T08:15:00.300Z',
+      ms: 0,
+      answeredBy: 'argument',
+    },
   ],
   sections: [{ title: 'Audits', body: '| a | b |' }],
-  auditEvents: [{ id: 7, event_type: 'RUN_PUBLISH_BLOCKED', user_email: 'dispatcher@lts.demo', created_at: '2026-03-05T08:15:00.500Z' }],
+  auditEvents: [
+    {
+      id: 7,
+      event_type: 'RUN_PUBLISH_BLOCKED',
+      user_email: 'dispatcher@lts.demo',
+      created_at: '2026-03-05T08:15:00.500Z',
+    },
+  ],
   subject: 'RUN-20260305-001',
 };
 
@@ -36,7 +58,10 @@ describe('procedures: records', () => {
     assert.match(md, /\| Who \| dispatcher@lts\.demo \(dispatcher\) \|/);
     assert.match(md, /\| Environment \| Local sandbox <http:\/\/127\.0\.0\.1:8765> \|/);
     assert.match(md, /\| Tenant \/ site \| lts \/ wien \|/);
-    assert.match(md, /\| 1 \| Check audits \| FAIL \| 12 ms \| Overlap FAIL \\\| 3 violations<br>second line \|/);
+    assert.match(
+      md,
+      /\| 1 \| Check audits \| FAIL \| 12 ms \| Overlap FAIL \\\| 3 violations<br>second line \|/,
+    );
     assert.match(md, /\| 2 \| Reason \| OK \| 0 ms \| weekly plan _\(answer: argument\)_ \|/);
     assert.match(md, /## Audits\n\n\| a \| b \|/);
     assert.match(md, /\| 2026-03-05T08:15:00\.500Z \| RUN_PUBLISH_BLOCKED \| dispatcher@lts\.demo \| 7 \|/);
@@ -44,7 +69,11 @@ describe('procedures: records', () => {
   });
 
   it('says why audit events are missing and where a run stopped', () => {
-    const md = formatRecordMarkdown({ ...base, auditEvents: { error: 'no audit endpoint' }, error: { step: 'Publish', message: 'HTTP 500' } });
+    const md = formatRecordMarkdown({
+      ...base,
+      auditEvents: { error: 'no audit endpoint' },
+      error: { step: 'Publish', message: 'HTTP 500' },
+    });
     assert.match(md, /_Not available: no audit endpoint_/);
     assert.match(md, /Step \*\*Publish\*\* failed: HTTP 500/);
     assert.match(formatRecordMarkdown({ ...base, auditEvents: [] }), /_None: this procedure wrote nothing/);
@@ -52,7 +81,10 @@ describe('procedures: records', () => {
 
   it('names files by UTC time, procedure and subject so they sort', () => {
     assert.equal(recordFileName(base), '20260305-081500-sp-003-publish-run-RUN-20260305-001.md');
-    assert.equal(recordFileName({ ...base, subject: undefined, title: 'Daily Status' }), '20260305-081500-daily-status.md');
+    assert.equal(
+      recordFileName({ ...base, subject: undefined, title: 'Daily Status' }),
+      '20260305-081500-daily-status.md',
+    );
   });
 
   it('escapes table cells and formats durations', () => {
@@ -67,7 +99,11 @@ describe('procedures: records', () => {
   it('keeps the audit entries of the window, oldest first', () => {
     const e = (t: string) => ({ created_at: t });
     assert.deepEqual(
-      inWindow([e('2026-01-01T00:00:03Z'), e('2026-01-01T00:00:01Z'), e('2026-01-01T00:00:09Z')], '2026-01-01T00:00:00Z', '2026-01-01T00:00:05Z'),
+      inWindow(
+        [e('2026-01-01T00:00:03Z'), e('2026-01-01T00:00:01Z'), e('2026-01-01T00:00:09Z')],
+        '2026-01-01T00:00:00Z',
+        '2026-01-01T00:00:05Z',
+      ),
       [e('2026-01-01T00:00:01Z'), e('2026-01-01T00:00:03Z')],
     );
   });

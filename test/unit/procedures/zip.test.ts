@@ -67,7 +67,12 @@ describe('procedures: zip reader', () => {
 
   it('reads deflated entries with data descriptors and an archive comment', () => {
     const text = 'Mo 06:00-14:00 5 Fahrer Depot Nord\n'.repeat(200);
-    const files = readZip(deflatedZip([{ name: 'input/forecast.txt', text }, { name: 'ü.txt', text: 'umlaut' }]));
+    const files = readZip(
+      deflatedZip([
+        { name: 'input/forecast.txt', text },
+        { name: 'ü.txt', text: 'umlaut' },
+      ]),
+    );
     assert.equal(zipText(files, 'input/forecast.txt'), text);
     assert.equal(zipText(files, 'ü.txt'), 'umlaut');
   });

@@ -1,0 +1,518 @@
+// The procedures end to end against an in-process sandbox (real HTTP, real database, fault
+// injection), with a host that stands in for VS Code.
+import assert from 'node:assert/strict';
+import { SolvereignApiError } from '../../../src/api/errors';
+import type { RunSummary } from '../../../src/api/schemas';
+import { IncidentFile } from '../../../src/api/schemas';
+import { sp001 } from '../../../src/procedures/flows/sp001';
+import { sp002 } from '../../../src/procedures/flows/sp002';
+import { sp003Lock, sp003Publish } from '../../../src/procedures/flows/sp003';
+import { sp004 } from '../../../src/procedures/flows/sp004';
+import { sp005 } from '../../../src/procedures/flows/sp005';
+import { sp006Kill, sp006Recover } from '../../../src/procedures/flows/sp006';
+import { dailyStatus, weeklyReport } from '../../../src/procedures/flows/routines';
+import { runProcedure } from '../../../src/procedures/runner';
+import { type World, world } from './fakeHost';
+
+const P = '/api/v1/platform/dispatcher';
+
+describe('procedures against the sandbox', function () {
+  this.timeout(60_000);
+  let w: World;
+  let runs: RunSummary[];
+  const byNote = (re: RegExp) => {
+    const r = runs.find((x) => re.test(x.notes ?? ''));
+    if (!r) throw new Error(`no seeded run with notes ${re}`);
+    return r;
+  };
+  const ids = (steps: { id: string }[]) => steps.map((s) => s.id);
+  const status = () => w.client('platform_admin').status();
+
+  before(async () => {
+    w = await world();
+    runs = (await w.client('platform_admin').listRuns({ limit: 100 })).runs;
+  });
+  after(async () => {
+    await w?.stop();
+  });
+  afterEach(async () => {
+    // Leave the site enabled for the next test, whatever happened.
+    const s = await status();
+    if (s.kill_switch_active) {
+      await w.client('platform_admin').killSwitch({
+        action: 'enable',
+        mode: 'emergency',
+        reason: 'test cleanup after test',
+        rca_ref: 'RCA-TEST',
+      });
+    }
+    await fetch(`${w.sb.url}/__sandbox/faults`, { method: 'DELETE' });
+    w.host.alarm = undefined;
+    w.host.workspace = true;
+    w.host.workspaceIncidents = [];
+    w.host.workspaceError = undefined;
+  });
+
+  describe('SP-001 Health Check', () => {
+    it('gives a verdict per success criterion and overall, and writes the record', async () => {
+      const r = await w.run(sp001, 'ops_readonly');
+      const criteria = r.criteria as { id: string; verdict: string; detail: string }[];
+      assert.deepEqual(
+        criteria.map((c) => c.id),
+        ['api', 'runs', 'incidents'],
+      );
+      assert.equal(criteria[0]?.verdict, 'PASS');
+      assert.equal(criteria[2]?.verdict, 'PASS', 'the seeded active incident is S2');
+      // The last five seeded runs include WARN and FAIL weeks.
+      assert.equal(criteria[1]?.verdict, 'FAIL');
+      assert.match(criteria[1]?.detail ?? '', /SP-002/);
+      assert.equal(r.result, 'FAIL');
+      assert.deepEqual(ids(r.steps), [
+        'health-calls',
+        'criterion-api',
+        'criterion-runs',
+        'criterion-incidents',
+      ]);
+      assert.ok(r.recordPath?.endsWith('-sp-001-health-check.md'));
+      assert.equal(w.host.files.get(r.recordPath as string), r.record);
+      assert.match(r.record, /## Success criteria/);
+      assert.match(r.record, /## Last 5 runs/);
+    });
+
+    it('an active S1 in the workspace file stops the line', async () => {
+      w.host.workspaceIncidents = IncidentFile.parse({
+        incidents: [
+          {
+            id: 'INC-20260305-ABC123',
+            type: 'stability',
+            severity: 'S1',
+            status: 'active',
+            summary: 'Lock broken',
+            created_at: new Date().toISOString(),
+          },
+        ],
+      }).incidents;
+      const r = await w.run(sp001, 'ops_readonly');
+      const inc = (r.criteria as { id: string; verdict: string; detail: string }[])[2];
+      assert.equal(inc?.verdict, 'FAIL');
+      assert.match(inc?.detail ?? '', /INC-20260305-ABC123 S1 \(workspace\)/);
+    });
+
+    it('a schema-violating answer is a failed criterion with the field named, not a crash', async () => {
+      await w.fault({
+        path_prefix: `${P}/runs`,
+        method: 'GET',
+        status: 200,
+        body: '{"runs": [{"run_id": 5}], "total": "x"}',
+      });
+      const r = await w.run(sp001, 'ops_readonly');
+      const runsC = (r.criteria as { id: string; verdict: string; detail: string }[])[1];
+      assert.equal(runsC?.verdict, 'FAIL');
+      assert.match(runsC?.detail ?? '', /unexpected answer: field runs\[0\]/);
+      assert.equal(r.error, undefined);
+    });
+
+    it('with no workspace folder the record stays in memory', async () => {
+      w.host.workspace = false;
+      const r = await w.run(sp001, 'ops_readonly');
+      assert.equal(r.recordPath, undefined);
+      assert.equal(r.recordInMemory, true);
+      assert.match(r.record, /^# SP-001 Health Check/);
+    });
+  });
+
+  describe('SP-003 Publish / Lock', () => {
+    it('publishes and then locks the latest PASS run, with the reason in the audit trail and record', async () => {
+      const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
+      const pub = await w.run(sp003Publish, 'dispatcher', {
+        runId: latest.run_id,
+        answers: { reason: 'Weekly plan approved by dispatch' },
+      });
+      assert.equal(pub.result, 'PUBLISHED', pub.summary.join('\n'));
+      assert.deepEqual(ids(pub.steps), ['audits', 'freeze', 'role', 'gate', 'reason', 'execute', 'verify']);
+      assert.match(pub.record, /RUN_PUBLISHED/, 'the server audit event of the window is in the record');
+      const lock = await w.run(sp003Lock, 'ops_lead', {
+        runId: latest.run_id,
+        answers: { reason: 'Week locked for dispatch' },
+      });
+      assert.equal(lock.result, 'LOCKED', lock.summary.join('\n'));
+      const again = await w.run(sp003Lock, 'ops_lead', {
+        runId: latest.run_id,
+        answers: { reason: 'Week locked for dispatch' },
+      });
+      assert.equal(again.result, 'BLOCKED');
+      assert.equal(again.code, 'ALREADY_LOCKED');
+      assert.match(again.summary.join('\n'), /Resolution: Use new run/);
+    });
+
+    it('a wrong role is blocked before the reason is asked (PERMISSION_DENIED)', async () => {
+      const r = await w.run(sp003Publish, 'ops_readonly', { runId: runs[0]?.run_id, answers: {} });
+      assert.equal(r.result, 'BLOCKED');
+      assert.equal(r.code, 'PERMISSION_DENIED');
+      assert.ok(!ids(r.steps).includes('reason'));
+      assert.match(r.steps.find((s) => s.id === 'role')?.detail ?? '', /Resolution: Check user permissions/);
+    });
+
+    it('a failing audit gate blocks lock with AUDIT_GATE_FAIL and the failing audits', async () => {
+      const overlap = byNote(/Duplicate tours/);
+      const r = await w.run(sp003Lock, 'ops_lead', {
+        runId: overlap.run_id,
+        answers: { reason: 'trying to lock anyway' },
+      });
+      assert.equal(r.result, 'BLOCKED');
+      assert.equal(r.code, 'AUDIT_GATE_FAIL');
+      assert.equal((r.block as { source: string }).source, 'pre-check');
+      assert.match(r.summary.join('\n'), /Resolution: Fix audit issues first/);
+    });
+
+    it('explains a server refusal in runbook terms whatever its shape (409, 200 success:false, 403)', async () => {
+      const target = runs.find((r) => r.status === 'PASS' && r.published && !r.locked) as RunSummary;
+      const cases: [number, string, string][] = [
+        [409, '{"detail":"Cannot publish run with status: FAIL"}', 'AUDIT_GATE_FAIL'],
+        [
+          200,
+          JSON.stringify({
+            success: false,
+            run_id: target.run_id,
+            status: 'BLOCKED_KILL_SWITCH',
+            message: 'frozen',
+            blocked_reason: 'kill switch',
+          }),
+          'FREEZE_ACTIVE',
+        ],
+        [403, '{"detail":"Forbidden"}', 'PERMISSION_DENIED'],
+      ];
+      for (const [st, body, code] of cases) {
+        await w.fault({
+          path_prefix: `${P}/runs/${target.run_id}/publish`,
+          method: 'POST',
+          status: st,
+          body,
+        });
+        const r = await w.run(sp003Publish, 'dispatcher', {
+          runId: target.run_id,
+          answers: { reason: 'publish the plan please' },
+        });
+        assert.equal(r.result, 'BLOCKED', `${st}: ${r.summary.join(' ')}`);
+        assert.equal(r.code, code);
+        assert.equal((r.block as { source: string }).source, 'server');
+      }
+    });
+
+    it('with the kill switch on, publish is blocked with FREEZE_ACTIVE', async () => {
+      await w
+        .client('ops_lead')
+        .killSwitch({ action: 'disable', mode: 'drill', reason: 'test freeze for SP-003' });
+      const r = await w.run(sp003Publish, 'dispatcher', {
+        runId: runs[0]?.run_id,
+        answers: { reason: 'publish the plan please' },
+      });
+      assert.equal(r.code, 'FREEZE_ACTIVE');
+      assert.match(r.summary.join('\n'), /Resolution: Verify with ops/);
+    });
+
+    it('a schema-violating status answer ends with the failed step and what to do', async () => {
+      await w.fault({
+        path_prefix: `${P}/status`,
+        method: 'GET',
+        status: 200,
+        body: '{"kill_switch_active":"maybe"}',
+      });
+      const r = await w.run(sp003Publish, 'dispatcher', {
+        runId: runs[0]?.run_id,
+        answers: { reason: 'publish the plan please' },
+      });
+      assert.equal(r.result, 'ERROR');
+      assert.equal(r.error?.step, 'Check freeze state (kill switch)');
+      assert.match(r.error?.message ?? '', /unexpected answer: field kill_switch_active.*Action:/);
+    });
+
+    it('a too-short reason is refused before anything is sent', async () => {
+      const target = runs.find((x) => x.status === 'PASS' && x.published && !x.locked) as RunSummary;
+      const r = await w.run(sp003Lock, 'dispatcher', { runId: target.run_id, answers: { reason: 'ok' } });
+      assert.equal(r.result, 'ERROR');
+      assert.match(r.error?.message ?? '', /at least 10 characters/);
+      assert.ok(!ids(r.steps).includes('execute'));
+    });
+  });
+
+  describe('SP-005 Fire Drill', () => {
+    it('PASS: both toggles timed and verified, recorded on the server and in the record', async () => {
+      const r = await w.run(sp005, 'dispatcher', { answers: {} });
+      assert.equal(r.result, 'PASS', r.summary.join('\n'));
+      assert.equal(typeof r.disableMs, 'number');
+      assert.equal(typeof r.enableMs, 'number');
+      assert.equal(r.verifiedDisabled, true);
+      assert.equal(r.verifiedEnabled, true);
+      assert.match(String(r.drillId), /.+/);
+      for (const id of [
+        'drill-pre-check',
+        'drill-disable',
+        'drill-verify-disabled',
+        'drill-enable',
+        'drill-verify-enabled',
+        'drill-record',
+      ]) {
+        assert.ok(ids(r.steps).includes(id), `${id} recorded`);
+      }
+      assert.match(r.record, /## Drill times/);
+      assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('is BLOCKED when the kill switch is already active, and does not touch it', async () => {
+      await w
+        .client('ops_lead')
+        .killSwitch({ action: 'disable', mode: 'emergency', reason: 'EMERGENCY: test stop' });
+      const r = await w.run(sp005, 'dispatcher', { answers: {} });
+      assert.equal(r.result, 'BLOCKED');
+      assert.equal((await status()).kill_switch_mode, 'emergency');
+    });
+
+    it('a wrong role is blocked', async () => {
+      const r = await w.run(sp005, 'ops_readonly', { answers: {} });
+      assert.equal(r.result, 'BLOCKED');
+      assert.match(r.steps[0]?.detail ?? '', /PERMISSION_DENIED/);
+    });
+
+    it('the server dying after the disable raises the alarm, drafts an incident, and a retry recovers', async () => {
+      const real = w.client('dispatcher');
+      const dying = Object.create(real) as typeof real;
+      let killed = false;
+      dying.killSwitch = async (body, o) => {
+        if (body.action === 'enable') {
+          killed = true;
+          throw new SolvereignApiError({
+            kind: 'network',
+            endpoint: 'POST /kill-switch',
+            serverMessage: 'ECONNREFUSED',
+          });
+        }
+        return real.killSwitch(body, o);
+      };
+      dying.status = async (o) => {
+        if (killed)
+          throw new SolvereignApiError({
+            kind: 'network',
+            endpoint: 'GET /status',
+            serverMessage: 'ECONNREFUSED',
+          });
+        return real.status(o);
+      };
+      dying.createIncident = async () => {
+        throw new SolvereignApiError({
+          kind: 'network',
+          endpoint: 'POST /incidents',
+          serverMessage: 'ECONNREFUSED',
+        });
+      };
+      const r = await w.run(sp005, 'dispatcher', { answers: {} }, { client: dying });
+      assert.equal(r.result, 'FAIL');
+      assert.equal(r.alarm, true);
+      assert.match(w.host.alarm?.text ?? '', /publish\/lock frozen/);
+      assert.deepEqual(w.host.alarm?.command?.arguments, [{ retryEnable: true }]);
+      assert.equal(
+        r.incidentWhere,
+        'workspace',
+        'the server is down: the incident goes to the workspace file',
+      );
+      assert.equal(w.host.workspaceIncidents[0]?.severity, 'S1');
+      assert.ok(w.host.notes.some((n) => n.level === 'error' && n.actions.includes('Retry Enable')));
+      assert.match(r.summary.join('\n'), /ALARM/);
+      assert.equal((await status()).kill_switch_active, true, 'the site really is frozen');
+
+      const retry = await w.run(sp005, 'dispatcher', { answers: { retryEnable: true } });
+      assert.equal(retry.result, 'RECOVERED');
+      assert.equal(w.host.alarm, undefined);
+      assert.equal((await status()).kill_switch_active, false);
+    });
+  });
+
+  describe('SP-006 Emergency Kill Switch', () => {
+    it('checks the role first: a dispatcher is blocked before anything is asked', async () => {
+      const r = await w.run(sp006Kill, 'dispatcher', {
+        answers: { reason: 'security incident in progress', confirmSite: 'wien' },
+      });
+      assert.equal(r.result, 'BLOCKED');
+      assert.deepEqual(ids(r.steps), ['role']);
+      assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('typing the wrong site name does not execute', async () => {
+      const r = await w.run(sp006Kill, 'ops_lead', {
+        answers: { reason: 'security incident in progress', confirmSite: 'graz' },
+      });
+      assert.equal(r.result, 'ERROR');
+      assert.match(r.error?.message ?? '', /type exactly "wien"/);
+      assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('executes, creates the S1 incident and the stakeholder notice; recovery needs the Platform Lead and an RCA', async () => {
+      const r = await w.run(sp006Kill, 'ops_lead', {
+        answers: { reason: 'Security incident: leaked API key', confirmSite: 'wien' },
+      });
+      assert.equal(r.result, 'EXECUTED', r.summary.join('\n'));
+      assert.deepEqual(ids(r.steps), ['role', 'state', 'reason', 'confirm', 'execute', 'incident', 'notify']);
+      const st = await status();
+      assert.equal(st.kill_switch_active, true);
+      assert.equal(st.kill_switch_mode, 'emergency');
+      assert.match(st.kill_switch_reason ?? '', /^EMERGENCY: Security incident/);
+      const incidents = (await w.client('platform_admin').incidents()).incidents;
+      const inc = incidents.find((i) => i.id === r.incidentId);
+      assert.equal(inc?.severity, 'S1');
+      assert.match(String(r.notice), /ops@lts-transport\.at/);
+      assert.match(String(r.notice), /platform@company\.com/);
+      assert.match(String(r.notice), /Reason: Security incident: leaked API key/);
+      assert.ok(w.host.docs.some((d) => d.includes('Stakeholder notice')));
+
+      const asLead = await w.run(sp006Recover, 'ops_lead', {
+        answers: { rcaRef: 'RCA-1', lessonsLearned: 'rotate keys faster' },
+      });
+      assert.equal(asLead.result, 'BLOCKED');
+      assert.equal((await status()).kill_switch_active, true);
+
+      const rec = await w.run(sp006Recover, 'platform_admin', {
+        answers: { rcaRef: 'RCA-2026-014', lessonsLearned: 'Rotate keys within one hour of a leak' },
+      });
+      assert.equal(rec.result, 'RECOVERED', rec.summary.join('\n'));
+      assert.equal(rec.incidentId, r.incidentId, 'the kill switch incident is picked by default');
+      assert.equal(rec.incidentUpdated, true);
+      assert.equal((await status()).kill_switch_active, false);
+      const after = (await w.client('platform_admin').incidents()).incidents.find(
+        (i) => i.id === r.incidentId,
+      );
+      assert.equal(after?.status, 'resolved');
+      assert.ok(
+        after?.timeline?.some((t) => /Lessons learned \(RCA RCA-2026-014\): Rotate keys/.test(t.action)),
+      );
+    });
+  });
+
+  describe('SP-002 Investigate Failed Run', () => {
+    it('Overlap FAIL: duplicate tours from the audit and the input, input issue -> message to the ops team', async () => {
+      const run = byNote(/Duplicate tours/);
+      const r = await w.run(sp002, 'dispatcher', { runId: run.run_id, answers: {} });
+      assert.deepEqual(r.symptoms, ['overlap']);
+      assert.equal(r.classification, 'input');
+      assert.equal(r.resolution, 'message');
+      assert.equal(r.evidenceVerified, true, 'evidence files match the server checksums');
+      assert.ok((r.overlapViolations as unknown[]).length >= 1);
+      assert.match(String(r.message), /^To: Ops Lead <ops@lts-transport\.at>/);
+      assert.match(String(r.message), /Overlapping tours reported by the audit/);
+      assert.ok(w.host.docs.some((d) => d.startsWith('# Message to the ops team')));
+    });
+
+    it('Coverage < 100 %: compares the input with the previous week; unchanged input -> solver -> L3 escalation', async () => {
+      const run = byNote(/Sunday night tours/);
+      const r = await w.run(sp002, 'dispatcher', { runId: run.run_id, answers: {} });
+      assert.ok((r.symptoms as string[]).includes('coverage'));
+      const diff = r.diff as { unchanged: boolean; previousRun: string };
+      assert.match(diff.previousRun, /^RUN-/);
+      assert.equal(diff.unchanged, true);
+      assert.equal(r.classification, 'solver');
+      assert.equal(r.resolution, 'escalate');
+      assert.ok(String(r.bundlePath).includes('sp-002-evidence-bundle'));
+      const bundle = JSON.parse(w.host.files.get(String(r.bundlePath)) as string);
+      assert.equal(bundle.run.run_id, run.run_id);
+      assert.ok(Object.keys(bundle.evidence.checksums).includes('input/forecast.txt'));
+      const inc = (await w.client('platform_admin').incidents()).incidents.find((i) => i.id === r.incidentId);
+      assert.equal(inc?.severity, 'S1');
+      assert.equal(inc?.evidence?.[0]?.path, r.bundlePath);
+    });
+
+    it('hash mismatch: re-solves with the same seed and compares the hashes', async () => {
+      const run = byNote(/Hash mismatch/);
+      const r = await w.run(sp002, 'dispatcher', { runId: run.run_id, answers: { resolution: 'none' } });
+      assert.ok((r.symptoms as string[]).includes('hash'));
+      const rs = r.resolve as { same: boolean; first: string; seed: number };
+      assert.equal(rs.seed, 94);
+      assert.equal(rs.same, true);
+      assert.equal(r.classification, 'solver');
+      assert.equal(r.resolution, 'none');
+      assert.match(r.record, /## Re-solve with the same seed/);
+    });
+
+    it('solver timeout: runtime > 60 s -> split suggestion', async () => {
+      const run = runs.find((x) => x.status === 'ERROR') as RunSummary;
+      const r = await w.run(sp002, 'dispatcher', {
+        runId: run.run_id,
+        answers: { resolution: 'infrastructure' },
+      });
+      assert.ok((r.symptoms as string[]).includes('runtime'));
+      assert.match(String(r.split), /split by depot/);
+      assert.equal(r.classification, 'input');
+      assert.equal(w.host.logShown, 1, 'infrastructure resolution shows the logs');
+    });
+  });
+
+  describe('SP-004 KPI Drift Check', () => {
+    it('WARN: document and proceed with an approval note', async () => {
+      const run = byNote(/Headcount above baseline/);
+      const r = await w.run(sp004, 'dispatcher', {
+        runId: run.run_id,
+        answers: { decision: 'proceed', approvalNote: 'Seasonal peak confirmed by ops lead' },
+      });
+      assert.equal(r.driftVerdict, 'WARN');
+      assert.equal(r.result, 'WARN_APPROVED');
+      assert.equal(r.reportOpened, 'markdown');
+      assert.ok(w.host.docs.some((d) => d.startsWith('# KPI drift')));
+    });
+
+    it('uses the drift report webview when the reports command exists, and BLOCK links into SP-002', async () => {
+      w.host.commands.set('solvereign.openDriftReport', () => undefined);
+      w.host.commands.set('solvereign.sp002.investigateRun', (run, answers) =>
+        runProcedure(sp002, w.env('dispatcher'), {
+          runId: run as string,
+          answers: answers as Record<string, unknown>,
+        }),
+      );
+      try {
+        const run = byNote(/Sunday night tours/);
+        const r = await w.run(sp004, 'dispatcher', {
+          runId: run.run_id,
+          answers: { decision: 'investigate' },
+        });
+        assert.equal(r.driftVerdict, 'BLOCK');
+        assert.equal(r.reportOpened, 'webview');
+        assert.deepEqual(w.host.executed.at(-1)?.args, [run.run_id, { resolution: 'none' }]);
+        assert.equal((r.investigation as { result: string }).result, 'SOLVER');
+      } finally {
+        w.host.commands.clear();
+      }
+    });
+
+    it('baseline update: the role is checked before asking, then updated with a reason', async () => {
+      const denied = await w.run(sp004, 'dispatcher', { answers: { decision: 'updateBaseline' } });
+      assert.equal(denied.result, 'BLOCKED');
+      assert.ok(!ids(denied.steps).includes('values'));
+      assert.equal(denied.steps.find((s) => s.id === 'baseline-role')?.status, 'blocked');
+      const ok = await w.run(sp004, 'ops_lead', {
+        answers: {
+          decision: 'updateBaseline',
+          baselineValues: 'headcount=150',
+          reason: 'Seasonal peak in March',
+        },
+      });
+      assert.equal(ok.result, 'BASELINE_UPDATED', ok.summary.join('\n'));
+      assert.match(ok.record, /DRIFT_BASELINE_UPDATED/);
+    });
+  });
+
+  describe('routines', () => {
+    it('Daily Status: SP-001 plus the overnight runs, opened as markdown', async () => {
+      const r = await w.run(dailyStatus, 'ops_readonly', { answers: { sinceHours: 24 * 7 } });
+      assert.ok(['PASS', 'WARN', 'FAIL'].includes(r.result));
+      assert.ok((r.overnightRuns as unknown[]).length >= 1);
+      assert.match(r.record, /## Overnight runs/);
+      assert.equal(w.host.docs.at(-1), r.record);
+    });
+
+    it('Weekly Report: runs and verdicts, drift, drills with times, incidents and SLA', async () => {
+      const r = await w.run(weeklyReport, 'ops_readonly', { answers: {} });
+      assert.equal(r.result, 'REPORT');
+      assert.ok((r.runs as number) >= 1);
+      for (const h of ['## Runs and verdicts', '## KPI drift', '## Fire drills', '## Incidents and SLA'])
+        assert.ok(r.record.includes(h), h);
+      assert.equal(typeof r.slaBreaches, 'number');
+    });
+  });
+});
