@@ -1,16 +1,18 @@
-// Worker-thread entry for sandbox solves (bundled to dist/sandbox-solver.js). Receives one
-// SolveInput as workerData, posts progress messages, then the result (or an error).
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker-thread entry for sandbox solves (bundled to dist/sandbox-solver.js). Long-lived: receives
+// `{id, input}` messages, posts `{id, type: 'progress'|'result'|'error', …}` back.
+import { parentPort } from 'node:worker_threads';
 import { runSolve, type SolveInput } from './solve-core';
 
 if (parentPort) {
   const port = parentPort;
-  try {
-    const result = runSolve(workerData as SolveInput, (phase, percent) =>
-      port.postMessage({ type: 'progress', phase, percent }),
-    );
-    port.postMessage({ type: 'result', result });
-  } catch (e) {
-    port.postMessage({ type: 'error', message: (e as Error)?.message ?? String(e) });
-  }
+  port.on('message', (m: { id: number; input: SolveInput }) => {
+    try {
+      const result = runSolve(m.input, (phase, percent) =>
+        port.postMessage({ id: m.id, type: 'progress', phase, percent }),
+      );
+      port.postMessage({ id: m.id, type: 'result', result });
+    } catch (e) {
+      port.postMessage({ id: m.id, type: 'error', message: (e as Error)?.message ?? String(e) });
+    }
+  });
 }

@@ -33,10 +33,21 @@ export interface SolverOptions {
   heartbeatMs?: number;
 }
 
-/** The bundled worker beside the running bundle (dist/sandbox.js -> dist/sandbox-solver.js). */
-function workerScript(): string | null {
-  const file = path.join(__dirname, 'sandbox-solver.js');
-  return existsSync(file) ? file : null;
+/**
+ * The worker: the bundled one beside the running bundle (dist/sandbox.js -> dist/sandbox-solver.js),
+ * or, when running from TypeScript sources (tests through tsx), the source entry loaded through tsx.
+ */
+function workerSpec(): { script: string; eval: boolean } | null {
+  const bundled = path.join(__dirname, 'sandbox-solver.js');
+  if (existsSync(bundled)) return { script: bundled, eval: false };
+  const source = path.join(__dirname, 'solve-worker.ts');
+  if (!existsSync(source)) return null;
+  try {
+    const tsx = require.resolve('tsx/cjs');
+    return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
+  } catch {
+    return null;
+  }
 }
 
 export class SolveQueue {
@@ -45,20 +56,21 @@ export class SolveQueue {
   private running: Job | undefined;
   private worker: Worker | undefined;
   private idleWaiters: (() => void)[] = [];
+  private jobSeq = 0;
   private stopped = false;
   readonly heartbeatMs: number;
-  private readonly script: string | null;
+  private readonly spec: { script: string; eval: boolean } | null;
 
   constructor(
     private readonly app: App,
     private readonly options: SolverOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 2000;
-    this.script = options.worker === false ? null : workerScript();
+    this.spec = options.worker === false ? null : workerSpec();
   }
 
   get usesWorker(): boolean {
-    return this.script !== null;
+    return this.spec !== null;
   }
 
   job(key: string): Job | undefined {
@@ -80,6 +92,19 @@ export class SolveQueue {
     setImmediate(() => this.next());
   }
 
+  /** One long-lived worker (compiled once); unref'd while idle so it never keeps the process up. */
+  private ensureWorker(spec: { script: string; eval: boolean }): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(spec.script, { eval: spec.eval });
+    worker.on('error', (e) => this.app.log(`sandbox: solver worker error: ${e.message}`));
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
   private emit(job: Job, e: S.SolveEvent): void {
     job.last = e;
     for (const l of job.listeners) l(e);
@@ -95,33 +120,46 @@ export class SolveQueue {
     this.running = job;
     const progress = (phase: string, percent: number) =>
       this.emit(job, { type: 'progress', run_id: job.meta.run_id, phase, percent });
-    if (this.script) {
-      const worker = new Worker(this.script, { workerData: job.input });
-      this.worker = worker;
+    if (this.spec) {
+      const worker = this.ensureWorker(this.spec);
+      const id = ++this.jobSeq;
       let settled = false;
-      worker.on(
-        'message',
-        (m: { type: string; phase?: string; percent?: number; result?: SolvedWeek; message?: string }) => {
-          if (m.type === 'progress') progress(m.phase!, m.percent!);
-          else if (m.type === 'result') {
-            settled = true;
-            this.finish(job, m.result!);
-          } else if (m.type === 'error') {
-            settled = true;
-            this.fail(job, m.message ?? 'solver crashed');
-          }
-        },
-      );
-      worker.on('error', (e) => {
-        if (!settled) {
+      const onMessage = (m: {
+        id: number;
+        type: string;
+        phase?: string;
+        percent?: number;
+        result?: SolvedWeek;
+        message?: string;
+      }) => {
+        if (m.id !== id) return;
+        if (m.type === 'progress') progress(m.phase!, m.percent!);
+        else if (!settled) {
           settled = true;
-          this.fail(job, e.message);
+          cleanup();
+          if (m.type === 'result') this.finish(job, m.result!);
+          else this.fail(job, m.message ?? 'solver crashed');
         }
-      });
-      worker.on('exit', () => {
+      };
+      const onGone = (e?: Error) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
         this.worker = undefined;
-        if (!settled && !this.stopped) this.fail(job, 'solver worker exited');
-      });
+        if (!this.stopped) this.fail(job, e?.message ?? 'solver worker exited');
+      };
+      const onExit = () => onGone();
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onGone);
+        worker.off('exit', onExit);
+        worker.unref();
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onGone);
+      worker.on('exit', onExit);
+      worker.ref();
+      worker.postMessage({ id, input: job.input });
     } else {
       setImmediate(() => {
         if (this.stopped) return;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as S from '../../../src/api/schemas';
+import { generateForecast } from '../../../src/roster/index';
 import { startSandbox } from '../../../src/sandbox/server';
 import { readZip } from '../../../src/sandbox/zip';
 import { AUDIT_CHECKS } from '../../../src/shared/runbook';
@@ -196,6 +197,36 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
     assert.equal(mismatch.json.error, 'TENANT_MISMATCH');
   });
 
+  it('solves off the request path: heartbeats and progress flow while a bigger week solves', async () => {
+    const forecast = generateForecast('2026-W16', { targetTours: 400 }).text;
+    const r = await call(sb, 'POST', '/api/v1/runs', {
+      auth: sb.key('dispatcher'),
+      body: { forecast, week: '2026-W16' },
+    });
+    assert.equal(r.status, 202);
+    const stream = fetch(`${sb.url}/api/v1/runs/${r.json.run_id}/stream`, {
+      headers: headers(sb.key('dispatcher')),
+    });
+    // The server keeps answering during the solve.
+    const status = await call(sb, 'GET', `${P}/status`, { auth: sb.key('dispatcher') });
+    assert.equal(status.status, 200);
+    assert.equal(S.SystemStatus.parse(status.json).latest_run?.run_id, r.json.run_id);
+    const ev = await events(await stream);
+    assert.ok(
+      ev.some((e) => e.event === 'heartbeat' && e.data.type === 'heartbeat'),
+      `heartbeats: ${ev.map((e) => e.event).join(',')}`,
+    );
+    const phases = ev.flatMap((e) => (e.data.type === 'progress' ? [e.data.phase] : []));
+    assert.ok(phases.includes('solving') && phases.includes('auditing'), phases.join(','));
+    const percents = ev.flatMap((e) => (e.data.type === 'progress' ? [e.data.percent] : []));
+    assert.deepEqual(
+      percents,
+      [...percents].sort((a, b) => a - b),
+      'progress only moves forward',
+    );
+    assert.equal(ev.at(-1)!.data.type, 'complete');
+  });
+
   it('runs left PENDING by a stopped sandbox are marked ERROR on the next start', async () => {
     const dbPath = sb.dbPath;
     const r = await call(sb, 'POST', '/api/v1/runs', {
@@ -223,5 +254,30 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
     } finally {
       await again.close();
     }
+  });
+});
+
+describe('sandbox: solving in-process (no worker thread)', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await sandbox({ solver: { worker: false } });
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  it('still answers 202 first and stores the solved run', async () => {
+    const r = await call(sb, 'POST', '/api/v1/runs', {
+      auth: sb.key('dispatcher'),
+      body: { forecast: FORECAST, week: '2026-W17' },
+    });
+    assert.equal(r.status, 202);
+    assert.equal(r.json.status, 'PENDING');
+    await sb.solverIdle();
+    const d = S.RunDetail.parse(
+      (await call(sb, 'GET', `/api/v1/runs/${r.json.run_id}`, { auth: sb.key('dispatcher') })).json,
+    );
+    assert.notEqual(d.status, 'PENDING');
+    assert.equal(d.audit_results.length, 7);
   });
 });
