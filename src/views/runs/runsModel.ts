@@ -252,7 +252,8 @@ export class RunsModel {
   }
 
   private append(page: RunSummary[]): void {
-    const seen = new Set(this.list.map((r) => r.run_id));
+    // Pages shift when new runs arrive: skip what is shown already (the last page's ids suffice).
+    const seen = new Set(this.list.slice(-2 * page.length - MAX_LIMIT).map((r) => r.run_id));
     for (const r of page) if (!seen.has(r.run_id)) this.list.push(r);
   }
 }
