@@ -124,26 +124,15 @@ export async function startLanguageFeatures(
       return { summary };
     }
     const week = summary.week ?? nextIsoWeek(new Date());
-    const runId = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Solving ${summary.tours} tours for ${week}`,
-        cancellable: false,
-      },
-      async (progress) => {
-        const created = await api.createRun({ forecast: doc.getText(), week });
-        let last = 0;
-        for await (const event of api.streamRun(created.run_id)) {
-          if (event.type === 'progress') {
-            progress.report({ message: event.phase, increment: Math.max(0, event.percent - last) });
-            last = Math.max(last, event.percent);
-          } else if (event.type === 'error') {
-            throw new Error(`${event.error_code}: ${event.message}`);
-          }
-        }
-        return created.run_id;
-      },
-    );
+    let runId: string;
+    try {
+      runId = await solveWithProgress(api, doc, summary, week);
+    } catch (err) {
+      void vscode.window.showErrorMessage(
+        `Solving ${summary.tours} tours for ${week} failed: ${(err as Error).message}`,
+      );
+      return { summary };
+    }
     // The Runs view owns revealing a run and opening its audit report.
     const commands = await vscode.commands.getCommands(true);
     if (commands.includes(COMMANDS.revealRun))
@@ -160,6 +149,37 @@ export async function startLanguageFeatures(
       await client.stop();
     },
   };
+}
+
+type ApiClient = NonNullable<ReturnType<LanguageHost['apiClient']>>;
+
+/** Creates the run in the sandbox and follows its event stream; resolves with the run id. */
+function solveWithProgress(
+  api: ApiClient,
+  doc: vscode.TextDocument,
+  summary: ForecastSummary,
+  week: string,
+): Thenable<string> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Solving ${summary.tours} tours for ${week}`,
+      cancellable: false,
+    },
+    async (progress) => {
+      const created = await api.createRun({ forecast: doc.getText(), week });
+      let last = 0;
+      for await (const event of api.streamRun(created.run_id)) {
+        if (event.type === 'progress') {
+          progress.report({ message: event.phase, increment: Math.max(0, event.percent - last) });
+          last = Math.max(last, event.percent);
+        } else if (event.type === 'error') {
+          throw new Error(`${event.error_code}: ${event.message}`);
+        }
+      }
+      return created.run_id;
+    },
+  );
 }
 
 /** ISO week after the one containing `now` (`2026-W04`): the week a forecast is usually for. */
