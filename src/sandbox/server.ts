@@ -328,6 +328,24 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
   const p = ctx.principal;
   if (idemKey && p && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
     const stored = app.store.idempotent(idemKey, p.tenant_code, p.user_id);
+    if (stored && (stored.method !== ctx.method || stored.path !== pathname)) {
+      app.store.audit({
+        event_type: 'IDEMPOTENCY_CONFLICT',
+        user_email: p.email,
+        role_name: p.role_name,
+        action: `${ctx.method} ${pathname}`,
+        reason: `x-idempotency-key first used for ${stored.method} ${stored.path}`,
+        tenant_code: p.tenant_code,
+        created_at: app.now().toISOString(),
+        request_id: ctx.requestId,
+        details: { idempotency_key: idemKey },
+      });
+      throw new ApiError(
+        409,
+        'IDEMPOTENCY_CONFLICT',
+        `x-idempotency-key was already used for ${stored.method} ${stored.path}; use a new key for a new request`,
+      );
+    }
     if (stored) {
       return {
         status: stored.status,

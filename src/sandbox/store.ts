@@ -286,7 +286,7 @@ export class Store {
       insertIncident: p('INSERT INTO incidents (id, tenant_code, created_at, data) VALUES (?, ?, ?, ?)'),
       updateIncident: p('UPDATE incidents SET data = ? WHERE id = ?'),
       idem: p(
-        'SELECT status, content_type, headers, body FROM idempotency WHERE idem_key = ? AND tenant_code = ? AND user_id = ?',
+        'SELECT method, path, status, content_type, headers, body FROM idempotency WHERE idem_key = ? AND tenant_code = ? AND user_id = ?',
       ),
       putIdem:
         p(`INSERT OR IGNORE INTO idempotency (idem_key, tenant_code, user_id, method, path, status, content_type,
@@ -558,8 +558,14 @@ export class Store {
   }
 
   // ------------------------------------------------------------ idempotency
-  idempotent(key: string, tenant: string, userId: string): StoredReply | undefined {
-    return this.s.idem.get(key, tenant, userId) as StoredReply | undefined;
+  idempotent(
+    key: string,
+    tenant: string,
+    userId: string,
+  ): (StoredReply & { method: string; path: string }) | undefined {
+    return this.s.idem.get(key, tenant, userId) as
+      | (StoredReply & { method: string; path: string })
+      | undefined;
   }
   putIdempotent(
     key: string,

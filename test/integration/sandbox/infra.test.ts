@@ -89,6 +89,24 @@ describe('sandbox: request ids, idempotency, rate limits, errors', () => {
     assert.equal(other.headers.get('x-idempotency-replayed'), null);
   });
 
+  it('a key reused for another request is 409 IDEMPOTENCY_CONFLICT', async () => {
+    const auth = sb.key('dispatcher');
+    const headers = { 'x-idempotency-key': 'conflict-key-1' };
+    const a = await call(sb, 'POST', '/api/v1/platform/incidents', {
+      auth,
+      headers,
+      body: { type: 'perf', severity: 'S3', summary: 'first use of the key' },
+    });
+    assert.equal(a.status, 201);
+    const b = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth,
+      headers,
+      body: { action: 'enable', mode: 'drill', reason: 'reusing an old key' },
+    });
+    assert.equal(b.status, 409);
+    assert.equal(S.ErrorBody.parse(b.json).error, 'IDEMPOTENCY_CONFLICT');
+  });
+
   it('idempotent publish replays PUBLISHED instead of ALREADY_PUBLISHED', async () => {
     const auth = sb.key('dispatcher');
     const runs = await wienRuns(sb, auth);
