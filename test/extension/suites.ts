@@ -4,3 +4,4 @@ import './smoke.test';
 import './language.test';
 import './reports.test';
 import './sidebar.test';
+import './procedures.test';
