@@ -1154,6 +1154,14 @@ export function routes(app: App): RouteDef<Ctx>[] {
     },
   ];
 
+  // Every synchronous write runs in one transaction: its state change and its audit row commit
+  // together (and a refused request leaves nothing behind). Login awaits scrypt, so it is left out.
+  for (const r of list) {
+    if (r.method === 'GET' || r.path === '/api/auth/login') continue;
+    const handler = r.handler;
+    r.handler = (ctx) => ctx.app.store.db.transaction(() => handler(ctx) as Reply)();
+  }
+
   // ------------------------------------------------------------ fault injection (tests only)
   if (app.faultsEnabled) {
     list.push(
