@@ -408,10 +408,12 @@ export class Store {
     };
   }
   insertRun(r: RunRecord): void {
+    this.counts.clear();
     this.s.insertRun.run(this.runParams(r));
   }
   /** Overwrites a run's fields (used when an asynchronous solve finishes). */
   replaceRun(r: RunRecord): void {
+    this.counts.clear();
     this.s.replaceRun.run(this.runParams(r));
   }
   run(tenant: string, site: string, runId: string): RunRecord | undefined {
@@ -432,12 +434,16 @@ export class Store {
     ) as RunRow[];
     return rows.map(summaryOf);
   }
+  /** Run counts per site and status, cached until a run is inserted or replaced (paging is hot). */
+  private readonly counts = new Map<string, number>();
   countRuns(tenant: string, site: string, status?: string): number {
+    const key = `${tenant}/${site}/${status ?? ''}`;
+    const cached = this.counts.get(key);
+    if (cached !== undefined) return cached;
     const row = (
       status ? this.s.countRunsByStatus.get(tenant, site, status) : this.s.countRuns.get(tenant, site)
-    ) as {
-      n: number;
-    };
+    ) as { n: number };
+    this.counts.set(key, row.n);
     return row.n;
   }
   /** The next free `RUN-YYYYMMDD-NNN` for a date stamp (unique across tenants and sites). */
@@ -448,6 +454,7 @@ export class Store {
   }
   /** Marks runs left PENDING by a stopped process as ERROR; returns how many. */
   interruptPending(_at: string): number {
+    this.counts.clear();
     return this.s.interruptPending.run().changes;
   }
   latestRun(tenant: string, site: string): RunSummary | null {
