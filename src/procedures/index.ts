@@ -3,10 +3,9 @@
 // there: no prompts, no modal dialogs — tests and scripts) and returns a result object
 // {result/verdict, steps, recordPath, record, …}. Every run leaves a record.
 import * as vscode from 'vscode';
-import { runIdFromArg } from '../shared/args';
 import type { ExtensionServices } from '../services';
+import { isPlain, splitArgs } from './args';
 import type { ProcedureEnv } from './context';
-import type { Answers } from './engine/engine';
 import { sp001 } from './flows/sp001';
 import { sp002 } from './flows/sp002';
 import { sp003Lock, sp003Publish } from './flows/sp003';
@@ -100,27 +99,6 @@ const ENTRIES: Entry[] = [
     description: 'Runs, drift, drills, incidents, SLA',
   },
 ];
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** The command's arguments: an optional run (string, tree node, run object) and the answers object last. */
-export function splitArgs(args: unknown[], takesRun: boolean): { runId?: string; answers?: Answers } {
-  let answers: Answers | undefined;
-  let rest = args;
-  const last = args[args.length - 1];
-  if (isPlain(last) && (args.length >= 2 || !takesRun || runIdFromArg(last) === undefined)) {
-    answers = last;
-    rest = args.slice(0, -1);
-  }
-  const runId = takesRun
-    ? (runIdFromArg(rest[0]) ?? (answers ? runIdFromArg(answers.runId ?? answers.run) : undefined))
-    : undefined;
-  return { runId, answers };
-}
 
 export function registerProcedures(
   context: vscode.ExtensionContext,

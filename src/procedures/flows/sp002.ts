@@ -591,6 +591,13 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
   ];
 }
 
+/** The audit report webview (Reports area) when it is there; the record has the audits either way. */
+async function openAuditReport(s: InvestigateState, env: ProcedureEnv): Promise<void> {
+  if (s.run && (await env.host.commandExists('solvereign.openAuditReport'))) {
+    await env.host.executeCommand('solvereign.openAuditReport', s.run.run_id, {});
+  }
+}
+
 export const sp002: ProcedureDef<InvestigateState> = {
   procedure: 'SP-002',
   title: 'SP-002 Investigate Failed Run',
@@ -724,4 +731,5 @@ export const sp002: ProcedureDef<InvestigateState> = {
       },
     };
   },
+  after: (s, _r, env) => openAuditReport(s, env),
 };

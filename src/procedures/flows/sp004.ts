@@ -87,7 +87,11 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
       title: 'Open the drift report',
       run: async (s) => {
         if (await env.host.commandExists('solvereign.openDriftReport')) {
-          await env.host.executeCommand('solvereign.openDriftReport', s.report?.run_id ?? s.runId);
+          await env.host.executeCommand(
+            'solvereign.openDriftReport',
+            s.report?.run_id ?? s.runId ?? 'latest',
+            {},
+          );
           s.reportOpened = 'webview';
         } else {
           await env.host.openMarkdown(driftMarkdown(s.report as DriftReport));

@@ -263,27 +263,27 @@ export const sp005: ProcedureDef<DrillState> = {
       },
     };
   },
-  after: async (s, result, env) => {
+  after: async (s, _result, env) => {
     if (s.outcome?.alarm) {
-      const alarm = alarmFor(env);
       env.host.notify(
         'error',
         `SP-005: publish/lock on ${env.environment.site} may still be frozen — the enable failed.`,
         [
           {
             title: 'Retry Enable',
-            run: () =>
-              void env.host.executeCommand(alarm?.command?.command ?? 'solvereign.sp005.fireDrill', {
-                retryEnable: true,
-              }),
+            run: () => void env.host.executeCommand('solvereign.sp005.fireDrill', { retryEnable: true }),
           },
         ],
       );
-    } else if (result.result === 'PASS' || result.result === 'FAIL') {
-      env.host.notify(
-        result.result === 'PASS' ? 'info' : 'warn',
-        `SP-005 fire drill ${result.result}: ${result.summary[0] ?? ''}`,
-      );
+      return;
+    }
+    // The drill history webview (Reports area) when it is there; the record has the times either way.
+    if (
+      s.outcome &&
+      s.outcome.result !== 'BLOCKED' &&
+      (await env.host.commandExists('solvereign.openFireDrillHistory'))
+    ) {
+      await env.host.executeCommand('solvereign.openFireDrillHistory', {});
     }
   },
 };

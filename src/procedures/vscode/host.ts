@@ -3,13 +3,13 @@
 // roster analysis worker.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Incident, type Incident as IncidentT } from '../../api/schemas';
+import type { Incident as IncidentT } from '../../api/schemas';
+import { INCIDENT_FILE, parseIncidentFile } from '../incidentFile';
 import type { Logger } from '../../connection/log';
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import { type Contact, readContacts } from '../contacts';
 import type { AlarmSpec, ProcedureHost } from '../context';
 
-export const INCIDENT_FILE = '.claude/state/active-incidents.json';
 export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
 
 function workspaceRoot(): vscode.Uri | undefined {
@@ -26,34 +26,6 @@ export function recordsFolder(): vscode.Uri | undefined {
     vscode.workspace.getConfiguration('solvereign').get<string>('records.folder') || DEFAULT_RECORDS_FOLDER;
   if (path.isAbsolute(setting) && root.scheme === 'file') return vscode.Uri.file(setting);
   return vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..'));
-}
-
-/** Reads the workspace incident file, keeping the valid incidents and saying what is wrong with the rest. */
-export function parseIncidentFile(text: string): { incidents: IncidentT[]; error?: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { incidents: [], error: `${INCIDENT_FILE} is not valid JSON (${(e as Error).message})` };
-  }
-  const list = raw && typeof raw === 'object' ? (raw as { incidents?: unknown }).incidents : undefined;
-  if (!Array.isArray(list)) return { incidents: [], error: `${INCIDENT_FILE} has no "incidents" list` };
-  const incidents: IncidentT[] = [];
-  const bad: string[] = [];
-  list.forEach((item, i) => {
-    const r = Incident.safeParse(item);
-    if (r.success) incidents.push(r.data);
-    else
-      bad.push(
-        `#${i + 1}${item && typeof item === 'object' && 'id' in item ? ` (${String((item as { id: unknown }).id)})` : ''}`,
-      );
-  });
-  return {
-    incidents,
-    error: bad.length
-      ? `${INCIDENT_FILE}: ${bad.length} invalid incident(s) skipped: ${bad.join(', ')}`
-      : undefined,
-  };
 }
 
 export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {

@@ -238,8 +238,15 @@ describe('procedures against the sandbox', function () {
 
   describe('SP-005 Fire Drill', () => {
     it('PASS: both toggles timed and verified, recorded on the server and in the record', async () => {
+      w.host.commands.set('solvereign.openFireDrillHistory', () => undefined);
       const r = await w.run(sp005, 'dispatcher', { answers: {} });
+      w.host.commands.clear();
       assert.equal(r.result, 'PASS', r.summary.join('\n'));
+      assert.equal(
+        w.host.executed.at(-1)?.id,
+        'solvereign.openFireDrillHistory',
+        'the drill history webview opens when the Reports area has it',
+      );
       assert.equal(typeof r.disableMs, 'number');
       assert.equal(typeof r.enableMs, 'number');
       assert.equal(r.verifiedDisabled, true);
@@ -390,7 +397,10 @@ describe('procedures against the sandbox', function () {
   describe('SP-002 Investigate Failed Run', () => {
     it('Overlap FAIL: duplicate tours from the audit and the input, input issue -> message to the ops team', async () => {
       const run = byNote(/Duplicate tours/);
+      w.host.commands.set('solvereign.openAuditReport', () => undefined);
       const r = await w.run(sp002, 'dispatcher', { runId: run.run_id, answers: {} });
+      w.host.commands.clear();
+      assert.deepEqual(w.host.executed.at(-1), { id: 'solvereign.openAuditReport', args: [run.run_id, {}] });
       assert.deepEqual(r.symptoms, ['overlap']);
       assert.equal(r.classification, 'input');
       assert.equal(r.resolution, 'message');
