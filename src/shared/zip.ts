@@ -1,6 +1,7 @@
-// A tiny zip reader: the central directory, stored (0) and deflate (8) entries, CRC-checked.
-// Enough for evidence packs (the sandbox writes stored entries; live SOLVEREIGN's Python zipfile
-// writes deflate). No zip64, no encryption. No `vscode` here: the reports and procedures use it.
+// A tiny zip reader: the central directory (so data descriptors and extra fields are fine), stored
+// (0) and deflate (8) entries, CRC-checked, each entry's size capped. Enough for evidence packs (the
+// sandbox writes stored entries; live SOLVEREIGN's Python zipfile writes deflate). No zip64, no
+// encryption. No `vscode` here: the reports and procedures use it (the sandbox's writer is server code).
 import { crc32, inflateRawSync } from 'node:zlib';
 
 export interface ZipFileInfo {
@@ -20,6 +21,13 @@ const LOCAL_SIG = 0x04034b50;
 export class ZipError extends Error {
   override readonly name = 'ZipError';
 }
+
+export interface ZipLimits {
+  /** The largest entry (uncompressed) read; a larger one is a ZipError. Default 64 MiB. */
+  maxEntryBytes?: number;
+}
+
+const DEFAULT_MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 function findEndOfCentralDirectory(buf: Buffer): number {
   // The EOCD record is 22 bytes plus a comment of at most 65535 bytes, at the end.
@@ -63,7 +71,9 @@ export function listZip(buf: Buffer): ZipFileInfo[] {
 }
 
 /** One entry's bytes, inflated and CRC-checked. */
-export function readZipEntry(buf: Buffer, entry: ZipFileInfo): Buffer {
+export function readZipEntry(buf: Buffer, entry: ZipFileInfo, limits: ZipLimits = {}): Buffer {
+  const max = limits.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+  if (entry.size > max) throw new ZipError(`${entry.name} is too large (${entry.size} bytes)`);
   const p = entry.offset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_SIG)
     throw new ZipError(`${entry.name}: corrupt local header`);
@@ -74,7 +84,8 @@ export function readZipEntry(buf: Buffer, entry: ZipFileInfo): Buffer {
   if (entry.method === 0) data = Buffer.from(raw);
   else if (entry.method === 8) {
     try {
-      data = inflateRawSync(raw);
+      // Never inflate past the declared size (a lying header cannot make it allocate more).
+      data = inflateRawSync(raw, { maxOutputLength: Math.max(entry.size, 1) });
     } catch (e) {
       throw new ZipError(`${entry.name}: cannot inflate (${(e as Error).message})`);
     }
@@ -85,11 +96,11 @@ export function readZipEntry(buf: Buffer, entry: ZipFileInfo): Buffer {
 }
 
 /** Every file of the archive (directories left out), by name. */
-export function readZip(buf: Buffer): Map<string, Buffer> {
+export function readZip(buf: Buffer, limits: ZipLimits = {}): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const e of listZip(buf)) {
     if (e.name.endsWith('/')) continue;
-    files.set(e.name, readZipEntry(buf, e));
+    files.set(e.name, readZipEntry(buf, e, limits));
   }
   return files;
 }

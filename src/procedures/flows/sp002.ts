@@ -11,9 +11,9 @@ import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } fr
 import { contactFor, contactLabel } from '../contacts';
 import type { ProcedureEnv } from '../context';
 import { messageOf, type PickItem, type Step, type StepOutcome } from '../engine/engine';
+import { readZip } from '../../shared/zip';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { type ZipFile, readZip, zipText } from '../zip';
 import { type CreatedIncident, codeBlock, createIncident, isRunId, runItem, shiftIsoWeek } from './common';
 import { checkHealth, healthSections } from './sp001';
 
@@ -158,12 +158,14 @@ const RESOLUTION_FOR: Record<Classification, Resolution> = {
 
 async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence> {
   const { zip, sha256 } = await env.client.evidence(runId, { signal: env.signal });
-  const files: ZipFile[] = readZip(zip);
-  const forecastFile =
-    files.find((f) => f.name === 'input/forecast.txt') ?? files.find((f) => f.name.startsWith('input/'));
+  const files = readZip(zip);
+  const names = [...files.keys()];
+  const forecastName = files.has('input/forecast.txt')
+    ? 'input/forecast.txt'
+    : names.find((n) => n.startsWith('input/'));
   let manifest: Record<string, unknown> | undefined;
   try {
-    const m = zipText(files, 'manifest.json');
+    const m = files.get('manifest.json')?.toString('utf8');
     manifest = m ? (JSON.parse(m) as Record<string, unknown>) : undefined;
   } catch {
     manifest = undefined;
@@ -176,15 +178,15 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
   }
   const mismatched: string[] = [];
   if (checksums) {
-    for (const f of files) {
-      const want = checksums[f.name]?.replace(/^sha256:/, '');
-      if (want && createHash('sha256').update(f.data).digest('hex') !== want) mismatched.push(f.name);
+    for (const [name, data] of files) {
+      const want = checksums[name]?.replace(/^sha256:/, '');
+      if (want && createHash('sha256').update(data).digest('hex') !== want) mismatched.push(name);
     }
   }
   return {
     sha256,
-    files: files.map((f) => f.name),
-    forecast: forecastFile?.data.toString('utf8'),
+    files: names,
+    forecast: forecastName ? files.get(forecastName)?.toString('utf8') : undefined,
     manifest,
     checksums,
     mismatched,
