@@ -99,11 +99,19 @@ const time = (f) => {
   const v = f();
   return [performance.now() - t, v];
 };
+// Wall time, and this process's CPU time: on a shared, loaded machine the CPU time is the steadier
+// figure (it leaves out the time other processes held the cores).
 function repeat(f, runs = RUNS, warmup = 2) {
   for (let i = 0; i < warmup; i++) f();
   const ts = [];
-  for (let i = 0; i < runs; i++) ts.push(time(f)[0]);
-  return withMin(ts);
+  const cpu = [];
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
+    ts.push(time(f)[0]);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
+  }
+  return { ...withMin(ts), cpu: stats(cpu).p50 };
 }
 const withMin = (ts) => ({ ...stats(ts), min: Math.min(...ts) });
 
@@ -136,6 +144,7 @@ const row = (what, s, target, note = '') =>
     'p50 ms': s.p50,
     'min ms': s.min,
     'max ms': s.max,
+    'cpu p50 ms': s.cpu ?? '',
     'target ms': target,
     note,
   });
