@@ -45,6 +45,7 @@ export class ConnectionManager implements vscode.Disposable {
   private lastError: string | undefined;
   private sandbox: SandboxProcess | undefined;
   private refreshing: Promise<void> | undefined;
+  private queuedRefresh: Promise<void> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -134,11 +135,17 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Re-reads settings and secrets, rebuilds the client and checks that the server answers. */
   refresh(): Promise<void> {
-    if (!this.refreshing) {
-      this.refreshing = this.doRefresh().finally(() => {
-        this.refreshing = undefined;
+    if (this.refreshing) {
+      // The running refresh may have read the old environment or credential: run once more after it.
+      this.queuedRefresh ??= this.refreshing.then(() => {
+        this.queuedRefresh = undefined;
+        return this.refresh();
       });
+      return this.queuedRefresh;
     }
+    this.refreshing = this.doRefresh().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
   }
 
