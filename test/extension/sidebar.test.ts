@@ -51,8 +51,11 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
     return { rows, incidents: out };
   };
 
-  before(async function () {
-    if (!process.env.SOLVEREIGN_SANDBOX_URL) this.skip();
+  before(async () => {
+    assert.ok(
+      process.env.SOLVEREIGN_SANDBOX_URL,
+      'run the suite through test/e2e/run.mjs (it starts the sandbox)',
+    );
     api = await extensionApi();
     const f = api.sidebar.incidentFile();
     assert.ok(f, 'the test workspace has a folder');

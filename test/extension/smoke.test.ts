@@ -31,9 +31,9 @@ describe('smoke: the extension in a real VS Code', () => {
     assert.ok(major > 1 || minor >= 99, `VS Code ${vscode.version}`);
   });
 
-  it('registers every contributed command, all in category SOLVEREIGN', async function () {
+  it('registers every contributed command, all in category SOLVEREIGN', async () => {
     const commands: ContributedCommand[] = extension().packageJSON.contributes?.commands ?? [];
-    if (commands.length === 0) this.skip();
+    assert.ok(commands.length > 0, 'the manifest contributes commands');
     await extension().activate();
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = commands.filter((c) => !registered.has(c.command)).map((c) => c.command);
@@ -42,20 +42,19 @@ describe('smoke: the extension in a real VS Code', () => {
     assert.deepEqual(otherCategory, [], 'commands without category SOLVEREIGN');
   });
 
-  it('has the workbench show every contributed view (its focus command exists)', async function () {
+  it('has the workbench show every contributed view (its focus command exists)', async () => {
     const views: { id: string }[] = Object.values(
       (extension().packageJSON.contributes?.views ?? {}) as Record<string, { id: string }[]>,
     ).flat();
-    if (views.length === 0) this.skip();
+    assert.ok(views.length > 0, 'the manifest contributes views');
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = views.filter((v) => !registered.has(`${v.id}.focus`)).map((v) => v.id);
     assert.deepEqual(missing, [], 'views the workbench does not know');
   });
 
-  it('sees the sandbox URL the harness passed in the environment', function () {
+  it('sees the sandbox URL the harness passed in the environment', () => {
     const url = process.env.SOLVEREIGN_SANDBOX_URL;
-    if (!url) this.skip();
-    assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(url ?? '', /^http:\/\/127\.0\.0\.1:\d+/, 'run the suite through test/e2e/run.mjs');
   });
 
   it('opened the test workspace folder', () => {
