@@ -313,9 +313,10 @@ async function approachB({ cs, chromium, tmp, sandboxUrl }) {
         console.log(`  ✓ ${base}: ${name} (${secs(Date.now() - t0)})`);
       } catch (err) {
         if (err instanceof Skip) {
-          stats.skipped += 1;
-          report.push(`skip ${title}: ${err.message}`);
-          console.log(`  - ${base}: ${name} (skipped: ${err.message})`);
+          // A test that cannot run is a broken set-up, not a pass: count it as a failure.
+          stats.failed += 1;
+          report.push(`FAIL ${title}: could not run: ${err.message}`);
+          console.log(`  ✗ ${base}: ${name} (could not run: ${err.message})`);
           continue;
         }
         await page
