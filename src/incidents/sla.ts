@@ -163,7 +163,7 @@ export function parseContacts(raw: unknown): Contact[] {
     const o = r as Record<string, unknown>;
     if (typeof o.role !== 'string' || !o.role.trim()) continue;
     const str = (k: string) =>
-      typeof o[k] === 'string' && (o[k] as string).trim() ? (o[k] as string) : null;
+      typeof o[k] === 'string' && (o[k] as string).trim() ? (o[k] as string).trim() : null;
     out.push({
       role: o.role.trim(),
       primary: str('primary'),

@@ -4,7 +4,7 @@
 import type { SolvereignClient } from '../api/client';
 import type { Incident } from '../api/schemas';
 import type { AnalysisApi } from './analysis/runner';
-import type { Contact } from './contacts';
+import type { Contact } from '../incidents/sla';
 
 export interface AlarmSpec {
   text: string;

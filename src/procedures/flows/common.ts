@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
+import type { Contact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
@@ -30,6 +31,18 @@ export function requireRole(env: ProcedureEnv, allowed: readonly string[], what:
 
 export function verdictStatus(v: Verdict): StepStatus {
   return v === 'PASS' ? 'ok' : v === 'WARN' ? 'warn' : 'fail';
+}
+
+/** The directory's row for a role (case-insensitive), or a row with only the role. */
+export function contactFor(contacts: readonly Contact[], role: string): Contact {
+  return contacts.find((c) => c.role.toLowerCase() === role.toLowerCase()) ?? { role };
+}
+
+/** An addressee: "Eva (Ops Lead) <ops@lts-transport.at>", "Ops Lead <ops@lts-transport.at>". */
+export function contactLabel(c: Contact): string {
+  const who = c.primary ? `${c.primary} (${c.role})` : c.role;
+  const reach = c.email ?? c.phone;
+  return reach ? `${who} <${reach}>` : who;
 }
 
 export function newIncidentId(now: Date): string {

@@ -4,6 +4,7 @@
 import { SolvereignApiError } from '../../api/errors';
 import type { DriftReport, FireDrill, Incident, RunDetail, RunSummary } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
+import { SEVERITY_TIER, TIERS } from '../../incidents/sla';
 import { type Verdict, worst } from '../../ops/healthCheck';
 import type { Severity } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
@@ -109,8 +110,18 @@ export const dailyStatus: ProcedureDef<DailyState> = {
 
 // ---------------------------------------------------------------- weekly
 
-/** Resolution clocks per severity (support tiers; S0 gets the strictest clocks, as the sidebar does). */
-export const RESOLUTION_HOURS: Record<Severity, number> = { S0: 4, S1: 24, S2: 8, S3: 4 };
+/** A severity's resolution clock in hours: its support tier's (S0 gets the strictest clocks), as in the sidebar. */
+export function resolutionHours(severity: Severity): number {
+  return TIERS[SEVERITY_TIER[severity]].resolutionMs / HOUR;
+}
+
+/** "S1 24 h (L3), S2 8 h (L2), S3 4 h (L1), S0 4 h (strictest clocks)". */
+function resolutionNote(): string {
+  const tiers = (['S1', 'S2', 'S3'] as const).map(
+    (s) => `${s} ${resolutionHours(s)} h (${SEVERITY_TIER[s]})`,
+  );
+  return [...tiers, `S0 ${resolutionHours('S0')} h (strictest clocks)`].join(', ');
+}
 
 export function slaBreach(i: Incident, now: Date): { breached: boolean; hours: number; limit: number } {
   const created = Date.parse(i.created_at);
@@ -120,7 +131,7 @@ export function slaBreach(i: Incident, now: Date): { breached: boolean; hours: n
       ? now.getTime()
       : Date.parse(i.updated_at ?? i.created_at);
   const hours = Math.max(0, (end - created) / HOUR);
-  const limit = RESOLUTION_HOURS[i.severity];
+  const limit = resolutionHours(i.severity);
   return { breached: hours > limit, hours: Math.round(hours * 10) / 10, limit };
 }
 
@@ -316,7 +327,7 @@ export const weeklyReport: ProcedureDef<WeeklyState> = {
                   x.incident.summary,
                 ];
               }),
-            )}\n\nResolution SLA per severity: S1 24 h (L3), S2 8 h (L2), S3 4 h (L1), S0 4 h (strictest clocks).`
+            )}\n\nResolution SLA per severity: ${resolutionNote()}.`
           : '_No incidents this week._',
       },
     ];

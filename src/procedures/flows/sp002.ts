@@ -8,13 +8,21 @@ import { SolvereignApiError } from '../../api/errors';
 import { AuditDetails, type RunDetail, type RunSummary } from '../../api/schemas';
 import type { HealthCheckResult } from '../../ops/healthCheck';
 import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } from '../analysis';
-import { contactFor, contactLabel } from '../contacts';
 import type { ProcedureEnv } from '../context';
 import { messageOf, type PickItem, type Step, type StepOutcome } from '../engine/engine';
 import { readZip } from '../../shared/zip';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { type CreatedIncident, codeBlock, createIncident, isRunId, runItem, shiftIsoWeek } from './common';
+import {
+  type CreatedIncident,
+  codeBlock,
+  contactFor,
+  contactLabel,
+  createIncident,
+  isRunId,
+  runItem,
+  shiftIsoWeek,
+} from './common';
 import { checkHealth, healthSections } from './sp001';
 
 export type SymptomId = 'coverage' | 'overlap' | 'runtime' | 'hash' | 'infeasible' | 'rules' | 'error';

@@ -5,11 +5,17 @@
 import type { Incident, SystemStatus } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
-import { contactFor, contactLabel } from '../contacts';
 import type { ProcedureEnv } from '../context';
 import { messageOf, type PickItem, reasonProblem, type Step } from '../engine/engine';
 import type { ProcedureDef } from '../runner';
-import { type CreatedIncident, codeBlock, createIncident, requireRole } from './common';
+import {
+  type CreatedIncident,
+  codeBlock,
+  contactFor,
+  contactLabel,
+  createIncident,
+  requireRole,
+} from './common';
 
 export interface KillState {
   status?: SystemStatus;

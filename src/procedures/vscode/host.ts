@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { Incident as IncidentT } from '../../api/schemas';
 import { INCIDENT_FILE, parseIncidentFile } from '../incidentFile';
 import type { Logger } from '../../connection/log';
+import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
-import { type Contact, readContacts } from '../contacts';
 import type { AlarmSpec, ProcedureHost } from '../context';
 
 export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
@@ -124,7 +124,10 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   contacts(): Contact[] {
-    return readContacts(vscode.workspace.getConfiguration('solvereign').get('contacts'));
+    const set = parseContacts(vscode.workspace.getConfiguration('solvereign').get('contacts'));
+    // Roles the setting does not name keep the runbook's defaults (a message still has an address).
+    const named = new Set(set.map((c) => c.role.toLowerCase()));
+    return [...set, ...DEFAULT_CONTACTS.filter((d) => !named.has(d.role.toLowerCase()))];
   }
 
   setAlarm(alarm: AlarmSpec | undefined): void {

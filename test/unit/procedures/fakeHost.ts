@@ -8,7 +8,7 @@ import { SolvereignClient } from '../../../src/api/client';
 import type { Incident } from '../../../src/api/schemas';
 import { analysis } from '../../../src/procedures/analysis';
 import { inProcessAnalysis } from '../../../src/procedures/analysis/runner';
-import { type Contact, RUNBOOK_CONTACTS } from '../../../src/procedures/contacts';
+import { type Contact, DEFAULT_CONTACTS } from '../../../src/incidents/sla';
 import type { AlarmSpec, ProcedureEnv, ProcedureHost } from '../../../src/procedures/context';
 import {
   type ProcedureDef,
@@ -61,7 +61,7 @@ export class FakeHost implements ProcedureHost {
     this.notes.push({ level, message, actions: actions.map((a) => a.title) });
   }
   contacts(): Contact[] {
-    return [...RUNBOOK_CONTACTS];
+    return [...DEFAULT_CONTACTS];
   }
   setAlarm(a: AlarmSpec | undefined) {
     this.alarm = a;
