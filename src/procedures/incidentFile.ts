@@ -1,8 +1,8 @@
 // The workspace incident file (`.claude/state/active-incidents.json`, runbook SP-001 step 3) as the
 // procedures read it: valid incidents kept, the rest reported, never a crash. No `vscode` here.
+// Writes go through src/incidents/incidentFile.ts (whose strict reader refuses the whole file).
 import { Incident, type Incident as IncidentT } from '../api/schemas';
-
-export const INCIDENT_FILE = '.claude/state/active-incidents.json';
+import { INCIDENT_FILE } from '../incidents/incidentFile';
 
 /** Reads the workspace incident file, keeping the valid incidents and saying what is wrong with the rest. */
 export function parseIncidentFile(text: string): { incidents: IncidentT[]; error?: string } {

@@ -1,8 +1,8 @@
 // Pieces several procedures share: role checks in the runbook's words, incidents (server first,
 // the workspace file as fallback), run pickers.
-import { randomBytes } from 'node:crypto';
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
+import { newIncidentId } from '../../incidents/incidentFile';
 import type { Contact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
@@ -43,15 +43,6 @@ export function contactLabel(c: Contact): string {
   const who = c.primary ? `${c.primary} (${c.role})` : c.role;
   const reach = c.email ?? c.phone;
   return reach ? `${who} <${reach}>` : who;
-}
-
-export function newIncidentId(now: Date): string {
-  const d = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const bytes = randomBytes(6);
-  let tail = '';
-  for (const b of bytes) tail += alphabet[b % alphabet.length];
-  return `INC-${d}-${tail}`;
 }
 
 export interface CreatedIncident {

@@ -4,11 +4,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident as IncidentT } from '../../api/schemas';
-import { INCIDENT_FILE, parseIncidentFile } from '../incidentFile';
 import type { Logger } from '../../connection/log';
+import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/incidentFile';
 import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
+import { parseIncidentFile } from '../incidentFile';
 
 export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
 
@@ -41,7 +42,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   async readWorkspaceIncidents(): Promise<{ incidents: IncidentT[]; found: boolean; error?: string }> {
     const root = workspaceRoot();
     if (!root) return { incidents: [], found: false };
-    const uri = vscode.Uri.joinPath(root, ...INCIDENT_FILE.split('/'));
+    const uri = vscode.Uri.joinPath(root, ...INCIDENT_FILE.split(/[\\/]/));
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(uri);
@@ -54,35 +55,11 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   async addWorkspaceIncident(incident: IncidentT): Promise<string> {
     const root = workspaceRoot();
     if (!root) throw new Error('no workspace folder is open');
-    const uri = vscode.Uri.joinPath(root, ...INCIDENT_FILE.split('/'));
-    let doc: { incidents: unknown[] } = { incidents: [] };
-    let text: string | undefined;
-    try {
-      text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-    } catch {
-      text = undefined; // no file yet
-    }
-    if (text !== undefined) {
-      // Never overwrite a file we cannot read: that would lose its incidents.
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new Error(`${INCIDENT_FILE} is not valid JSON; not changed`);
-      }
-      if (
-        !parsed ||
-        typeof parsed !== 'object' ||
-        !Array.isArray((parsed as { incidents?: unknown }).incidents)
-      ) {
-        throw new Error(`${INCIDENT_FILE} has no "incidents" list; not changed`);
-      }
-      doc = parsed as { incidents: unknown[] };
-    }
-    doc.incidents.push(incident);
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(doc, null, 2)}\n`));
-    return uri.fsPath;
+    if (root.scheme !== 'file') throw new Error(`the workspace folder ${root.toString()} is not on disk`);
+    // The sidebar's writer: atomic, keeps every other incident, never touches a file it cannot parse.
+    const file = incidentFilePath(root.fsPath);
+    await addIncident(file, incident);
+    return file;
   }
 
   async commandExists(id: string): Promise<boolean> {
