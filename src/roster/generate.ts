@@ -6,7 +6,12 @@ import { sha256Hex } from './hash';
 import { seededRandom } from './solver';
 import type { SolveOptions } from './solver';
 
-export type ForecastVariant = 'normal' | 'duplicates' | 'uncoverable' | 'nondeterministic';
+/**
+ * normal: a clean week. duplicates: re-imported lines (Overlap FAIL). uncoverable: tours no driver may
+ * drive (Coverage < 100 %). nondeterministic: unseeded tie-breaking (Reproducibility FAIL). holiday:
+ * Monday a public holiday with a third of the tours (same peak, fewer hours: FTE ratio drops).
+ */
+export type ForecastVariant = 'normal' | 'duplicates' | 'uncoverable' | 'nondeterministic' | 'holiday';
 
 export interface GenerateOptions {
   /** Default 94. */
@@ -15,6 +20,8 @@ export interface GenerateOptions {
   /** Target tours for the week; default 1385 (varies +-2 % by week). */
   targetTours?: number;
   depots?: readonly string[];
+  /** What the random choices are keyed on instead of the week (same key, same tours in any week). */
+  variation?: string;
 }
 
 export interface GeneratedForecast {
@@ -37,7 +44,10 @@ export interface GeneratedForecast {
 }
 
 export const DEFAULT_DEPOTS = ['Nord', 'Sued', 'West', 'Ost'] as const;
-const DAY_SHARE = [0.163, 0.16, 0.16, 0.162, 0.166, 0.136, 0.053]; // Mo..So, sums to 1
+/** Bumped whenever the same options would generate other text (solved-week caches key on it). */
+export const GENERATOR_VERSION = 'wien-waves/2';
+/** Mo..So share of the week's tours (sums to 1): five even weekdays, a lighter Saturday, a thin Sunday. */
+const DAY_SHARE = [0.162, 0.161, 0.161, 0.162, 0.162, 0.141, 0.051];
 const DAYS = ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'];
 
 interface Slot {
@@ -46,17 +56,44 @@ interface Slot {
   split?: { start: number; length: number };
 }
 
-/** Picks a tour shape: morning wave, midday, evening, the odd split shift or night tour. */
-function pickSlot(rand: () => number): Slot {
-  const q = (min: number, max: number, step = 15) =>
-    min + step * Math.floor(rand() * ((max - min) / step + 1));
-  const r = rand();
-  if (r < 0.54) return { start: q(4 * 60 + 45, 7 * 60 + 30), length: q(240, 300) };
-  if (r < 0.79) return { start: q(10 * 60, 12 * 60 + 30), length: q(240, 270) };
-  if (r < 0.97) return { start: q(14 * 60 + 30, 17 * 60 + 30), length: q(240, 270) };
-  if (r < 0.99)
-    return { start: q(6 * 60, 7 * 60), length: 240, split: { start: q(15 * 60, 16 * 60), length: 240 } };
-  return { start: q(21 * 60 + 30, 22 * 60 + 30), length: q(240, 270) };
+type Quant = (min: number, max: number, step?: number) => number;
+/**
+ * The day's tour shapes and their shares. Each day gets exactly its share of every wave (only the
+ * times, lengths, depots and line counts inside a wave are random), so the morning peak, which
+ * decides the headcount together with the previous evening's late tours (11 h rest), moves with the
+ * week's volume instead of with the dice.
+ */
+const WAVES: { share: number; slot: (q: Quant) => Slot }[] = [
+  // Morning wave: the bulk of parcel tours.
+  { share: 0.535, slot: (q) => ({ start: q(4 * 60 + 45, 7 * 60 + 30), length: q(240, 300) }) },
+  // Midday.
+  { share: 0.255, slot: (q) => ({ start: q(10 * 60, 12 * 60 + 30), length: q(240, 285) }) },
+  // Early evening (back by 20:15)...
+  { share: 0.1, slot: (q) => ({ start: q(14 * 60 + 30, 15 * 60 + 45), length: q(240, 270) }) },
+  // ...and late evening (back after 20:30: those drivers cannot take the next morning's wave).
+  { share: 0.08, slot: (q) => ({ start: q(16 * 60 + 45, 17 * 60 + 15), length: q(240, 270) }) },
+  // Split shifts: morning and late afternoon with a break.
+  {
+    share: 0.02,
+    slot: (q) => ({
+      start: q(6 * 60, 7 * 60),
+      length: 240,
+      split: { start: q(15 * 60, 16 * 60), length: 240 },
+    }),
+  },
+  // Night tours.
+  { share: 0.01, slot: (q) => ({ start: q(21 * 60 + 30, 22 * 60 + 30), length: q(240, 270) }) },
+];
+
+/** `total` split by `shares` (largest remainder, so the parts add up exactly). */
+function apportion(total: number, shares: readonly number[]): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  const raw = shares.map((s) => (total * s) / sum);
+  const out = raw.map(Math.floor);
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = raw.map((r, i) => ({ i, f: r - Math.floor(r) })).sort((a, b) => b.f - a.f || a.i - b.i);
+  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) out[order[k]!.i]!++;
+  return out;
 }
 
 function slotText(s: Slot): string {
@@ -72,32 +109,46 @@ export function generateForecast(week: string, options: GenerateOptions = {}): G
   const variant = options.variant ?? 'normal';
   const depots = options.depots ?? DEFAULT_DEPOTS;
   // Variants share the normal week's tours, so a bad week differs only in what was injected.
-  const h = sha256Hex(`${week}|${seed}`);
+  const h = sha256Hex(`${options.variation ?? week}|${seed}`);
   const rand = seededRandom(Number.parseInt(h.slice(0, 8), 16));
   const target = Math.round((options.targetTours ?? 1385) * (0.98 + 0.04 * rand()));
+  const q: Quant = (min, max, step = 15) => min + step * Math.floor(rand() * ((max - min) / step + 1));
 
   const out: string[] = [
     `# SOLVEREIGN forecast ${week} (generated, seed ${seed}${variant === 'normal' ? '' : `, variant ${variant}`})`,
     '# Day Start-End [Count Fahrer] [Depot Name]',
   ];
   let total = 0;
+  const perDay = apportion(target, DAY_SHARE);
+  // A public holiday on Monday: a third of the usual tours (the rest of the week is unchanged).
+  if (variant === 'holiday') perDay[0] = Math.round(perDay[0]! / 3);
   for (let day = 0; day < 7; day++) {
-    const want = Math.round(target * DAY_SHARE[day]!);
+    const want = perDay[day]!;
     const lines = new Map<string, number>(); // "slot|depot" -> count
-    let have = 0;
-    let guard = 0;
-    while (have < want && guard++ < 10_000) {
-      const slot = slotText(pickSlot(rand));
-      const depot = depots[Math.floor(rand() * depots.length)]!;
-      const key = `${slot}|${depot}`;
-      const cur = lines.get(key) ?? 0;
-      const add = Math.min(want - have, 1 + Math.floor(rand() * 4), 10 - cur);
-      if (add <= 0) continue;
-      lines.set(key, cur + add);
-      have += add;
-    }
-    out.push('', `# ${DAYS[day]}: ${have} tours`);
-    const sorted = [...lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const perWave = apportion(
+      want,
+      WAVES.map((w) => w.share),
+    );
+    WAVES.forEach((wave, k) => {
+      let have = 0;
+      let guard = 0;
+      while (have < perWave[k]! && guard++ < 10_000) {
+        const slot = slotText(wave.slot(q));
+        const depot = depots[Math.floor(rand() * depots.length)]!;
+        const key = `${slot}|${depot}`;
+        const cur = lines.get(key) ?? 0;
+        const add = Math.min(perWave[k]! - have, 1 + Math.floor(rand() * 4), 10 - cur);
+        if (add <= 0) continue;
+        lines.set(key, cur + add);
+        have += add;
+      }
+    });
+    const have = [...lines.values()].reduce((x, y) => x + y, 0);
+    out.push(
+      '',
+      `# ${DAYS[day]}: ${have} tours${variant === 'holiday' && day === 0 ? ' (public holiday)' : ''}`,
+    );
+    const sorted = [...lines].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     for (const [key, count] of sorted) {
       const [slot, depot] = key.split('|');
       out.push(`${DAYS[day]} ${slot}${count > 1 ? ` ${count} Fahrer` : ''} Depot ${depot}`);

@@ -107,6 +107,7 @@ export {
 /** Wien-sized forecast generator with bad-week variants. */
 export {
   DEFAULT_DEPOTS,
+  GENERATOR_VERSION,
   type ForecastVariant,
   type GeneratedForecast,
   type GenerateOptions,

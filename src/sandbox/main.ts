@@ -11,8 +11,11 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --db FILE          SQLite database (default .sandbox/solvereign.db)
   --reset            delete the database and seed it again
   --seed-runs N      bulk-generate N extra runs on lts/wien when seeding (paging benchmarks)
-  --seed-engine E    who solves the seeded weeks: synthetic (default, instant) or roster
-                     (the roster engine on generated Wien-sized weeks; cached beside the database)
+  --seed-engine E    who solves lts/wien's seeded weeks: roster (default; the roster engine on
+                     generated Wien-sized weeks, a few seconds once, then cached) or synthetic
+                     (hand-written runs, instant)
+  --seed-cache FILE  cache of engine-solved seed weeks (default seed-cache.json beside the
+                     database; env SOLVEREIGN_SEED_CACHE)
   --seed-weeks N     seed only the newest N weeks per tenant
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
   const seedRuns = v['seed-runs'] === undefined ? 0 : Number(v['seed-runs']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${v.port}`);
   if (!Number.isInteger(seedRuns) || seedRuns < 0) fail(`--seed-runs must be a non-negative integer`);
-  const seedEngine = v['seed-engine'] ?? 'synthetic';
+  const seedEngine = v['seed-engine'] ?? 'roster';
   if (seedEngine !== 'synthetic' && seedEngine !== 'roster')
     fail('--seed-engine must be synthetic or roster');
   const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     seedRuns,
     seedEngine,
     seedWeeks,
+    seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
@@ -132,6 +136,7 @@ function parse() {
       'enable-faults': { type: 'boolean' },
       'seed-engine': { type: 'string' },
       'seed-weeks': { type: 'string' },
+      'seed-cache': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

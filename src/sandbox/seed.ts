@@ -5,7 +5,7 @@ import { AUDIT_CHECKS, ROLES, type Role } from '../shared/runbook';
 import { demoApiKey, hashPassword, sha256Hex } from './crypto';
 import type { DriftBaseline } from './drift';
 import { buildRun, type RunMeta, type SolvedWeek, storeRun } from './runs';
-import { EngineCache, engineWeek } from './seed-engine';
+import { ENGINE_NOTES, EngineCache, engineWeek } from './seed-engine';
 import type { Store } from './store';
 import { type Scenario, SMALL_SIZE, type SynthSize, synthWeek, WIEN_SIZE } from './synth';
 import { DAY_MS, dateStamp, isoWeek, startOfIsoWeek, WEEK_MS } from './time';
@@ -162,12 +162,15 @@ export interface SeedOptions {
   /** Extra bulk runs on lts/wien (paging benchmarks). */
   seedRuns?: number;
   /**
-   * Who solves the seeded weeks: 'synthetic' (default; hand-written runs in the live shape, instant)
-   * or 'roster' (generated Wien-sized forecasts solved by the roster engine, cached by engine version).
+   * Who solves lts/wien's seeded weeks: 'roster' (default; generated Wien-sized forecasts solved by
+   * the roster engine, cached by engine version) or 'synthetic' (hand-written runs in the live
+   * shape, instant). gurkerl/graz is always the small synthetic history (its golden dataset).
    */
   engine?: 'synthetic' | 'roster';
   /** Solved-week cache for the roster engine (JSON file; created when missing). */
   cacheFile?: string;
+  /** A second cache shared by every sandbox of this user (read when `cacheFile` lacks a week). */
+  sharedCacheFile?: string;
   /** Only the newest N weeks of each tenant's history (default: all). */
   weeks?: number;
 }
@@ -201,8 +204,9 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
   const demoHash = await hashPassword(DEMO_PASSWORD);
   const hashes = users.map(() => demoHash);
 
+  const engine = opts.engine ?? 'roster';
   let cache: EngineCache | undefined;
-  let solver: WeekSolver = (tenant, site, week, scenario, size) => {
+  const synthetic: WeekSolver = (tenant, site, week, _ago, scenario, size) => {
     const synth = synthWeek({ tenant, site, week, scenario, size });
     return {
       ...synth,
@@ -211,12 +215,13 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
         : null,
     };
   };
-  if (opts.engine === 'roster') {
-    cache = new EngineCache(opts.cacheFile);
+  let wienSolver = synthetic;
+  if (engine === 'roster') {
+    cache = new EngineCache(opts.cacheFile, opts.sharedCacheFile);
     const c = cache;
-    solver = (tenant, _site, week, scenario, size) =>
-      engineWeek(c, tenant, week, scenario, size === SMALL_SIZE ? 50 : 1385);
+    wienSolver = (tenant, _site, week, ago, scenario) => engineWeek(c, tenant, week, ago, scenario, 1385);
   }
+  const wienNotes = engine === 'roster' ? ENGINE_NOTES : {};
 
   store.db.transaction(() => {
     for (const t of TENANTS) {
@@ -246,7 +251,17 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     const base = new Date(Math.max(now.getTime() - 3600_000, startOfIsoWeek(now).getTime()));
     const weeks = opts.weeks ?? Number.POSITIVE_INFINITY;
     const recent = (h: [number, Scenario, Flags][]) => h.filter(([ago]) => ago < weeks);
-    seedHistory(store, 'lts', 'wien', recent(LTS_HISTORY), WIEN_SIZE, WIEN_BASELINE, base, solver);
+    seedHistory(
+      store,
+      'lts',
+      'wien',
+      recent(LTS_HISTORY),
+      WIEN_SIZE,
+      WIEN_BASELINE,
+      base,
+      wienSolver,
+      wienNotes,
+    );
     seedHistory(
       store,
       'gurkerl',
@@ -255,7 +270,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
       SMALL_SIZE,
       GURKERL_BASELINE,
       base,
-      solver,
+      synthetic,
+      {},
     );
     if (opts.seedRuns && opts.seedRuns > 0) {
       const oldest = base.getTime() - 14 * WEEK_MS;
@@ -274,7 +290,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     });
     store.setMeta('seed_version', SEED_VERSION);
     store.setMeta('seeded_at', iso);
-    store.setMeta('seed_engine', opts.engine ?? 'synthetic');
+    store.setMeta('seed_engine', engine);
   })();
   cache?.save();
 }
@@ -283,6 +299,7 @@ type WeekSolver = (
   tenant: string,
   site: string,
   week: string,
+  weeksAgo: number,
   scenario: Scenario,
   size: SynthSize,
 ) => SolvedWeek;
@@ -296,6 +313,7 @@ function seedHistory(
   baseline: DriftBaseline,
   base: Date,
   solver: WeekSolver,
+  engineNotes: Partial<Record<Scenario, string>>,
 ): void {
   const dispatcher = demoEmail(tenant, 'dispatcher');
   const lead = demoEmail(tenant, 'ops_lead');
@@ -306,7 +324,8 @@ function seedHistory(
     const timestamp = ts.toISOString();
     const week = isoWeek(ts);
     const run_id = store.nextRunId(dateStamp(ts));
-    const solved = solver(tenant, site, week, scenario, size);
+    const solved = solver(tenant, site, week, weeksAgo, scenario, size);
+    const notes = (flags.notes && engineNotes[scenario]) ?? flags.notes ?? null;
     const pubAt = new Date(ts.getTime() + 2 * 3600_000).toISOString();
     const lockAt = new Date(ts.getTime() + 26 * 3600_000).toISOString();
     const meta: RunMeta = {
@@ -315,7 +334,7 @@ function seedHistory(
       site_code: site,
       week_id: week,
       timestamp,
-      notes: flags.notes ?? null,
+      notes,
       published: flags.published ? { at: pubAt, by: dispatcher } : null,
       locked: flags.locked ? { at: lockAt, by: lead } : null,
     };
@@ -331,7 +350,7 @@ function seedHistory(
         user_email: dispatcher,
         role_name: 'dispatcher',
         action: 'publish',
-        reason: flags.notes ?? `Weekly plan ${week} approved`,
+        reason: notes ?? `Weekly plan ${week} approved`,
         tenant_code: tenant,
         site_code: site,
         created_at: pubAt,

@@ -19,6 +19,7 @@ import { type Db, openDatabase } from './db';
 import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
 import { type DemoCredential, demoCredentials, seed } from './seed';
+import { sharedSeedCacheFile } from './seed-engine';
 import { SolveQueue, type SolverOptions, solverRoutes } from './solver';
 import { Store } from './store';
 
@@ -36,11 +37,16 @@ export interface SandboxOptions {
   /** Extra bulk-generated runs on lts/wien when seeding (paging benchmarks). */
   seedRuns?: number;
   /**
-   * Who solves the seeded history: 'synthetic' (default, instant) or 'roster' (the roster engine on
-   * generated Wien-sized weeks, cached in `seedCacheFile`).
+   * Who solves lts/wien's seeded history: 'roster' (default; the roster engine on generated
+   * Wien-sized weeks, cached in `seedCacheFile`: a few seconds the first time, then instant) or
+   * 'synthetic' (hand-written runs, instant).
    */
   seedEngine?: 'synthetic' | 'roster';
-  /** Cache of engine-solved seed weeks (default: seed-cache.json beside the database). */
+  /**
+   * Cache of engine-solved seed weeks. Default: seed-cache.json beside the database, backed by a
+   * per-user cache in the temp folder that every sandbox on the machine shares (sharedSeedCacheFile).
+   * Given explicitly, only this file is used.
+   */
   seedCacheFile?: string;
   /** Seed only the newest N weeks per tenant (default: all, 15 for lts). */
   seedWeeks?: number;
@@ -89,6 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         (options.dbPath === ':memory:'
           ? undefined
           : path.join(path.dirname(path.resolve(options.dbPath)), 'seed-cache.json')),
+      sharedCacheFile: options.seedCacheFile ? undefined : sharedSeedCacheFile(),
     });
     seeded = true;
   }

@@ -31,6 +31,29 @@ describe('roster forecast generator', () => {
     assert.equal(run.status, 'PASS', JSON.stringify(statuses(run)));
   });
 
+  it('a normal Wien week solves within the baseline: headcount 145 +-5 %, FTE >= 0.95, 7/7 PASS', () => {
+    for (const week of ['2026-W10', '2026-W11']) {
+      const g = generateForecast(week);
+      const run = solveForecast(g.text, { week, ...g.solveOptions, searchBudget: 200_000 });
+      assert.equal(run.status, 'PASS', JSON.stringify(statuses(run)));
+      assert.ok(Math.abs(run.kpis.headcount - 145) <= 7, `headcount ${run.kpis.headcount}`);
+      assert.ok(run.kpis.fte_ratio >= 0.95, `fte ${run.kpis.fte_ratio}`);
+      assert.equal(run.kpis.coverage_percent, 100);
+    }
+  });
+
+  it('variation keys the tours instead of the week; holiday keeps the peak with fewer hours', () => {
+    const a = generateForecast('2026-W10', { variation: 'slot-1' });
+    const b = generateForecast('2026-W30', { variation: 'slot-1' });
+    assert.equal(parseForecast(a.text).inputHash, parseForecast(b.text).inputHash);
+    assert.notEqual(a.text, b.text, 'the header names the week');
+    const h = generateForecast('2026-W10', { variation: 'slot-1', variant: 'holiday' });
+    assert.ok(h.tourCount < a.tourCount * 0.95);
+    const run = solveForecast(h.text, { week: h.week, searchBudget: 200_000, checkReproducibility: false });
+    assert.ok(run.kpis.fte_ratio < 0.95, `fte ${run.kpis.fte_ratio}`);
+    assert.equal(run.kpis.coverage_percent, 100);
+  });
+
   it('duplicates: repeated lines are reported and the run fails Overlap', () => {
     const g = generateForecast('2026-W06', { targetTours: 400, variant: 'duplicates' });
     assert.ok(parseForecast(g.text).duplicates.length > 0);
