@@ -171,7 +171,7 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     svg.append(s('text', { class: 'axis', x: g.plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label));
   }
   for (const t of g.xTicks)
-    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': 'middle' }, t.label));
+    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': t.anchor }, t.label));
   for (const r of g.references) {
     svg.append(
       s('line', { class: `ref tone-${r.tone}`, x1: g.plot.left, x2: g.plot.right, y1: r.y, y2: r.y }),
@@ -179,7 +179,7 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     svg.append(
       s(
         'text',
-        { class: `ref-label tone-${r.tone}`, x: g.plot.right - 4, y: r.y - 4, 'text-anchor': 'end' },
+        { class: `ref-label tone-${r.tone}`, x: r.labelX, y: r.y - 4, 'text-anchor': 'end' },
         r.label,
       ),
     );

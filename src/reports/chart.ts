@@ -11,8 +11,9 @@ export interface ChartGeometry {
   plot: { left: number; top: number; right: number; bottom: number };
   series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
   yTicks: { y: number; label: string }[];
-  xTicks: { x: number; label: string }[];
-  references: { y: number; label: string; tone: Tone }[];
+  xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
+  /** `labelX`: right end of the label, moved left when labels would overlap. */
+  references: { y: number; label: string; tone: Tone; labelX: number }[];
 }
 
 function niceStep(range: number, ticks: number): number {
@@ -65,8 +66,26 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
   const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
   const every = Math.max(1, Math.ceil(labels.length / 8));
   const xTicks = labels
-    .map((label, i) => ({ x: r(xAt(i)), label }))
+    .map((label, i) => ({
+      x: r(xAt(i)),
+      label,
+      anchor: (n > 1 && i === 0 ? 'start' : n > 1 && i === labels.length - 1 ? 'end' : 'middle') as
+        | 'start'
+        | 'middle'
+        | 'end',
+    }))
     .filter((_, i) => i % every === 0 || i === labels.length - 1);
+  // Reference labels close in height are staggered leftwards so they do not overprint.
+  const placed: ChartGeometry['references'] = [];
+  for (const ref of [...refs].sort((a, b) => b.y - a.y)) {
+    const y = r(yAt(ref.y));
+    let labelX = plot.right - 4;
+    for (const p of placed) {
+      if (Math.abs(p.y - y) < 12 && labelX > p.labelX - p.label.length * 6 - 12)
+        labelX = p.labelX - p.label.length * 6 - 12;
+    }
+    placed.push({ y, label: ref.label, tone: ref.tone ?? 'info', labelX });
+  }
   return {
     width,
     height,
@@ -74,6 +93,6 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
     series,
     yTicks,
     xTicks,
-    references: refs.map((ref) => ({ y: r(yAt(ref.y)), label: ref.label, tone: ref.tone ?? 'info' })),
+    references: placed,
   };
 }

@@ -38,12 +38,12 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
   }
   for (const t of g.xTicks)
     parts.push(
-      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="middle">${escapeHtml(t.label)}</text>`,
+      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="${t.anchor}">${escapeHtml(t.label)}</text>`,
     );
   for (const ref of g.references)
     parts.push(
       `<line class="ref tone-${ref.tone}" x1="${g.plot.left}" x2="${g.plot.right}" y1="${ref.y}" y2="${ref.y}"/>`,
-      `<text class="ref-label tone-${ref.tone}" x="${g.plot.right - 4}" y="${ref.y - 4}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
+      `<text class="ref-label tone-${ref.tone}" x="${ref.labelX}" y="${ref.y - 4}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
     );
   for (const s of g.series) {
     parts.push(`<path class="series" d="${s.path}"/>`);

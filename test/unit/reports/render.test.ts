@@ -205,6 +205,25 @@ describe('chart geometry', () => {
     assert.equal(g.xTicks.length, 4);
   });
 
+  it('staggers reference labels that would overprint, and keeps axis labels inside', () => {
+    const g = chartGeometry({
+      ...chart,
+      references: [
+        { label: 'baseline 145', y: 145 },
+        { label: 'WARN above +5 %', y: 145.5 },
+        { label: 'far away', y: 100 },
+      ],
+    });
+    const [a, b, c] = g.references;
+    assert.equal(Math.abs(a!.y - b!.y) < 12, true);
+    assert.notEqual(a!.labelX, b!.labelX);
+    assert.equal(c!.labelX, g.plot.right - 4);
+    assert.deepEqual(
+      g.xTicks.map((t) => t.anchor),
+      ['start', 'middle', 'middle', 'end'],
+    );
+  });
+
   it('copes with a flat series and no data', () => {
     const flat = chartGeometry({
       ...chart,
