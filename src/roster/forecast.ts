@@ -163,7 +163,13 @@ for (let i = 0; i < 7; i++) {
 
 /** Day number 1..7 of a German day word (`Mo`, `montag`; case-insensitive), or null. */
 export function dayNumber(word: string): number | null {
-  return GERMAN_DAYS.get(word.toLowerCase()) ?? null;
+  return EXACT_DAYS.get(word) ?? GERMAN_DAYS.get(word.toLowerCase()) ?? null;
+}
+/** The days as usually written (`Mo`, `Montag`): found without lower-casing. */
+const EXACT_DAYS = new Map<string, number>();
+for (let i = 0; i < 7; i++) {
+  EXACT_DAYS.set(DAY_ABBREVIATIONS[i]!, i + 1);
+  EXACT_DAYS.set(DAY_NAMES[i]!, i + 1);
 }
 
 function levenshtein(a: string, b: string): number {
@@ -221,8 +227,28 @@ export function formatMinutes(minutes: number): string {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+const CLOCK: string[] = [];
+for (let m = 0; m < 1440; m++) CLOCK.push(formatMinutes(m));
+/** formatMinutes for integer minutes, from a table. */
+function clock(minutes: number): string {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return Number.isInteger(m) ? CLOCK[m]! : formatMinutes(minutes);
+}
+
 /** Title-cased depot name (`nord` -> `Nord`, `WIEN-süd` -> `Wien-Süd`), spaces collapsed. */
 export function canonicalDepot(name: string): string {
+  // Forecasts repeat a handful of depot names: remember them (bounded).
+  let hit = DEPOT_CACHE.get(name);
+  if (hit === undefined) {
+    if (DEPOT_CACHE.size >= 1000) DEPOT_CACHE.clear();
+    hit = titleCaseDepot(name);
+    DEPOT_CACHE.set(name, hit);
+  }
+  return hit;
+}
+const DEPOT_CACHE = new Map<string, string>();
+
+function titleCaseDepot(name: string): string {
   return name
     .trim()
     .split(/\s+/)
@@ -237,9 +263,13 @@ export function canonicalDepot(name: string): string {
 
 /** Canonical forecast line of a tour: `Mo 06:00-10:00 + 15:00-19:00 5 Fahrer Depot Nord`. */
 export function canonicalTourLine(tour: Pick<ForecastTour, 'day' | 'parts' | 'count' | 'depot'>): string {
-  let s = `${DAY_ABBREVIATIONS[tour.day - 1]} ${tour.parts
-    .map((p) => `${formatMinutes(p.start)}-${formatMinutes(p.end)}`)
-    .join(' + ')}`;
+  // A plain loop (this runs once per forecast line; map/join showed up in profiles).
+  let s = `${DAY_ABBREVIATIONS[tour.day - 1]} `;
+  for (let k = 0; k < tour.parts.length; k++) {
+    const p = tour.parts[k]!;
+    if (k > 0) s += ' + ';
+    s += `${clock(p.start)}-${clock(p.end)}`;
+  }
   if (tour.count !== 1) s += ` ${tour.count} Fahrer`;
   if (tour.depot) s += ` Depot ${tour.depot}`;
   return s;
@@ -257,19 +287,43 @@ const isOp = (c: string | undefined) => c === '-' || c === '+' || c === '\u2013'
 
 /** Whitespace tokens; tokens joined by `-`/`+` (with or without spaces around) form one group. */
 function groups(text: string): Group[] {
-  const toks: Group[] = [];
-  const re = /\S+/g;
-  for (let m = re.exec(text); m; m = re.exec(text))
-    toks.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  // One pass over the characters (no regex, no token objects): whitespace as `\s` sees it.
   const out: Group[] = [];
-  for (const t of toks) {
+  const n = text.length;
+  let k = 0;
+  while (k < n) {
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    if (k >= n) break;
+    const start = k;
+    while (k < n && !isSpace(text.charCodeAt(k))) k++;
     const last = out[out.length - 1];
-    if (last && !last.text.startsWith('#') && (isOp(last.text[last.text.length - 1]) || isOp(t.text[0]))) {
-      last.end = t.end;
-      last.text = text.slice(last.start, last.end);
-    } else out.push({ ...t });
+    if (
+      last &&
+      text.charCodeAt(last.start) !== 35 /* # */ &&
+      (isOp(text[last.end - 1]) || isOp(text[start]))
+    ) {
+      last.end = k;
+      last.text = text.slice(last.start, k);
+    } else out.push({ text: text.slice(start, k), start, end: k });
   }
   return out;
+}
+
+/** True for the characters `\s` matches. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 type IssueSink = (code: ForecastIssueCode, message: string, start: number, end: number) => void;
@@ -277,18 +331,30 @@ type IssueSink = (code: ForecastIssueCode, message: string, start: number, end: 
 /** Parses `H:MM`/`HH:MM` at [start,end) of the line; reports and returns null when invalid. */
 function parseTime(line: string, start: number, end: number, issue: IssueSink): number | null {
   // Trim the piece to its non-space content so the range points at it.
-  while (start < end && /\s/.test(line[start]!)) start++;
-  while (end > start && /\s/.test(line[end - 1]!)) end--;
-  const raw = line.slice(start, end);
-  if (!raw) {
+  while (start < end && isSpace(line.charCodeAt(start))) start++;
+  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
+  if (start === end) {
     issue('INVALID_TIME_RANGE', 'A time is missing in the range; write it as HH:MM-HH:MM.', start, end);
     return null;
   }
-  const m = /^(\d+):(\d+)$/.exec(raw);
-  if (!m || m[1]!.length > 2 || m[2]!.length !== 2) {
+  // `^(\d+):(\d+)$` by hand: digits, one colon, digits.
+  let colon = -1;
+  let digits = true;
+  for (let k = start; k < end; k++) {
+    const c = line.charCodeAt(k);
+    if (c === 58 && colon < 0) colon = k;
+    else if (c < 48 || c > 57) {
+      digits = false;
+      break;
+    }
+  }
+  const hourLen = colon - start;
+  if (!digits || colon < 0 || hourLen < 1 || hourLen > 2 || end - colon - 1 !== 2) {
+    const raw = line.slice(start, end);
     issue('INVALID_TIME_FORMAT', `"${raw}" is not a time; write H:MM or HH:MM (e.g. 06:00).`, start, end);
     return null;
   }
+  const m = [line.slice(start, end), line.slice(start, colon), line.slice(colon + 1, end)] as const;
   const h = Number(m[1]);
   const min = Number(m[2]);
   let ok = true;
@@ -341,7 +407,8 @@ function clampRange(start: number, end: number, length: number): CharRange {
 interface LineParse {
   kind: ForecastLine['kind'];
   issues: ForecastIssue[];
-  tour: Omit<ForecastTour, 'line'> | null;
+  /** `line` is 0 until parseForecastLine sets it. */
+  tour: ForecastTour | null;
   notes: string | null;
 }
 
@@ -519,7 +586,7 @@ function buildTour(
   count: number,
   depot: string | null,
   issue: (code: ForecastIssueCode, message: string) => void,
-): Omit<ForecastTour, 'line'> | null {
+): ForecastTour | null {
   const parts: Interval[] = [];
   for (const [s, e] of raw) {
     if (s === e) {
@@ -570,6 +637,7 @@ function buildTour(
     crossesMidnight: end > 1440,
     workMinutes,
     spanMinutes: end - s1,
+    line: 0,
   };
 }
 
@@ -585,7 +653,8 @@ function lineVerdict(issues: ForecastIssue[]): Verdict {
 
 /** Parses one line (1-based `lineNumber`). Never throws. */
 export function parseForecastLine(text: string, lineNumber = 1): ForecastLine {
-  text = String(text ?? '').replace(/\r$/, '');
+  text = typeof text === 'string' ? text : String(text ?? '');
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   let p: LineParse;
   try {
     p = parseLineText(text);
@@ -605,7 +674,8 @@ export function parseForecastLine(text: string, lineNumber = 1): ForecastLine {
       ],
     };
   }
-  const tour = p.tour ? { ...p.tour, line: lineNumber } : null;
+  const tour = p.tour;
+  if (tour) tour.line = lineNumber;
   return {
     line: lineNumber,
     text,
@@ -657,7 +727,10 @@ function summarize(lines: ForecastLine[]): ParsedForecast {
 /** Parses a whole forecast text. Never throws; a non-string input is read as its string form. */
 export function parseForecast(text: string): ParsedForecast {
   const src = typeof text === 'string' ? text : String(text ?? '');
-  return summarize(src.split('\n').map((l, i) => parseForecastLine(l, i + 1)));
+  const raw = src.split('\n');
+  const lines: ForecastLine[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) lines[i] = parseForecastLine(raw[i]!, i + 1);
+  return summarize(lines);
 }
 
 // ---------------------------------------------------------------- CSV and JSON forms

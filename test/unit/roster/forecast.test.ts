@@ -19,6 +19,21 @@ const codes = (text: string) => parseForecastLine(text).issues.map((i) => i.code
 
 describe('roster forecast parser', () => {
   describe('valid lines', () => {
+    it('separates tokens on any whitespace (tab, no-break and ideographic spaces) and drops a CR', () => {
+      for (const sep of [' ', '\t', '\u00a0', '\u3000', ' \u2009 ']) {
+        const l = parseForecastLine(
+          `Mo${sep}06:00-14:00${sep}+${sep}15:00-17:00${sep}3${sep}Fahrer${sep}Depot${sep}nord\r`,
+        );
+        assert.equal(l.canonical, 'Mo 06:00-14:00 + 15:00-17:00 3 Fahrer Depot Nord', JSON.stringify(sep));
+        assert.equal(l.verdict, 'PASS');
+      }
+      assert.deepEqual(codes('Mo\u008506:00-14:00'), ['MISSING_DAY']);
+      assert.deepEqual(codes('Mo 6:5-14:00'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Mo 06:00:00-14:00'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Mo 123:00-14:00'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Mo 24:00-14:00'), ['INVALID_HOUR']);
+    });
+
     it('reads day, times, count and depot into the tour model and a canonical line', () => {
       const l = parseForecastLine('Mo 06:00-14:00 5 Fahrer Depot Nord', 3);
       assert.equal(l.verdict, 'PASS');
