@@ -158,6 +158,19 @@ function tableEl(b: Extract<Block, { kind: 'table' }>, onAction: ActionHandler):
   return h('div', { class: 'table-wrap' }, table);
 }
 
+/** The series and reference lines, named under the chart (labels on the chart would overprint). */
+function legendEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
+  const ul = h('ul', { class: 'legend', 'aria-label': 'Legend' });
+  const item = (cls: string, label: string) => {
+    const swatch = s('svg', { width: 22, height: 8, 'aria-hidden': 'true' });
+    swatch.append(s('line', { class: cls, x1: 0, x2: 22, y1: 4, y2: 4 }));
+    ul.append(h('li', {}, swatch as unknown as Node, label));
+  };
+  for (const series of b.series) item('series', series.name);
+  for (const r of b.references ?? []) item(`ref tone-${r.tone ?? 'info'}`, r.label);
+  return ul;
+}
+
 function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
   const g = chartGeometry(b);
   const svg = s('svg', {
@@ -171,19 +184,11 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     svg.append(s('text', { class: 'axis', x: g.plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label));
   }
   for (const t of g.xTicks)
-    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': t.anchor }, t.label));
-  for (const r of g.references) {
+    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': 'middle' }, t.label));
+  for (const r of g.references)
     svg.append(
       s('line', { class: `ref tone-${r.tone}`, x1: g.plot.left, x2: g.plot.right, y1: r.y, y2: r.y }),
     );
-    svg.append(
-      s(
-        'text',
-        { class: `ref-label tone-${r.tone}`, x: r.labelX, y: r.y - 4, 'text-anchor': 'end' },
-        r.label,
-      ),
-    );
-  }
   for (const series of g.series) {
     svg.append(s('path', { class: 'series', d: series.path }));
     for (const p of series.points) {
@@ -197,6 +202,7 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     { class: 'chart-figure', id: `chart-${b.id}` },
     h('figcaption', {}, b.title),
     svg,
+    legendEl(b),
     h('p', { class: 'chart-description' }, b.description),
   );
 }

@@ -11,9 +11,9 @@ export interface ChartGeometry {
   plot: { left: number; top: number; right: number; bottom: number };
   series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
   yTicks: { y: number; label: string }[];
-  xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
-  /** `labelX`: right end of the label, moved left when labels would overlap. */
-  references: { y: number; label: string; tone: Tone; labelX: number }[];
+  xTicks: { x: number; label: string }[];
+  /** Drawn as dashed lines; their labels go in a legend under the chart (no overprinting). */
+  references: { y: number; label: string; tone: Tone }[];
 }
 
 function niceStep(range: number, ticks: number): number {
@@ -24,7 +24,7 @@ function niceStep(range: number, ticks: number): number {
 }
 
 export function chartGeometry(chart: ChartBlock, width = 560, height = 200): ChartGeometry {
-  const plot = { left: 52, top: 12, right: width - 12, bottom: height - 30 };
+  const plot = { left: 52, top: 12, right: width - 36, bottom: height - 30 };
   const values = chart.series.flatMap((s) => s.points.map((p) => p.y)).filter((v): v is number => v !== null);
   const refs = chart.references ?? [];
   const all = [...values, ...refs.map((r) => r.y)];
@@ -66,26 +66,8 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
   const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
   const every = Math.max(1, Math.ceil(labels.length / 8));
   const xTicks = labels
-    .map((label, i) => ({
-      x: r(xAt(i)),
-      label,
-      anchor: (n > 1 && i === 0 ? 'start' : n > 1 && i === labels.length - 1 ? 'end' : 'middle') as
-        | 'start'
-        | 'middle'
-        | 'end',
-    }))
+    .map((label, i) => ({ x: r(xAt(i)), label }))
     .filter((_, i) => i % every === 0 || i === labels.length - 1);
-  // Reference labels close in height are staggered leftwards so they do not overprint.
-  const placed: ChartGeometry['references'] = [];
-  for (const ref of [...refs].sort((a, b) => b.y - a.y)) {
-    const y = r(yAt(ref.y));
-    let labelX = plot.right - 4;
-    for (const p of placed) {
-      if (Math.abs(p.y - y) < 12 && labelX > p.labelX - p.label.length * 6 - 12)
-        labelX = p.labelX - p.label.length * 6 - 12;
-    }
-    placed.push({ y, label: ref.label, tone: ref.tone ?? 'info', labelX });
-  }
   return {
     width,
     height,
@@ -93,6 +75,6 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
     series,
     yTicks,
     xTicks,
-    references: placed,
+    references: refs.map((ref) => ({ y: r(yAt(ref.y)), label: ref.label, tone: ref.tone ?? 'info' })),
   };
 }

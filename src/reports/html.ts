@@ -38,12 +38,11 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
   }
   for (const t of g.xTicks)
     parts.push(
-      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="${t.anchor}">${escapeHtml(t.label)}</text>`,
+      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="middle">${escapeHtml(t.label)}</text>`,
     );
   for (const ref of g.references)
     parts.push(
       `<line class="ref tone-${ref.tone}" x1="${g.plot.left}" x2="${g.plot.right}" y1="${ref.y}" y2="${ref.y}"/>`,
-      `<text class="ref-label tone-${ref.tone}" x="${ref.labelX}" y="${ref.y - 4}" text-anchor="end">${escapeHtml(ref.label)}</text>`,
     );
   for (const s of g.series) {
     parts.push(`<path class="series" d="${s.path}"/>`);
@@ -54,6 +53,15 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+function legendHtml(b: Extract<Block, { kind: 'chart' }>): string {
+  const item = (cls: string, label: string) =>
+    `<li><svg width="22" height="8" aria-hidden="true"><line class="${cls}" x1="0" x2="22" y1="4" y2="4"/></svg> ${escapeHtml(label)}</li>`;
+  return `<ul class="legend">${[
+    ...b.series.map((x) => item('series', x.name)),
+    ...(b.references ?? []).map((r) => item(`ref tone-${r.tone ?? 'info'}`, r.label)),
+  ].join('')}</ul>`;
 }
 
 export function blockHtml(b: Block): string {
@@ -79,7 +87,7 @@ export function blockHtml(b: Block): string {
     case 'pre':
       return `${b.title ? `<h3>${escapeHtml(b.title)}</h3>` : ''}<pre>${escapeHtml(b.text)}</pre>`;
     case 'chart':
-      return `<figure class="chart-figure"><figcaption>${escapeHtml(b.title)}</figcaption>${chartSvg(b)}<p class="chart-description">${escapeHtml(b.description)}</p></figure>`;
+      return `<figure class="chart-figure"><figcaption>${escapeHtml(b.title)}</figcaption>${chartSvg(b)}${legendHtml(b)}<p class="chart-description">${escapeHtml(b.description)}</p></figure>`;
     case 'table': {
       const head = `<thead><tr>${b.columns
         .map(
@@ -133,7 +141,8 @@ pre { white-space: pre-wrap; border: 1px solid var(--border); padding: .6em; }
 .notice { border-left: 4px solid currentColor; padding: .4em .8em; margin: .6em 0; }
 svg.chart { max-width: 100%; height: auto; } svg .grid { stroke: var(--border); } svg .axis { fill: var(--muted); font-size: 11px; }
 svg .series { fill: none; stroke: var(--info); stroke-width: 2; } svg .point { fill: var(--info); }
-svg .ref { stroke-dasharray: 4 3; stroke: currentColor; } svg .ref-label { fill: currentColor; font-size: 10px; }
+svg .ref { stroke-dasharray: 4 3; stroke: currentColor; stroke-width: 1.5; }
+ul.legend { list-style: none; padding: 0; display: flex; gap: 1.2em; flex-wrap: wrap; font-size: .9em; } ul.legend svg { vertical-align: middle; }
 svg .tone-warn { color: var(--warn); } svg .tone-fail { color: var(--fail); } svg .tone-info { color: var(--info); } svg .tone-pass { color: var(--pass); }
 `;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildAuditReport } from '../../../src/reports/audit';
 import { chartGeometry } from '../../../src/reports/chart';
 import { buildFireDrillReport } from '../../../src/reports/fireDrills';
-import { escapeHtml, renderReportHtml } from '../../../src/reports/html';
+import { blockHtml, escapeHtml, renderReportHtml } from '../../../src/reports/html';
 import { codeSpan, escapeMarkdown, renderReportMarkdown, sparkline } from '../../../src/reports/markdown';
 import type { Block, ReportDoc } from '../../../src/reports/model';
 import { contentSecurityPolicy, makeNonce, renderShell } from '../../../src/reports/shell';
@@ -205,23 +205,12 @@ describe('chart geometry', () => {
     assert.equal(g.xTicks.length, 4);
   });
 
-  it('staggers reference labels that would overprint, and keeps axis labels inside', () => {
-    const g = chartGeometry({
-      ...chart,
-      references: [
-        { label: 'baseline 145', y: 145 },
-        { label: 'WARN above +5 %', y: 145.5 },
-        { label: 'far away', y: 100 },
-      ],
-    });
-    const [a, b, c] = g.references;
-    assert.equal(Math.abs(a!.y - b!.y) < 12, true);
-    assert.notEqual(a!.labelX, b!.labelX);
-    assert.equal(c!.labelX, g.plot.right - 4);
-    assert.deepEqual(
-      g.xTicks.map((t) => t.anchor),
-      ['start', 'middle', 'middle', 'end'],
-    );
+  it('names the series and reference lines in a legend, escaped', () => {
+    const html = blockHtml({ ...chart, references: [{ label: 'baseline <145>', y: 145, tone: 'warn' }] });
+    assert.match(html, /<ul class="legend"><li><svg[^>]*><line class="series"[^>]*\/><\/svg> s<\/li>/);
+    assert.ok(html.includes('<line class="ref tone-warn"'));
+    assert.ok(html.includes('baseline &lt;145&gt;'));
+    assert.match(html, /<svg class="chart"[^>]* role="img" aria-label="t\. d">/);
   });
 
   it('copes with a flat series and no data', () => {
