@@ -209,3 +209,22 @@ export async function step5FollowsTheColorTheme({ page, wb, screenshot }) {
   await screenshot(`reports-audit-${after}`);
   await command(page, wb, 'Preferences: Toggle between Light/Dark Themes');
 }
+
+export async function step6ComesBackAfterAWindowReload({ page, wb, screenshot }) {
+  await closeAll(page, wb);
+  await command(page, wb, 'SOLVEREIGN: Open Fire-Drill History');
+  await reportFrame(page, wb, 'fireDrills');
+  // Reload like a person does (the workbench stores its editors on the way down).
+  await page.evaluate(() => {
+    window.__solvereignBeforeReload = true;
+  });
+  await command(page, wb, 'Developer: Reload Window');
+  await page.waitForFunction(() => !window.__solvereignBeforeReload, undefined, { timeout: 30000 });
+  await wb.waitForWorkbench(page);
+  // The serializer revives the panel from the state its webview kept; it loads again by itself.
+  const frame = await reportFrame(page, wb, 'fireDrills');
+  const rows = await frame.locator('#table-drills tbody tr').count();
+  if (rows < 1) throw new Error('the restored fire-drill history shows no drills');
+  await page.mouse.move(5, 5);
+  await screenshot('reports-restored');
+}
