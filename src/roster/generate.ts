@@ -45,7 +45,7 @@ export interface GeneratedForecast {
 
 export const DEFAULT_DEPOTS = ['Nord', 'Sued', 'West', 'Ost'] as const;
 /** Bumped whenever the same options would generate other text (solved-week caches key on it). */
-export const GENERATOR_VERSION = 'wien-waves/2';
+export const GENERATOR_VERSION = 'wien-waves/4';
 /** Mo..So share of the week's tours (sums to 1): five even weekdays, a lighter Saturday, a thin Sunday. */
 const DAY_SHARE = [0.162, 0.161, 0.161, 0.162, 0.162, 0.141, 0.051];
 const DAYS = ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'];
@@ -180,9 +180,9 @@ export function generateForecast(week: string, options: GenerateOptions = {}): G
     solveOptions.duplicatePolicy = 'legacy-merge';
   } else if (variant === 'uncoverable') {
     // Tours no driver may drive: a 15.5 h regular span and a 17 h split span.
-    append('# special transports (long)', [
-      'Mi 04:00-19:30 2 Fahrer Depot Ost',
-      'Do 05:00-09:00 + 18:00-22:00 Depot Nord',
+    append('# Sunday night tours (long)', [
+      'So 18:00-09:30 2 Fahrer Depot Ost',
+      'So 17:00-21:00 + 06:00-10:00 Depot Nord',
     ]);
     total += 3;
   } else if (variant === 'nondeterministic') {

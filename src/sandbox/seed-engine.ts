@@ -14,6 +14,7 @@ import {
   GENERATOR_VERSION,
   type GenerateOptions,
   generateForecast,
+  parseForecast,
   SOLVER_VERSION,
 } from '../roster/index';
 import type { SolvedWeek } from './runs';
@@ -80,9 +81,9 @@ export class EngineCache {
     if (shared && !common) this.stale.add(shared);
   }
 
-  get(key: string, make: () => CachedWeek): CachedWeek {
+  get(key: string, valid: (hit: CachedWeek) => boolean, make: () => CachedWeek): CachedWeek {
     const hit = this.entries[key];
-    if (hit) {
+    if (hit && valid(hit)) {
       this.hits++;
       return hit;
     }
@@ -126,7 +127,6 @@ const VARIANT: Record<Scenario, { variant: ForecastVariant; toursFactor?: number
 export const ENGINE_NOTES: Partial<Record<Scenario, string>> = {
   warn_fatigue:
     'Published with override_warn: public holiday on Monday, FTE ratio below 95 % reviewed by ops lead',
-  blocked_coverage: 'Special transports on Wednesday/Thursday exceed the span limits: tours not covered',
   warn_headcount: 'Headcount above baseline: seasonal peak (9 % more tours)',
 };
 
@@ -154,17 +154,24 @@ export function engineWeek(
   };
   const key = `${tenant}|${weeksAgo}|${scenario}|${gen.targetTours}`;
   const g = generateForecast(week, gen);
-  const cached = cache.get(key, () => {
-    const { forecast: _text, ...solved } = runSolve({
-      forecast: g.text,
-      week,
-      seed: g.seed,
-      options: { ...g.solveOptions, searchBudget: SEED_SEARCH_BUDGET },
-      // The ERROR week: a solver time limit no Wien week can meet (ERR_SOLVE_001).
-      timeLimitMs: scenario === 'error_timeout' ? 1 : 120_000,
-    });
-    return solved;
-  });
+  const inputHash = `sha256:${parseForecast(g.text).inputHash}`;
+  // A cached solve of other tours (written by other generator code under the same version) is
+  // solved again, so the forecast in the evidence pack is always the one that was solved.
+  const cached = cache.get(
+    key,
+    (hit) => hit.input_hash === inputHash,
+    () => {
+      const { forecast: _text, ...solved } = runSolve({
+        forecast: g.text,
+        week,
+        seed: g.seed,
+        options: { ...g.solveOptions, searchBudget: SEED_SEARCH_BUDGET },
+        // The ERROR week: a solver time limit no Wien week can meet (ERR_SOLVE_001).
+        timeLimitMs: scenario === 'error_timeout' ? 1 : 120_000,
+      });
+      return solved;
+    },
+  );
   return {
     ...cached,
     forecast: g.text,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parseForecast } from '../../../src/roster/index';
 import * as S from '../../../src/api/schemas';
+import { EngineCache } from '../../../src/sandbox/seed-engine';
 import { readZip } from '../../../src/sandbox/zip';
 import { call, P, sandbox, type TestSandbox } from './helpers';
 
@@ -128,5 +129,38 @@ describe('sandbox: default seed history solved by the roster engine', function (
       const sha = createHash('sha256').update(r.bytes).digest('hex');
       assert.equal(run.evidence_hash, `sha256:${sha}`);
     }
+  });
+});
+
+describe('sandbox: engine seed cache', () => {
+  it('serves a hit only when it is still valid (else solves again)', () => {
+    const cache = new EngineCache();
+    // biome-ignore lint/suspicious/noExplicitAny: a stand-in solved week
+    const week = (h: string) => ({ input_hash: h }) as any;
+    assert.equal(
+      cache.get(
+        'k',
+        () => true,
+        () => week('a'),
+      ).input_hash,
+      'a',
+    );
+    assert.equal(
+      cache.get(
+        'k',
+        (w) => w.input_hash === 'a',
+        () => week('b'),
+      ).input_hash,
+      'a',
+    );
+    assert.equal(
+      cache.get(
+        'k',
+        (w) => w.input_hash === 'b',
+        () => week('b'),
+      ).input_hash,
+      'b',
+    );
+    assert.deepEqual([cache.hits, cache.misses], [1, 2]);
   });
 });
