@@ -288,6 +288,19 @@ export type DriftMetric = z.infer<typeof DriftMetric>;
 export const DriftLevel = z.enum(['OK', 'WARNING', 'ALERT', 'INCIDENT']);
 export type DriftLevel = z.infer<typeof DriftLevel>;
 
+/** [ops] one metric of live SOLVEREIGN's detector: z = |current − mean| / std over recent runs. */
+export const DetectorMetric = z.object({
+  metric: z.string(),
+  current: z.number(),
+  mean: z.number(),
+  std: z.number(),
+  z: z.number(),
+  pct: z.number(),
+  weight: z.number(),
+  weighted: z.number(),
+});
+export type DetectorMetric = z.infer<typeof DetectorMetric>;
+
 export const DriftReport = z.object({
   tenant_code: z.string(),
   site_code: z.string(),
@@ -298,6 +311,13 @@ export const DriftReport = z.object({
   /** [ops] live detector's score (z-score/pct weighted) and level, beside the runbook verdict. */
   score: z.optional(z.number()),
   level: z.optional(DriftLevel),
+  detector: z.optional(
+    z.object({
+      label: z.optional(z.string()),
+      history_size: z.optional(z.number()),
+      metrics: z.array(DetectorMetric),
+    }),
+  ),
 });
 export type DriftReport = z.infer<typeof DriftReport>;
 

@@ -126,6 +126,39 @@ export function buildDriftReport(input: DriftReportInput): ReportDoc {
       ),
       empty: 'The server reported no KPIs for this run.',
     });
+    const detector = drift.detector;
+    if (detector && detector.metrics.length > 0) {
+      summary.push({
+        kind: 'table',
+        id: 'drift-detector',
+        caption: `Live detector per metric (z-score against the last ${detector.history_size ?? '?'} runs; weighted = max(z·w, |pct|·w/10))`,
+        columns: [
+          { label: 'Metric', sortable: true },
+          { label: 'Current', align: 'right' },
+          { label: 'Mean', align: 'right' },
+          { label: 'Std', align: 'right' },
+          { label: 'z', align: 'right', sortable: true },
+          { label: 'Change %', align: 'right', sortable: true },
+          { label: 'Weight', align: 'right' },
+          { label: 'Weighted', align: 'right', sortable: true },
+        ],
+        rows: detector.metrics.map(
+          (m): Row => ({
+            cells: [
+              { text: m.metric },
+              { text: fmtNumber(m.current) },
+              { text: fmtNumber(m.mean) },
+              { text: fmtNumber(m.std) },
+              { text: fmtNumber(m.z, 2), sort: m.z },
+              { text: fmtPct(m.pct), sort: m.pct },
+              { text: fmtNumber(m.weight) },
+              { text: fmtNumber(m.weighted, 2), sort: m.weighted },
+            ],
+          }),
+        ),
+        empty: 'The detector had no history to compare with.',
+      });
+    }
   }
   sections.push({ id: 'drift', title: 'Against the baseline', blocks: summary });
 

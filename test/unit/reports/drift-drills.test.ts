@@ -77,6 +77,42 @@ describe('drift report', () => {
     );
   });
 
+  it('lists the detector per metric when the server sends it, and only then', () => {
+    const withDetector = buildDriftReport({
+      drift: drift({
+        detector: {
+          history_size: 8,
+          metrics: [
+            {
+              metric: 'total_drivers',
+              current: 160,
+              mean: 146,
+              std: 4,
+              z: 3.5,
+              pct: 9.59,
+              weight: 2,
+              weighted: 7,
+            },
+          ],
+        },
+      }),
+      trend,
+      generatedAt: NOW,
+    });
+    const tables = withDetector.sections.flatMap((s) => s.blocks).filter((b) => b.kind === 'table');
+    const detector = tables.find((t) => t.kind === 'table' && t.id === 'drift-detector');
+    assert.ok(detector && detector.kind === 'table');
+    assert.match(detector.caption, /last 8 runs/);
+    assert.deepEqual(
+      detector.rows[0]?.cells.map((c) => c.text),
+      ['total_drivers', '160', '146', '4', '3.5', '+9.59 %', '2', '7'],
+    );
+    const without = buildDriftReport({ drift: drift(), trend, generatedAt: NOW });
+    assert.ok(
+      !without.sections.flatMap((s) => s.blocks).some((b) => b.kind === 'table' && b.id === 'drift-detector'),
+    );
+  });
+
   it('says when a server has no detector', () => {
     const doc = buildDriftReport({
       drift: drift({ score: undefined, level: undefined }),
