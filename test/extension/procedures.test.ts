@@ -180,10 +180,12 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     await signInAs('dispatcher');
     const run = (await runs()).find((x) => /Duplicate tours/.test(x.notes ?? '')) as RunSummary;
     const r = await exec('solvereign.sp002.investigateRun', run.run_id, {});
-    assert.deepEqual(r.symptoms, ['overlap']);
+    // Duplicated tours given to one driver break Overlap and often Fatigue/Rest too: overlap must be among them.
+    assert.ok((r.symptoms as string[]).includes('overlap'), JSON.stringify(r.symptoms));
     assert.equal(r.classification, 'input');
     assert.equal(r.resolution, 'message');
     assert.ok(Array.isArray(r.duplicates), 'the forecast went through the roster parser in the worker');
+    assert.ok((r.duplicates as unknown[]).length > 0, 'the engine-solved week really has duplicate tour lines');
     assert.match(String(r.message), /ops@lts-transport\.at/);
   });
 
