@@ -13,7 +13,18 @@ export interface SandboxProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node that runs the sandbox. better-sqlite3 is built for Node's ABI: code-server's extension
+ * host is Node and can run it itself; desktop VS Code's is Electron (another ABI), so there we use
+ * `node` from PATH.
+ */
+export function sandboxNode(): string {
+  return process.versions.electron ? 'node' : process.execPath;
+}
+
 export interface StartSandboxOptions {
+  /** Node binary; default {@link sandboxNode}. */
+  nodePath?: string;
   /** Path of dist/sandbox.js. */
   script: string;
   dataDir: string;
@@ -30,10 +41,9 @@ export function startSandboxProcess(o: StartSandboxOptions): Promise<SandboxProc
   const dbPath = path.join(o.dataDir, 'solvereign.db');
   const args = [o.script, '--host', '127.0.0.1', '--port', String(o.port ?? 0), '--db', dbPath];
   if (o.reset) args.push('--reset');
-  // In desktop VS Code process.execPath is Electron; ELECTRON_RUN_AS_NODE makes it plain Node.
-  const child = spawn(process.execPath, args, {
+  const child = spawn(o.nodePath ?? sandboxNode(), args, {
     cwd: o.dataDir,
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    env: { ...process.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -75,11 +85,17 @@ export function startSandboxProcess(o: StartSandboxOptions): Promise<SandboxProc
       clearTimeout(timer);
       reject(new Error(`the sandbox exited before it was ready (${signal ?? `code ${code}`})`));
     });
-    child.once('error', (e) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(e);
+      reject(
+        e.code === 'ENOENT'
+          ? new Error(
+              'The local sandbox needs Node.js 20 on PATH (`node`); install it, or run `npm run sandbox` yourself.',
+            )
+          : e,
+      );
     });
   });
 }
