@@ -28,7 +28,11 @@ export function defaultCredentialFiles(cwd = process.cwd()): string[] {
   return files;
 }
 
-export function resolveCredentials(opts: { server: string; role?: string; file?: string }): CliCredentials | undefined {
+export function resolveCredentials(opts: {
+  server: string;
+  role?: string;
+  file?: string;
+}): CliCredentials | undefined {
   const envKey = process.env.SOLVEREIGN_API_KEY;
   if (envKey) return { apiKey: envKey, source: 'SOLVEREIGN_API_KEY' };
   const files = opts.file ? [opts.file] : defaultCredentialFiles();
@@ -57,7 +61,10 @@ export function resolveCredentials(opts: { server: string; role?: string; file?:
   return undefined;
 }
 
-function pickEntry(data: CredentialsFile, server: string): { api_key?: string; keys?: Record<string, string> } | undefined {
+function pickEntry(
+  data: CredentialsFile,
+  server: string,
+): { api_key?: string; keys?: Record<string, string> } | undefined {
   const norm = (u: string) => u.replace(/\/+$/, '');
   if (data.servers) {
     for (const [url, entry] of Object.entries(data.servers)) if (norm(url) === norm(server)) return entry;

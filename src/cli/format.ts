@@ -10,7 +10,11 @@ export function table(rows: Record<string, unknown>[], columns?: string[]): stri
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [line(cols.map((c) => c.toUpperCase())), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return [
+    line(cols.map((c) => c.toUpperCase())),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(line),
+  ].join('\n');
 }
 
 export function keyValues(pairs: [string, unknown][]): string {

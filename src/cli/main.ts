@@ -189,7 +189,11 @@ class Ctx {
 
   get client(): SolvereignClient {
     if (!this.clientInstance) {
-      const creds = resolveCredentials({ server: this.g.server, role: this.v.role, file: this.g.credentials });
+      const creds = resolveCredentials({
+        server: this.g.server,
+        role: this.v.role,
+        file: this.g.credentials,
+      });
       this.clientInstance = new SolvereignClient({
         baseUrl: this.g.server,
         tenant: this.g.tenant,
@@ -217,11 +221,16 @@ class Ctx {
     }
     const code = exitFor(e);
     if (this.g.json) {
-      const err = e instanceof SolvereignApiError ? e.toJSON() : { message: redact((e as Error).message ?? String(e)) };
+      const err =
+        e instanceof SolvereignApiError ? e.toJSON() : { message: redact((e as Error).message ?? String(e)) };
       this.io.stdout.write(`${JSON.stringify({ ok: false, error: err }, null, 2)}\n`);
     } else {
       let msg = redact(e instanceof Error ? e.message : String(e));
-      if (e instanceof SolvereignApiError && e.runbookCode === 'ERR_AUTH_001' && !process.env.SOLVEREIGN_API_KEY) {
+      if (
+        e instanceof SolvereignApiError &&
+        e.runbookCode === 'ERR_AUTH_001' &&
+        !process.env.SOLVEREIGN_API_KEY
+      ) {
         msg += `\nSet SOLVEREIGN_API_KEY or a credentials file (see 'solvereign --help').`;
       }
       this.io.stderr.write(`solvereign: ${msg}\n`);
@@ -268,7 +277,10 @@ async function cmdStatus(ctx: Ctx): Promise<number> {
   ctx.out(s, () =>
     keyValues([
       ['site', `${ctx.g.tenant}/${ctx.g.site}`],
-      ['kill switch', s.kill_switch_active ? verdictColor(`ACTIVE (${s.kill_switch_mode ?? 'unknown mode'})`) : 'off'],
+      [
+        'kill switch',
+        s.kill_switch_active ? verdictColor(`ACTIVE (${s.kill_switch_mode ?? 'unknown mode'})`) : 'off',
+      ],
       ...(s.kill_switch_active
         ? ([
             ['  reason', s.kill_switch_reason],
@@ -313,7 +325,8 @@ async function cmdListRuns(ctx: Ctx): Promise<number> {
           status: verdictColor(x.status),
           audits: `${x.audit_pass_count}/${x.audit_total}`,
           headcount: x.headcount,
-          coverage: x.coverage_percent === null || x.coverage_percent === undefined ? null : `${x.coverage_percent}%`,
+          coverage:
+            x.coverage_percent === null || x.coverage_percent === undefined ? null : `${x.coverage_percent}%`,
           drift: x.kpi_drift_status,
           published: x.published,
           locked: x.locked,
@@ -346,7 +359,9 @@ async function cmdShowRun(ctx: Ctx, runId: string | undefined): Promise<number> 
         ['input hash', r.input_hash],
         ['output hash', r.output_hash],
         ['evidence hash', r.evidence_hash],
-        ...(r.error_code ? ([['error', `${r.error_code} ${r.error_message ?? ''}`]] as [string, unknown][]) : []),
+        ...(r.error_code
+          ? ([['error', `${r.error_code} ${r.error_message ?? ''}`]] as [string, unknown][])
+          : []),
       ]),
       '',
       table(
@@ -365,18 +380,28 @@ async function cmdShowRun(ctx: Ctx, runId: string | undefined): Promise<number> 
 function summarizeDetails(d: unknown): string {
   if (!d) return '';
   if (typeof d === 'string') return d;
-  if (typeof d === 'object' && d && 'message' in d && typeof (d as { message: unknown }).message === 'string') {
+  if (
+    typeof d === 'object' &&
+    d &&
+    'message' in d &&
+    typeof (d as { message: unknown }).message === 'string'
+  ) {
     return (d as { message: string }).message;
   }
   return JSON.stringify(d).slice(0, 80);
 }
 
-async function cmdPublishLock(ctx: Ctx, action: 'publish' | 'lock', runId: string | undefined): Promise<number> {
+async function cmdPublishLock(
+  ctx: Ctx,
+  action: 'publish' | 'lock',
+  runId: string | undefined,
+): Promise<number> {
   if (!runId) throw new UsageError(`${action} needs a run id`);
   const reason = ctx.v.reason;
   const role = ctx.v.role;
   if (!reason) throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
-  if (action === 'publish' && reason.length < 10) throw new UsageError('--reason must be at least 10 characters');
+  if (action === 'publish' && reason.length < 10)
+    throw new UsageError('--reason must be at least 10 characters');
   if (!role) throw new UsageError(`${action} needs --role (dispatcher, ops_lead or platform_admin)`);
   const approver = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username;
   // SP-003 step 1-2: check before calling the server, so a block is explained in the runbook's terms.
@@ -445,22 +470,29 @@ async function cmdKillSwitch(ctx: Ctx, sub: string | undefined): Promise<number>
     };
     ctx.out(view, () =>
       keyValues([
-        ['kill switch', s.kill_switch_active ? 'ACTIVE (publish/lock DISABLED)' : 'off (publish/lock enabled)'],
+        [
+          'kill switch',
+          s.kill_switch_active ? 'ACTIVE (publish/lock DISABLED)' : 'off (publish/lock enabled)',
+        ],
         ...Object.entries(view).slice(1),
       ]),
     );
     return EXIT.ok;
   }
-  if (sub !== 'disable' && sub !== 'enable') throw new UsageError('kill-switch takes status, disable or enable');
+  if (sub !== 'disable' && sub !== 'enable')
+    throw new UsageError('kill-switch takes status, disable or enable');
   const mode = ctx.v.mode;
   if (mode !== 'drill' && mode !== 'emergency') throw new UsageError('--mode must be drill or emergency');
   const reason = ctx.v.reason;
-  if (!reason || reason.length < 10) throw new UsageError('--reason "…" of at least 10 characters is required');
+  if (!reason || reason.length < 10)
+    throw new UsageError('--reason "…" of at least 10 characters is required');
   const started = performance.now();
   const s = await ctx.client.killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
   const ms = Math.round(performance.now() - started);
-  ctx.out({ ok: true, action: sub, mode, ms, status: s }, () =>
-    `kill switch ${sub === 'disable' ? 'ACTIVE — publish/lock disabled' : 'off — publish/lock enabled'} for ${ctx.g.tenant}/${ctx.g.site} (${ms} ms)`,
+  ctx.out(
+    { ok: true, action: sub, mode, ms, status: s },
+    () =>
+      `kill switch ${sub === 'disable' ? 'ACTIVE — publish/lock disabled' : 'off — publish/lock enabled'} for ${ctx.g.tenant}/${ctx.g.site} (${ms} ms)`,
   );
   return EXIT.ok;
 }
@@ -498,7 +530,10 @@ async function cmdFireDrill(ctx: Ctx): Promise<number> {
     reason: ctx.v.reason ?? 'Fire drill (SP-005)',
     onStep: ctx.g.json
       ? undefined
-      : (s) => ctx.io.stderr.write(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(16)} ${String(s.ms).padStart(5)} ms  ${s.detail}\n`),
+      : (s) =>
+          ctx.io.stderr.write(
+            `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(16)} ${String(s.ms).padStart(5)} ms  ${s.detail}\n`,
+          ),
   });
   ctx.out(
     {
@@ -515,7 +550,9 @@ async function cmdFireDrill(ctx: Ctx): Promise<number> {
     () =>
       [
         `SP-005 fire drill: ${verdictColor(r.result)} — disable ${r.disableMs ?? '-'} ms, enable ${r.enableMs ?? '-'} ms (target < 5000 ms each)`,
-        r.alarm ? 'ALARM: the kill switch could not be re-enabled; publish/lock are FROZEN. Retry enable now.' : '',
+        r.alarm
+          ? 'ALARM: the kill switch could not be re-enabled; publish/lock are FROZEN. Retry enable now.'
+          : '',
         r.error ? `stopped: ${r.error.message}` : '',
       ]
         .filter(Boolean)
@@ -568,7 +605,8 @@ async function cmdForecastCheck(ctx: Ctx, file: string | undefined): Promise<num
 async function cmdSolve(ctx: Ctx, file: string | undefined): Promise<number> {
   const text = await readInput(ctx, file);
   const week = ctx.v.week;
-  if (!week || !/^\d{4}-W\d{2}$/.test(week)) throw new UsageError('--week YYYY-Www is required (e.g. 2026-W03)');
+  if (!week || !/^\d{4}-W\d{2}$/.test(week))
+    throw new UsageError('--week YYYY-Www is required (e.g. 2026-W03)');
   const seed = ctx.v.seed ? Number(ctx.v.seed) : 94;
   if (ctx.v.local) {
     const r = roster().solveLocal(text, { week, seed });
@@ -633,7 +671,9 @@ export function cli(): void {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`solvereign: unexpected error: ${redact(String(e instanceof Error ? e.message : e))}\n`);
+      process.stderr.write(
+        `solvereign: unexpected error: ${redact(String(e instanceof Error ? e.message : e))}\n`,
+      );
       process.exitCode = 1;
     },
   );

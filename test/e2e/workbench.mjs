@@ -6,9 +6,10 @@ import { ROOT } from '../support/code-server.mjs';
 
 export const SELECTORS = {
   workbench: '.monaco-workbench',
-  // Built-in containers add their keybinding to the label: "Explorer (Ctrl+Shift+E)".
+  // Built-in containers add their keybinding to the label ("Explorer (Ctrl+Shift+E)"); a badge adds
+  // its tooltip ("SOLVEREIGN - 1 open S0/S1 incident").
   activityIcon: (title) =>
-    `.part.activitybar a.action-label:is([aria-label="${title}"], [aria-label^="${title} ("])`,
+    `.part.activitybar a.action-label:is([aria-label="${title}"], [aria-label^="${title} ("], [aria-label^="${title} - "])`,
   paletteInput: '.quick-input-widget .quick-input-box input',
   paletteFocused: '.quick-input-list .monaco-list-row.focused .label-name',
   notification: '.notifications-toasts .notification-list-item-message',

@@ -29,16 +29,26 @@ export function demoKey(role: Role, tenant = 'lts'): string {
 }
 
 /** Signs in to the local-sandbox environment through the real command, as a user would. */
-export async function signInAs(role: Role = 'platform_admin', tenant = 'lts'): Promise<SolvereignExtensionApi> {
+export async function signInAs(
+  role: Role = 'platform_admin',
+  tenant = 'lts',
+): Promise<SolvereignExtensionApi> {
   sandboxUrl();
   const api = await extensionApi();
   await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
-  await vscode.commands.executeCommand('solvereign.signIn', { environmentId: 'local-sandbox', apiKey: demoKey(role, tenant) });
+  await vscode.commands.executeCommand('solvereign.signIn', {
+    environmentId: 'local-sandbox',
+    apiKey: demoKey(role, tenant),
+  });
   if (api.connection.state !== 'ready') throw new Error(`sign-in failed: ${api.connection.describeState()}`);
   return api;
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

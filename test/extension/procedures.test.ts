@@ -185,7 +185,10 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     assert.equal(r.classification, 'input');
     assert.equal(r.resolution, 'message');
     assert.ok(Array.isArray(r.duplicates), 'the forecast went through the roster parser in the worker');
-    assert.ok((r.duplicates as unknown[]).length > 0, 'the engine-solved week really has duplicate tour lines');
+    assert.ok(
+      (r.duplicates as unknown[]).length > 0,
+      'the engine-solved week really has duplicate tour lines',
+    );
     assert.match(String(r.message), /ops@lts-transport\.at/);
   });
 

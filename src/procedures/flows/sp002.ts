@@ -116,7 +116,7 @@ export function detectSymptoms(run: RunDetail): Symptom[] {
   return out;
 }
 
-export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolve' | 'run'>): {
+export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolve' | 'run' | 'duplicates'>): {
   c: Classification;
   why: string[];
 } {
@@ -131,7 +131,9 @@ export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolv
         : 'Reproducibility FAIL: non-determinism in the solver',
     );
   }
-  if (has('rules')) why.push('hard-rule audits failed on a solved plan: solver bug');
+  // Duplicated tour lines handed to one driver also break Fatigue/Rest: then the input is the cause.
+  const duplicatesInInput = has('overlap') && (s.duplicates?.duplicates.length ?? 0) > 0;
+  if (has('rules') && !duplicatesInInput) why.push('hard-rule audits failed on a solved plan: solver bug');
   if (has('coverage') && s.diff?.unchanged)
     why.push('coverage < 100 % with an unchanged input: the solver could not cover it');
   if (why.length) return { c: 'solver', why };
@@ -142,7 +144,13 @@ export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolv
         : 'coverage < 100 %: review the input data (ERR_AUDIT_001)',
     );
   }
-  if (has('overlap')) why.push('duplicate tours in the input (ERR_AUDIT_002)');
+  if (has('overlap')) {
+    why.push(
+      duplicatesInInput
+        ? `duplicate tours in the input (ERR_AUDIT_002)${has('rules') ? '; the other failed audits follow from them' : ''}`
+        : 'duplicate tours in the input (ERR_AUDIT_002)',
+    );
+  }
   if (has('runtime')) why.push('input too large for the time limit: split it (ERR_SOLVE_001)');
   if (has('infeasible')) why.push('no feasible solution: constraints vs input (ERR_SOLVE_002)');
   if (why.length) return { c: 'input', why };
