@@ -7,6 +7,7 @@
 import { configHash, outputHash } from './hash';
 import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursOverlap } from './rules';
 import type { TourInstance } from './week';
+import { seededRandom } from '../shared/random';
 
 export const DEFAULT_SEED = 94;
 export const SOLVER_VERSION = 'greedy-ls/1';
@@ -91,17 +92,7 @@ export interface SolveResult {
   timed_out: boolean;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 function peakOf(tours: readonly Pick<TourInstance, 'parts'>[]): number {
   const events: [number, number][] = [];

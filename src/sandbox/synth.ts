@@ -4,6 +4,7 @@
 import type { AuditResult, DriftStatus, RunKpis, RunStatus } from '../api/schemas';
 import { AUDIT_CHECKS } from '../shared/runbook';
 import { canonicalJson, sha256Hex } from './crypto';
+import { seededRandom } from '../shared/random';
 
 export type Scenario =
   | 'pass'
@@ -56,18 +57,6 @@ export const SOLVER_CONFIG = {
 };
 export const CONFIG_HASH = `sha256:${sha256Hex(canonicalJson(SOLVER_CONFIG))}`;
 
-/** mulberry32: small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function seedFrom(text: string): number {
   return Number.parseInt(sha256Hex(text).slice(0, 8), 16);
 }
@@ -110,7 +99,7 @@ export function synthWeek(opts: {
   seed?: number;
 }): Omit<SynthRun, 'status'> {
   const seed = opts.seed ?? 94;
-  const rand = prng(seedFrom(`${opts.tenant}/${opts.site}/${opts.week}/${opts.scenario}`));
+  const rand = seededRandom(seedFrom(`${opts.tenant}/${opts.site}/${opts.week}/${opts.scenario}`));
   const lines: string[] = [`# SOLVEREIGN forecast ${opts.tenant}/${opts.site}`, `# Week: ${opts.week}`, ''];
   const assignments: PlanAssignment[] = [];
   let drivers = opts.size.drivers;

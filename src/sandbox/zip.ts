@@ -82,33 +82,3 @@ export function createZip(entries: readonly ZipEntry[], modified: Date = new Dat
   end.writeUInt16LE(0, 20);
   return Buffer.concat([...locals, ...centrals, end]);
 }
-
-/** Reads a store-only zip back (for tests and for the evidence checksum route). Verifies CRCs. */
-export function readZip(zip: Buffer): { name: string; data: Buffer }[] {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip: end of central directory missing');
-  const count = zip.readUInt16LE(eocd + 10);
-  let p = zip.readUInt32LE(eocd + 16);
-  const out: { name: string; data: Buffer }[] = [];
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = zip.readUInt16LE(p + 10);
-    const crc = zip.readUInt32LE(p + 16);
-    const size = zip.readUInt32LE(p + 20);
-    const nameLen = zip.readUInt16LE(p + 28);
-    const extraLen = zip.readUInt16LE(p + 30);
-    const commentLen = zip.readUInt16LE(p + 32);
-    const localOffset = zip.readUInt32LE(p + 42);
-    const name = zip.subarray(p + 46, p + 46 + nameLen).toString('utf8');
-    if (method !== 0) throw new Error(`unsupported compression method ${method} for ${name}`);
-    if (zip.readUInt32LE(localOffset) !== 0x04034b50) throw new Error(`bad local header for ${name}`);
-    const localName = zip.readUInt16LE(localOffset + 26);
-    const localExtra = zip.readUInt16LE(localOffset + 28);
-    const start = localOffset + 30 + localName + localExtra;
-    const data = zip.subarray(start, start + size);
-    if (crc32(data) >>> 0 !== crc) throw new Error(`crc mismatch for ${name}`);
-    out.push({ name, data });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
-}

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as S from '../../../src/api/schemas';
-import { readZip } from '../../../src/sandbox/zip';
+import { readZip as readZipFiles } from '../../../src/shared/zip';
 import { AUDIT_CHECKS } from '../../../src/shared/runbook';
 import { call, P, sandbox, type TestSandbox, validateManifest, wienRuns } from './helpers';
+
+const readZip = (zip: Buffer) => [...readZipFiles(zip)].map(([name, data]) => ({ name, data }));
 
 const approver = (role: string, reason = 'Weekly plan approved by dispatch') => ({
   approver_id: `${role}@lts.demo`,

@@ -5,8 +5,10 @@ import { createHash } from 'node:crypto';
 import { parseForecast } from '../../../src/roster/index';
 import * as S from '../../../src/api/schemas';
 import { EngineCache } from '../../../src/sandbox/seed-engine';
-import { readZip } from '../../../src/sandbox/zip';
+import { readZip as readZipFiles } from '../../../src/shared/zip';
 import { call, P, sandbox, type TestSandbox } from './helpers';
+
+const readZip = (zip: Buffer) => [...readZipFiles(zip)].map(([name, data]) => ({ name, data }));
 
 describe('sandbox: default seed history solved by the roster engine', function () {
   // The first run on a machine solves ~15 Wien weeks (seconds); later ones read the shared cache.

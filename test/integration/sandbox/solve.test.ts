@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import * as S from '../../../src/api/schemas';
 import { generateForecast } from '../../../src/roster/index';
 import { startSandbox } from '../../../src/sandbox/server';
-import { readZip } from '../../../src/sandbox/zip';
+import { readZip as readZipFiles } from '../../../src/shared/zip';
 import { AUDIT_CHECKS } from '../../../src/shared/runbook';
 import { call, P, sandbox, type TestSandbox } from './helpers';
+
+const readZip = (zip: Buffer) => [...readZipFiles(zip)].map(([name, data]) => ({ name, data }));
 
 const FORECAST = [
   '# small week',
