@@ -8,17 +8,29 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** axios' node build pulls in form-data (and with it mime-db, ~half of axios' load time).
- * We never send multipart bodies, so form-data is replaced by a stub. */
+/** Packages axios imports but our client never uses, replaced by stubs that fail loudly if reached:
+ * form-data (multipart bodies; with it mime-db, about half of axios' load time), https-proxy-agent
+ * (with agent-base and debug: the client sets `proxy: false`) and follow-redirects (`maxRedirects: 0`). */
+const UNUSED_AXIOS_DEPENDENCIES = {
+  'form-data':
+    'class FormData { constructor() { throw new Error("multipart bodies are not supported"); } }\nmodule.exports = FormData; module.exports.default = FormData;',
+  'https-proxy-agent':
+    'function HttpsProxyAgent() { throw new Error("proxies are disabled (proxy: false)"); }\nmodule.exports = HttpsProxyAgent; module.exports.default = HttpsProxyAgent;',
+  'follow-redirects':
+    'const refuse = () => { throw new Error("redirects are disabled (maxRedirects: 0)"); };\nmodule.exports = { http: { request: refuse }, https: { request: refuse } };',
+};
 const stubFormData = {
-  name: 'stub-form-data',
+  name: 'stub-unused-axios-dependencies',
   setup(build) {
-    build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'stub' }));
-    build.onLoad({ filter: /^form-data$/, namespace: 'stub' }, () => ({
-      contents:
-        'class FormData { constructor() { throw new Error("multipart bodies are not supported"); } }\nmodule.exports = FormData; module.exports.default = FormData;',
-      loader: 'js',
+    build.onResolve({ filter: /^(form-data|https-proxy-agent|follow-redirects)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'stub',
     }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) =>
+      args.path in UNUSED_AXIOS_DEPENDENCIES
+        ? { contents: UNUSED_AXIOS_DEPENDENCIES[args.path], loader: 'js' }
+        : undefined,
+    );
   },
 };
 

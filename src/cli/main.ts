@@ -666,6 +666,13 @@ async function cmdSandbox(argv: string[]): Promise<number> {
 
 /** Entry for bin/solvereign.js and `node dist/cli.js`. */
 export function cli(): void {
+  // `solvereign list-runs | head`: a reader that goes away is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
