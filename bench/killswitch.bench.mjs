@@ -37,6 +37,14 @@ try {
     roundCli.push(performance.now() - t0);
   }
 
+  // The floor: starting a Node process that does nothing, on this machine.
+  const bareNode = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bareNode.push(performance.now() - t0);
+  }
+
   const { SolvereignClient } = await loadTs('src/api/client.ts');
   const { ApiKeyAuth } = await loadTs('src/api/auth.ts');
   const client = new SolvereignClient({
@@ -65,6 +73,7 @@ try {
 
   const row = (what, values) => ({ measure: what, ...stats(values) });
   printTable([
+    row('bare `node -e 0` process, the floor (ms)', bareNode),
     row('CLI process: toggle (ms)', toggleCli),
     row('CLI process: verify status (ms)', verifyCli),
     row('CLI process: round trip, 2 toggles + 2 verifies (ms)', roundCli),

@@ -13,6 +13,8 @@ import { registerReports, type ReportsApi } from './webviews';
 
 /** What the extension exports: used by the extension-host tests and by other parts of the extension. */
 export interface SolvereignExtensionApi extends ExtensionServices {
+  /** Read-only views for the extension-host tests: where state and the log live. */
+  inspect: { globalState(): Record<string, unknown>; logFile: vscode.Uri };
   views: { sites: SitesProvider };
   sidebar: SidebarApi;
   procedures: ProceduresApi;
@@ -38,6 +40,11 @@ export async function activate(
     const services: ExtensionServices = { connection, log };
     api = {
       ...services,
+      inspect: {
+        globalState: () =>
+          Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+        logFile: vscode.Uri.joinPath(context.logUri, 'SOLVEREIGN.log'),
+      },
       views: { sites },
       sidebar: registerSidebar(context, services),
       procedures: registerProcedures(context, services),

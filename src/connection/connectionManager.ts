@@ -300,6 +300,11 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
+  /** Whether SecretStorage holds a credential for the environment (never the credential itself). */
+  async hasStoredCredential(envId: string): Promise<boolean> {
+    return (await this.context.secrets.get(SECRET_KEY(envId))) !== undefined;
+  }
+
   private async storeCredential(envId: string, c: StoredCredential): Promise<void> {
     await this.context.secrets.store(SECRET_KEY(envId), JSON.stringify(c));
   }
