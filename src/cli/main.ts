@@ -71,7 +71,20 @@ export interface CliIO {
 
 const defaultIO: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 
+/** The command word: the first token that is neither an option nor an option's value. */
+function commandWord(argv: string[]): string | undefined {
+  const takesValue = new Set(['--server', '--tenant', '--site', '--credentials', '--timeout']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (takesValue.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  // The sandbox has options of its own (--port, --reset, --seed-runs …): hand them over untouched.
+  if (commandWord(argv) === 'sandbox') return cmdSandbox(argv);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -127,8 +140,6 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         return await cmdSolve(ctx, args[0]);
       case 'audit-plan':
         return await cmdAuditPlan(ctx, args[0]);
-      case 'sandbox':
-        return await cmdSandbox(argv);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -164,13 +175,6 @@ function parse(argv: string[]) {
       week: { type: 'string' },
       seed: { type: 'string' },
       local: { type: 'boolean' },
-      // sandbox passthrough
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      reset: { type: 'boolean' },
-      'seed-runs': { type: 'string' },
-      'enable-faults': { type: 'boolean' },
     },
   });
 }

@@ -241,6 +241,33 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.match(r.stderr, /no answer from the server/);
   });
 
+  it('sandbox starts the local sandbox with its own options (--port, --db, --quiet)', async () => {
+    const db = path.join(dir, 'cli-sandbox.db');
+    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--db', db, '--quiet'], {
+      cwd: dir,
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}: ${out}`)));
+      });
+      const health = await fetch(`${url}/health`);
+      assert.equal(health.status, 200);
+      assert.ok(
+        existsSync(path.join(dir, 'credentials.json')),
+        'demo credentials written beside the database',
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('unknown commands and options explain usage', async () => {
     const a = await run(['frobnicate']);
     assert.equal(a.code, 1);
