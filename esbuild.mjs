@@ -22,6 +22,12 @@ const UNUSED_AXIOS_DEPENDENCIES = {
 const stubFormData = {
   name: 'stub-unused-axios-dependencies',
   setup(build) {
+    // axios imports node:http2 for `httpVersion: 2` only: load it when first touched, not at start.
+    build.onResolve({ filter: /^http2$/ }, () => ({ path: 'lazy-http2', namespace: 'stub' }));
+    build.onLoad({ filter: /^lazy-http2$/, namespace: 'stub' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:http2')[key] });",
+      loader: 'js',
+    }));
     build.onResolve({ filter: /^(form-data|https-proxy-agent|follow-redirects)$/ }, (args) => ({
       path: args.path,
       namespace: 'stub',
