@@ -273,6 +273,25 @@ function freezeBlock(ctx: Ctx, run: RunRecord, what: 'publish' | 'lock'): S.Publ
   return undefined;
 }
 
+/** A publish/lock that finds the run already in that state: HTTP 200, success, nothing changed. */
+function alreadyDone(
+  run: RunRecord,
+  status: 'ALREADY_PUBLISHED' | 'ALREADY_LOCKED',
+  message: string,
+  errorCode: 'ALREADY_LOCKED' | null,
+): Reply {
+  return json(200, {
+    success: true,
+    run_id: run.run_id,
+    status,
+    audit_event_id: null,
+    evidence_hash: run.evidence_hash,
+    message,
+    blocked_reason: null,
+    error_code: errorCode,
+  } satisfies S.PublishLockResponse);
+}
+
 function publish(ctx: Ctx): Reply {
   const body = validate(S.PublishRequest, ctx.body);
   approverCheck(ctx, body);
@@ -280,16 +299,12 @@ function publish(ctx: Ctx): Reply {
   const blocked = freezeBlock(ctx, run, 'publish');
   if (blocked) return json(200, blocked);
   if (run.published) {
-    return json(200, {
-      success: true,
-      run_id: run.run_id,
-      status: 'ALREADY_PUBLISHED',
-      audit_event_id: null,
-      evidence_hash: run.evidence_hash,
-      message: `Run ${run.run_id} was already published by ${run.published_by} at ${run.published_at}`,
-      blocked_reason: null,
-      error_code: null,
-    } satisfies S.PublishLockResponse);
+    return alreadyDone(
+      run,
+      'ALREADY_PUBLISHED',
+      `Run ${run.run_id} was already published by ${run.published_by} at ${run.published_at}`,
+      null,
+    );
   }
   if (run.status === 'WARN' && !body.override_warn) {
     throw new ApiError(409, 'ERR_LOCK_002', 'Cannot publish run with status: WARN without override_warn', {
@@ -337,16 +352,12 @@ function lock(ctx: Ctx): Reply {
   const blocked = freezeBlock(ctx, run, 'lock');
   if (blocked) return json(200, blocked);
   if (run.locked) {
-    return json(200, {
-      success: true,
-      run_id: run.run_id,
-      status: 'ALREADY_LOCKED',
-      audit_event_id: null,
-      evidence_hash: run.evidence_hash,
-      message: `Run ${run.run_id} is already locked (by ${run.locked_by} at ${run.locked_at}); use a new run`,
-      blocked_reason: null,
-      error_code: 'ALREADY_LOCKED',
-    } satisfies S.PublishLockResponse);
+    return alreadyDone(
+      run,
+      'ALREADY_LOCKED',
+      `Run ${run.run_id} is already locked (by ${run.locked_by} at ${run.locked_at}); use a new run`,
+      'ALREADY_LOCKED',
+    );
   }
   const failed = AUDIT_CHECKS.filter(
     (c) => run.audit_results.find((a) => a.check_name === c)?.status !== 'PASS',
