@@ -213,6 +213,52 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.match(JSON.stringify(body), /output_hash/);
   });
 
+  it('audit-plan runs the seven audits on a plan file: a clean plan passes, an overlap fails', async () => {
+    const tours = [
+      { id: 'A', day: 1, start: '06:00', end: '14:00' },
+      { id: 'B', day: 1, start: '10:00', end: '18:00' },
+      { id: 'C', day: 2, start: '06:00', end: '14:00' },
+    ];
+    const good = path.join(dir, 'good-plan.json');
+    const bad = path.join(dir, 'bad-plan.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        tours,
+        assignments: [
+          { driver_id: 'D1', tour_id: 'A' },
+          { driver_id: 'D2', tour_id: 'B' },
+          { driver_id: 'D1', tour_id: 'C' },
+        ],
+      }),
+    );
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        tours,
+        assignments: [
+          { driver_id: 'D1', tour_id: 'A' },
+          { driver_id: 'D1', tour_id: 'B' },
+          { driver_id: 'D1', tour_id: 'C' },
+        ],
+      }),
+    );
+    const ok = await run(['--json', 'audit-plan', good]);
+    const okAudits = JSON.parse(ok.stdout) as { check_name: string; status: string }[];
+    assert.equal(okAudits.length, 7);
+    assert.ok(
+      okAudits.every((a) => a.status !== 'FAIL'),
+      ok.stdout,
+    );
+    assert.equal(ok.code, 0);
+    const failed = await run(['--json', 'audit-plan', bad]);
+    assert.equal(failed.code, 1);
+    const overlap = (JSON.parse(failed.stdout) as { check_name: string; status: string }[]).find(
+      (a) => a.check_name === 'Overlap',
+    );
+    assert.equal(overlap?.status, 'FAIL');
+  });
+
   it('without credentials it says how to provide them and never prints a key', async () => {
     const r = await run(['status'], { env: { SOLVEREIGN_API_KEY: undefined } });
     assert.equal(r.code, 1);
