@@ -273,18 +273,21 @@ function freezeBlock(ctx: Ctx, run: RunRecord, what: 'publish' | 'lock'): S.Publ
   return undefined;
 }
 
-/** A publish/lock that finds the run already in that state: HTTP 200, success, nothing changed. */
-function alreadyDone(
+/** A successful publish/lock answer (HTTP 200): done now (with its audit event) or already done. */
+function publishLockDone(
   run: RunRecord,
-  status: 'ALREADY_PUBLISHED' | 'ALREADY_LOCKED',
+  status: 'PUBLISHED' | 'LOCKED' | 'ALREADY_PUBLISHED' | 'ALREADY_LOCKED',
   message: string,
-  errorCode: 'ALREADY_LOCKED' | null,
+  {
+    auditEventId = null,
+    errorCode = null,
+  }: { auditEventId?: string | null; errorCode?: 'ALREADY_LOCKED' | null } = {},
 ): Reply {
   return json(200, {
     success: true,
     run_id: run.run_id,
     status,
-    audit_event_id: null,
+    audit_event_id: auditEventId,
     evidence_hash: run.evidence_hash,
     message,
     blocked_reason: null,
@@ -299,11 +302,10 @@ function publish(ctx: Ctx): Reply {
   const blocked = freezeBlock(ctx, run, 'publish');
   if (blocked) return json(200, blocked);
   if (run.published) {
-    return alreadyDone(
+    return publishLockDone(
       run,
       'ALREADY_PUBLISHED',
       `Run ${run.run_id} was already published by ${run.published_by} at ${run.published_at}`,
-      null,
     );
   }
   if (run.status === 'WARN' && !body.override_warn) {
@@ -333,16 +335,9 @@ function publish(ctx: Ctx): Reply {
       evidence_hash: run.evidence_hash,
     });
   })();
-  return json(200, {
-    success: true,
-    run_id: run.run_id,
-    status: 'PUBLISHED',
-    audit_event_id: aeId(id),
-    evidence_hash: run.evidence_hash,
-    message: `Run ${run.run_id} published by ${by}`,
-    blocked_reason: null,
-    error_code: null,
-  } satisfies S.PublishLockResponse);
+  return publishLockDone(run, 'PUBLISHED', `Run ${run.run_id} published by ${by}`, {
+    auditEventId: aeId(id),
+  });
 }
 
 function lock(ctx: Ctx): Reply {
@@ -352,11 +347,11 @@ function lock(ctx: Ctx): Reply {
   const blocked = freezeBlock(ctx, run, 'lock');
   if (blocked) return json(200, blocked);
   if (run.locked) {
-    return alreadyDone(
+    return publishLockDone(
       run,
       'ALREADY_LOCKED',
       `Run ${run.run_id} is already locked (by ${run.locked_by} at ${run.locked_at}); use a new run`,
-      'ALREADY_LOCKED',
+      { errorCode: 'ALREADY_LOCKED' },
     );
   }
   const failed = AUDIT_CHECKS.filter(
@@ -398,16 +393,7 @@ function lock(ctx: Ctx): Reply {
       evidence_hash: run.evidence_hash,
     });
   })();
-  return json(200, {
-    success: true,
-    run_id: run.run_id,
-    status: 'LOCKED',
-    audit_event_id: aeId(id),
-    evidence_hash: run.evidence_hash,
-    message: `Run ${run.run_id} locked by ${by}`,
-    blocked_reason: null,
-    error_code: null,
-  } satisfies S.PublishLockResponse);
+  return publishLockDone(run, 'LOCKED', `Run ${run.run_id} locked by ${by}`, { auditEventId: aeId(id) });
 }
 
 function killSwitch(ctx: Ctx): Reply {
