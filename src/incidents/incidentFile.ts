@@ -69,20 +69,34 @@ export function parseIncidentFile(
   const keyOrder = Object.keys(raw);
   if (incidents === undefined) return { incidents: [], other, keyOrder };
   if (!Array.isArray(incidents)) throw new IncidentFileError(file, 'schema', '"incidents" must be a list');
-  const out: Incident[] = [];
-  incidents.forEach((entry, index) => {
+  const { valid, invalid } = validateIncidentEntries(incidents);
+  const first = invalid[0];
+  if (first) {
+    throw new IncidentFileError(
+      file,
+      'schema',
+      `incident ${first.index + 1}${first.id !== undefined ? ` (${first.id})` : ''}: ${first.issues}`,
+    );
+  }
+  return { incidents: valid, other, keyOrder };
+}
+
+/** Checks each entry of an `incidents` list against the schema: the valid ones, and what is wrong with the rest. */
+export function validateIncidentEntries(list: readonly unknown[]): {
+  valid: Incident[];
+  invalid: { index: number; id?: string; issues: string }[];
+} {
+  const valid: Incident[] = [];
+  const invalid: { index: number; id?: string; issues: string }[] = [];
+  list.forEach((entry, index) => {
     const r = Incident.safeParse(entry);
-    if (!r.success) {
+    if (r.success) valid.push(r.data);
+    else {
       const id = (entry as { id?: unknown })?.id;
-      throw new IncidentFileError(
-        file,
-        'schema',
-        `incident ${index + 1}${typeof id === 'string' ? ` (${id})` : ''}: ${zodIssues(r.error.issues)}`,
-      );
+      invalid.push({ index, id: typeof id === 'string' ? id : undefined, issues: zodIssues(r.error.issues) });
     }
-    out.push(r.data);
   });
-  return { incidents: out, other, keyOrder };
+  return { valid, invalid };
 }
 
 /** Reads the file; a missing file is an empty list. Throws IncidentFileError when it is unusable. */
