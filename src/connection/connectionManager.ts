@@ -46,6 +46,7 @@ export class ConnectionManager implements vscode.Disposable {
   private sandbox: SandboxProcess | undefined;
   private refreshing: Promise<void> | undefined;
   private queuedRefresh: Promise<void> | undefined;
+  private configured: Environment[] | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -53,6 +54,7 @@ export class ConnectionManager implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('solvereign.environments')) this.configured = undefined;
         if (e.affectsConfiguration('solvereign')) void this.refresh();
       }),
       context.secrets.onDidChange((e) => {
@@ -79,10 +81,18 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   get environments(): Environment[] {
-    const cfg = vscode.workspace.getConfiguration('solvereign');
-    const { environments, problems } = parseEnvironments(cfg.get('environments'));
-    for (const p of problems) this.log.warn(`settings: ${p.message}`);
-    return [this.localEnvironment(), ...environments];
+    return [this.localEnvironment(), ...this.configuredEnvironments()];
+  }
+
+  /** `solvereign.environments`, parsed once per settings change (its problems logged once). */
+  private configuredEnvironments(): Environment[] {
+    if (!this.configured) {
+      const cfg = vscode.workspace.getConfiguration('solvereign');
+      const { environments, problems } = parseEnvironments(cfg.get('environments'));
+      for (const p of problems) this.log.warn(`settings: ${p.message}`);
+      this.configured = environments;
+    }
+    return this.configured;
   }
 
   get active(): Environment | undefined {
