@@ -417,7 +417,20 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.notice), /ops@lts-transport\.at/);
       assert.match(String(r.notice), /platform@company\.com/);
       assert.match(String(r.notice), /Reason: Security incident: leaked API key/);
-      assert.ok(w.host.docs.some((d) => d.includes('Stakeholder notice')));
+      assert.equal(
+        r.noticePath,
+        w.host.opened.at(-1),
+        'the notice is saved in the records folder and opened from there',
+      );
+      assert.match(
+        String(r.noticePath),
+        /^\/ws\/\.solvereign\/records\/\d{8}-\d{6}-sp-006-stakeholder-notice-wien\.md$/,
+      );
+      assert.match(w.host.files.get(String(r.noticePath)) ?? '', /Reason: Security incident: leaked API key/);
+      assert.ok(
+        !w.host.docs.some((d) => d.includes('Stakeholder notice')),
+        'not an unsaved Untitled document',
+      );
 
       const asLead = await w.run(sp006Recover, 'ops_lead', {
         answers: { rcaRef: 'RCA-1', lessonsLearned: 'rotate keys faster' },
@@ -425,10 +438,30 @@ describe('procedures against the sandbox', function () {
       assert.equal(asLead.result, 'BLOCKED');
       assert.equal((await status()).kill_switch_active, true);
 
-      const rec = await w.run(sp006Recover, 'platform_admin', {
-        answers: { rcaRef: 'RCA-2026-014', lessonsLearned: 'Rotate keys within one hour of a leak' },
-      });
+      const p = new ScriptPrompter([
+        'RCA-2026-014',
+        r.incidentId,
+        'Rotate keys within one hour of a leak',
+        (q: PickPrompt<unknown> | InputPrompt) => {
+          assert.deepEqual(
+            (q as PickPrompt<unknown>).items.map((i) => i.value),
+            [false, true],
+            'resolving is asked, and No comes first',
+          );
+          return true;
+        },
+        'Recovery after RCA RCA-2026-014',
+        (q: PickPrompt<unknown> | InputPrompt) => {
+          assert.match(
+            q.placeholder ?? '',
+            new RegExp(`Incident: ${r.incidentId}: add lessons learned and RESOLVE`),
+          );
+          return true;
+        },
+      ]);
+      const rec = await w.run(sp006Recover, 'platform_admin', { answers: undefined, prompter: p });
       assert.equal(rec.result, 'RECOVERED', rec.summary.join('\n'));
+      assert.equal(rec.incidentResolved, true);
       assert.equal(rec.incidentId, r.incidentId, 'the kill switch incident is picked by default');
       assert.equal(rec.incidentUpdated, true);
       assert.equal((await status()).kill_switch_active, false);
@@ -439,6 +472,32 @@ describe('procedures against the sandbox', function () {
       assert.ok(
         after?.timeline?.some((t) => /Lessons learned \(RCA RCA-2026-014\): Rotate keys/.test(t.action)),
       );
+    });
+    it('recovery keeps the incident open unless asked, and records when the incidents could not be loaded', async () => {
+      const kill = await w.run(sp006Kill, 'ops_lead', {
+        answers: { reason: 'Critical bug in the lock path', confirmSite: 'wien' },
+      });
+      assert.equal(kill.result, 'EXECUTED');
+      await w.fault({
+        path_prefix: '/api/v1/platform/incidents',
+        method: 'GET',
+        status: 500,
+        body: '{"detail":"boom"}',
+      });
+      const rec = await w.run(sp006Recover, 'platform_admin', {
+        answers: { rcaRef: 'RCA-9', incidentId: kill.incidentId, lessonsLearned: 'test the lock path first' },
+      });
+      assert.equal(rec.result, 'RECOVERED', rec.summary.join('\n'));
+      assert.equal(rec.steps.find((s) => s.id === 'state')?.status, 'warn');
+      assert.match(String(rec.incidentsError), /500|boom/);
+      assert.match(rec.summary.join('\n'), /incidents could not be loaded/);
+      assert.equal(rec.incidentUpdated, true);
+      assert.equal(rec.incidentResolved, false, 'not resolved without being asked to');
+      await fetch(`${w.sb.url}/__sandbox/faults`, { method: 'DELETE' });
+      const inc = (await w.client('platform_admin').incidents()).incidents.find(
+        (i) => i.id === kill.incidentId,
+      );
+      assert.notEqual(inc?.status, 'resolved');
     });
   });
 
