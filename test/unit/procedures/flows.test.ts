@@ -473,6 +473,27 @@ describe('procedures against the sandbox', function () {
         after?.timeline?.some((t) => /Lessons learned \(RCA RCA-2026-014\): Rotate keys/.test(t.action)),
       );
     });
+    it('an emergency stop during a fire drill upgrades it to emergency (the drill re-enable no longer lifts it)', async () => {
+      await w
+        .client('dispatcher')
+        .killSwitch({ action: 'disable', mode: 'drill', reason: 'fire drill in progress' });
+      const r = await w.run(sp006Kill, 'ops_lead', {
+        answers: { reason: 'Real incident during the drill', confirmSite: 'wien' },
+      });
+      assert.equal(r.result, 'EXECUTED', r.summary.join('\n'));
+      assert.equal(r.upgradedDrill, true);
+      assert.equal(r.steps.find((s) => s.id === 'state')?.status, 'warn');
+      assert.match(r.steps.find((s) => s.id === 'state')?.detail ?? '', /upgrades it to emergency/);
+      assert.equal(r.steps.find((s) => s.id === 'execute')?.status, 'ok');
+      const st = await status();
+      assert.equal(st.kill_switch_mode, 'emergency');
+      await assert.rejects(
+        w.client('dispatcher').killSwitch({ action: 'enable', mode: 'drill', reason: 'end of the drill' }),
+        (e: SolvereignApiError) => e.status === 403,
+      );
+      assert.equal((await status()).kill_switch_active, true);
+    });
+
     it('recovery keeps the incident open unless asked, and records when the incidents could not be loaded', async () => {
       const kill = await w.run(sp006Kill, 'ops_lead', {
         answers: { reason: 'Critical bug in the lock path', confirmSite: 'wien' },
