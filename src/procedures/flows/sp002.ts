@@ -9,7 +9,7 @@ import { AuditDetails, type RunDetail, type RunSummary } from '../../api/schemas
 import type { HealthCheckResult } from '../../ops/healthCheck';
 import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } from '../analysis';
 import type { ProcedureEnv } from '../context';
-import { messageOf, type PickItem, type Step, type StepOutcome } from '../engine/engine';
+import { messageOf, need, type PickItem, type Step, type StepOutcome } from '../engine/engine';
 import { readZip } from '../../shared/zip';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
@@ -302,7 +302,7 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       id: 'status',
       title: 'Gather information: run status',
       run: async (s) => {
-        s.run = await env.client.getRun(s.runId as string, { signal: env.signal });
+        s.run = await env.client.getRun(need(s.runId, 'the run id'), { signal: env.signal });
         const r = s.run;
         const failed = r.status === 'FAIL' || r.status === 'ERROR' || r.status === 'BLOCKED';
         return {
@@ -338,7 +338,7 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       title: 'Fetch the evidence pack',
       run: async (s) => {
         try {
-          s.evidence = await loadEvidence(env, s.runId as string);
+          s.evidence = await loadEvidence(env, need(s.runId, 'the run id'));
         } catch (e) {
           if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
           s.evidenceProblem = messageOf(e);
@@ -391,7 +391,11 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
         const prev = await loadEvidence(env, s.previous.run_id);
         if (!prev.forecast)
           return { status: 'skipped', detail: `${s.previous.run_id} has no input in its evidence pack` };
-        s.diff = await analysis().diffForecasts(prev.forecast, s.evidence?.forecast as string, env.signal);
+        s.diff = await analysis().diffForecasts(
+          prev.forecast,
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+          env.signal,
+        );
         const d = s.diff;
         return {
           status: d.unchanged ? 'ok' : 'warn',
@@ -409,7 +413,11 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       run: async (s) => {
         const ov = s.violations.filter((v) => v.check === 'Overlap');
         const skip = needForecast(s);
-        if (!skip) s.duplicates = await analysis().findDuplicates(s.evidence?.forecast as string, env.signal);
+        if (!skip)
+          s.duplicates = await analysis().findDuplicates(
+            need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+            env.signal,
+          );
         const dups = s.duplicates?.duplicates ?? [];
         const parts: string[] = [];
         if (dups.length) {
@@ -439,7 +447,10 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       run: async (s) => {
         const skip = needForecast(s);
         if (skip) return { ...skip, detail: `consider splitting the input; ${skip.detail}` };
-        s.split = await analysis().suggestSplit(s.evidence?.forecast as string, env.signal);
+        s.split = await analysis().suggestSplit(
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+          env.signal,
+        );
         return { status: 'warn', detail: `${s.split.tourCount} tours: ${s.split.suggestion}` };
       },
     },
@@ -455,7 +466,7 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
         const seed = Number(s.evidence?.manifest?.solver_seed ?? run.seed ?? 94);
         ctx.report(`solving twice with seed ${seed}`);
         s.resolve = await analysis().resolveTwice(
-          s.evidence?.forecast as string,
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
           run.week_id,
           seed,
           s.searchBudget ?? DEFAULT_RESOLVE_BUDGET,
