@@ -41,6 +41,8 @@ export interface Evidence {
   checksums?: Record<string, string>;
   /** Files whose sha256 differs from the server's checksum list. */
   mismatched: string[];
+  /** Why the checksums could not be read: then nothing was verified. */
+  checksumsProblem?: string;
 }
 
 export interface InvestigateState {
@@ -83,10 +85,18 @@ export function detectSymptoms(run: RunDetail): Symptom[] {
   if (audit('Overlap')?.status === 'FAIL')
     out.push({ id: 'overlap', text: 'Overlap FAIL -> data quality: check for duplicate tours' });
   const rt = run.kpis.runtime_seconds;
-  if ((rt != null && rt > RUNTIME_LIMIT_S) || run.error_code === 'ERR_SOLVE_001') {
+  if (run.error_code === 'ERR_SOLVE_001') {
+    // The run's own limit is the one that was hit (it may be far below the runbook's 60 s).
     out.push({
       id: 'runtime',
-      text: `Runtime ${rt ?? '?'} s > ${RUNTIME_LIMIT_S} s${run.error_code ? ` (${run.error_code})` : ''} -> large dataset: consider splitting`,
+      text: `Solver time limit reached (ERR_SOLVE_001${run.error_message ? `: ${run.error_message}` : ''}; ran ${
+        rt ?? '?'
+      } s) -> raise the run's time limit, or split a large input`,
+    });
+  } else if (rt != null && rt > RUNTIME_LIMIT_S) {
+    out.push({
+      id: 'runtime',
+      text: `Runtime ${rt} s > ${RUNTIME_LIMIT_S} s -> large dataset: consider splitting`,
     });
   }
   if (audit('Reproducibility')?.status === 'FAIL') {
@@ -151,7 +161,14 @@ export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolv
         : 'duplicate tours in the input (ERR_AUDIT_002)',
     );
   }
-  if (has('runtime')) why.push('input too large for the time limit: split it (ERR_SOLVE_001)');
+  if (has('runtime')) {
+    const rt = s.run?.kpis.runtime_seconds;
+    why.push(
+      s.run?.error_code === 'ERR_SOLVE_001' && (rt == null || rt <= RUNTIME_LIMIT_S)
+        ? `the run's own time limit was hit after ${rt ?? '?'} s (${s.run.error_message ?? 'ERR_SOLVE_001'}): re-run with a larger limit; split only a large input`
+        : 'input too large for the time limit: split it (ERR_SOLVE_001)',
+    );
+  }
   if (has('infeasible')) why.push('no feasible solution: constraints vs input (ERR_SOLVE_002)');
   if (why.length) return { c: 'input', why };
   if (has('error') || s.run?.status === 'ERROR')
@@ -187,10 +204,13 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
     manifest = undefined;
   }
   let checksums: Record<string, string> | undefined;
+  let checksumsProblem: string | undefined;
   try {
     checksums = (await env.client.evidenceChecksums(runId, { signal: env.signal })).checksums;
-  } catch {
+  } catch (e) {
+    if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
     checksums = undefined;
+    checksumsProblem = messageOf(e);
   }
   const mismatched: string[] = [];
   if (checksums) {
@@ -206,6 +226,7 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
     manifest,
     checksums,
     mismatched,
+    checksumsProblem,
   };
 }
 
@@ -345,6 +366,12 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
           return { status: 'warn', detail: `evidence unavailable: ${s.evidenceProblem}` };
         }
         const ev = s.evidence;
+        if (ev.checksumsProblem) {
+          return {
+            status: 'warn',
+            detail: `${ev.files.length} files${ev.sha256 ? `, sha256 ${ev.sha256.slice(0, 16)}…` : ''}; NOT verified: the checksums could not be loaded (${ev.checksumsProblem})`,
+          };
+        }
         return {
           status: ev.mismatched.length ? 'fail' : 'ok',
           detail: `${ev.files.length} files${ev.sha256 ? `, sha256 ${ev.sha256.slice(0, 16)}…` : ''}${

@@ -569,6 +569,21 @@ describe('procedures against the sandbox', function () {
       assert.match(r.record, /## Re-solve with the same seed/);
     });
 
+    it('checksums that cannot be loaded are recorded: the evidence is NOT verified', async () => {
+      const run = byNote(/Duplicate tours/);
+      await w.fault({
+        path_prefix: `${P}/evidence/${run.run_id}/checksums`,
+        method: 'GET',
+        status: 500,
+        body: '{}',
+      });
+      const r = await w.run(sp002, 'dispatcher', { runId: run.run_id, answers: { resolution: 'none' } });
+      const ev = r.steps.find((s) => s.id === 'evidence');
+      assert.equal(ev?.status, 'warn');
+      assert.match(ev?.detail ?? '', /NOT verified: the checksums could not be loaded/);
+      assert.notEqual(r.evidenceVerified, true);
+    });
+
     it('solver timeout: runtime > 60 s -> split suggestion', async () => {
       const run = runs.find((x) => x.status === 'ERROR') as RunSummary;
       const r = await w.run(sp002, 'dispatcher', {
@@ -576,6 +591,10 @@ describe('procedures against the sandbox', function () {
         answers: { resolution: 'infrastructure' },
       });
       assert.ok((r.symptoms as string[]).includes('runtime'));
+      const detail = r.steps.find((s) => s.id === 'symptoms')?.detail ?? '';
+      const own = (await w.client('dispatcher').getRun(run.run_id)).error_message ?? '';
+      assert.ok(own && detail.includes(own), `the run's own error is named: ${detail}`);
+      assert.doesNotMatch(detail, /\d s > 60 s/, "not compared with the runbook's 60 s");
       assert.match(String(r.split), /split by depot/);
       assert.equal(r.classification, 'input');
       assert.equal(w.host.logShown, 1, 'infrastructure resolution shows the logs');
