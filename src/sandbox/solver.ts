@@ -13,7 +13,8 @@ import type { App, Ctx } from './routes';
 import { buildRun, type RunMeta, type SolvedWeek, storeRun } from './runs';
 import { runSolve, type SolveInput } from './solve-core';
 import { detailOf } from './store';
-import { dateStamp, mondayOfIsoWeek } from './time';
+import { invalidIsoWeekMessage, isIsoWeek } from '../shared/isoWeek';
+import { dateStamp } from './time';
 
 const WRITERS: readonly Role[] = ROLES.filter((r) => r !== 'ops_readonly');
 
@@ -326,8 +327,8 @@ export function solverRoutes(queue: SolveQueue): RouteDef<Ctx>[] {
       roles: WRITERS,
       handler: (ctx) => {
         const body = validate(S.CreateRunRequest, ctx.body);
-        if (!mondayOfIsoWeek(body.week))
-          throw validationError([{ field: 'week', message: 'not an ISO week' }]);
+        if (!isIsoWeek(body.week))
+          throw validationError([{ field: 'week', message: invalidIsoWeekMessage(body.week) }]);
         const parsed = parseForecast(body.forecast);
         if (parsed.verdict === 'FAIL') {
           const bad = parsed.lines.filter((l) => l.verdict === 'FAIL');
