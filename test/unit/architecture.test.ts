@@ -1,6 +1,7 @@
 // The dependency rules of the developers' guide, checked on the source and on the built bundles:
-// pure layers import no `vscode`; the sandbox and the language server import nothing from the
-// extension's UI; the activation bundle leaves the language client and the roster engine out.
+// pure layers import no `vscode`; the roster engine and shared helpers import nothing from the API;
+// the sandbox and the language server import nothing from the extension's UI; the activation
+// bundle leaves the language client and the roster engine out.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -77,6 +78,21 @@ describe('architecture', () => {
     }
     assert.deepEqual(offenders, []);
   });
+
+  // The domain owns its types: the engine and the shared helpers never depend on the wire format.
+  for (const dir of ['src/roster', 'src/shared']) {
+    it(`${dir} imports nothing from src/api`, () => {
+      const offenders: string[] = [];
+      for (const f of sourceFiles(dir)) {
+        for (const i of imports(f)) {
+          if (!i.startsWith('.')) continue;
+          const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (target === 'src/api' || target.startsWith('src/api/')) offenders.push(`${f} -> ${i}`);
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
 
   it('the activation bundle leaves out the language client, the solver and zod classic', async function () {
     this.timeout(60_000);

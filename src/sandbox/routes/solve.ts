@@ -7,7 +7,8 @@ import { ApiError, json, notFound, type Reply, validate, validationError } from 
 import type { RunMeta } from '../runs';
 import type { SolveQueue } from '../solver';
 import { detailOf } from '../store';
-import { dateStamp, mondayOfIsoWeek } from '../time';
+import { invalidIsoWeekMessage, isIsoWeek } from '../../shared/isoWeek';
+import { dateStamp } from '../time';
 import { type Ctx, type Route, WRITERS } from './context';
 
 function finalEvent(run: S.RunDetail): S.SolveEvent {
@@ -79,8 +80,8 @@ export function solveRoutes(queue: SolveQueue): Route[] {
       roles: WRITERS,
       handler: (ctx) => {
         const body = validate(S.CreateRunRequest, ctx.body);
-        if (!mondayOfIsoWeek(body.week))
-          throw validationError([{ field: 'week', message: 'not an ISO week' }]);
+        if (!isIsoWeek(body.week))
+          throw validationError([{ field: 'week', message: invalidIsoWeekMessage(body.week) }]);
         const parsed = parseForecast(body.forecast);
         if (parsed.verdict === 'FAIL') {
           const bad = parsed.lines.filter((l) => l.verdict === 'FAIL');
