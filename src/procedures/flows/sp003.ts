@@ -306,9 +306,10 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         }
         if (!(answer instanceof SolvereignApiError)) {
           s.response = answer;
-          if (answer.status === 'ALREADY_PUBLISHED' || answer.status === 'ALREADY_LOCKED') {
-            s.already = answer.status;
-            return { status: 'ok', detail: `server answered ${answer.status}: nothing changed` };
+          const said = answer.status === 'ALREADY_PUBLISHED' || answer.status === 'ALREADY_LOCKED';
+          if (said) {
+            s.already = answer.status === 'ALREADY_PUBLISHED' ? 'ALREADY_PUBLISHED' : 'ALREADY_LOCKED';
+            return { status: 'ok', detail: `server answered ${s.already}: nothing changed` };
           }
         }
         const b = interpretPublishLock(answer);
