@@ -3,7 +3,7 @@
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
 import { newIncidentId } from '../../incidents/incidentFile';
-import type { Contact } from '../../incidents/sla';
+import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
@@ -43,6 +43,13 @@ export function contactLabel(c: Contact): string {
   const who = c.primary ? `${c.primary} (${c.role})` : c.role;
   const reach = c.email ?? c.phone;
   return reach ? `${who} <${reach}>` : who;
+}
+
+/** A line for notices and messages when an addressee is still a default placeholder. */
+export function placeholderNote(used: readonly Contact[]): string | undefined {
+  const roles = [...new Set(used.filter(isPlaceholderContact).map((c) => c.role))];
+  if (!roles.length) return undefined;
+  return `Note: the address of ${roles.join(', ')} is a placeholder — set the real one in Settings › ${CONTACTS_SETTING} before sending.`;
 }
 
 export interface CreatedIncident {

@@ -127,7 +127,7 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         return (fits.length ? fits : runs).map(runItem);
       },
       // A run id typed that is not in the list (a FAIL run) is checked like any other: the gate says why.
-      acceptTyped: (text) => (isRunId(text) ? undefined : text),
+      acceptTyped: (text) => (isRunId(text) === undefined ? text : undefined),
       validate: (v) => isRunId(v),
       apply: (s, v: string) => {
         s.runId = v;

@@ -4,6 +4,7 @@
 // reference, and adds a lessons-learned entry to the incident's timeline.
 import type { Incident, SystemStatus } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
+import { CONTACTS_SETTING } from '../../incidents/sla';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import {
@@ -24,6 +25,7 @@ import {
   contactFor,
   contactLabel,
   createIncident,
+  placeholderNote,
   requireRole,
   roleTitle,
 } from './common';
@@ -83,6 +85,9 @@ export function stakeholderNotice(
     'after a root cause analysis (SUPPORT_RUNBOOK.md SP-006, step 4). Plans already published stay as they are.',
     '',
     `Contact: ${contactLabel(contactFor(contacts, 'Platform Lead'))}`,
+    ...(placeholderNote(contacts.filter((c) => c.email || c.phone))
+      ? ['', placeholderNote(contacts) as string]
+      : []),
   ].join('\n');
 }
 
@@ -280,9 +285,20 @@ export const sp006Kill: ProcedureDef<KillState> = {
   },
   after: async (s, _r, env) => {
     if (s.after?.kill_switch_active) {
+      const placeholders = !!placeholderNote(env.host.contacts());
       env.host.notify(
         'warn',
-        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened).`,
+        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened)${
+          placeholders ? '; some addresses are placeholders' : ''
+        }.`,
+        placeholders
+          ? [
+              {
+                title: 'Edit Contacts',
+                run: () => void env.host.executeCommand('workbench.action.openSettings', CONTACTS_SETTING),
+              },
+            ]
+          : [],
       );
     }
   },
