@@ -6,6 +6,7 @@ import { newIncidentId } from '../../incidents/incidentFile';
 import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
+import { humanTime } from '../../shared/humanTime';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
 import type { Verdict } from '../../ops/healthCheck';
 import type { StepStatus } from '../engine/engine';
@@ -105,7 +106,9 @@ export function runItem(r: RunSummary): PickItem<string> {
     label: r.run_id,
     value: r.run_id,
     description: `${r.status} · ${r.week_id}${r.published ? ' · published' : ''}${r.locked ? ' · locked' : ''}`,
-    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · coverage ${r.coverage_percent ?? '?'} % · ${r.timestamp}`,
+    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · ${
+      r.coverage_percent == null ? 'coverage unknown' : `coverage ${r.coverage_percent} %`
+    } · ${humanTime(r.timestamp)}`,
   };
 }
 
