@@ -169,6 +169,13 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
     });
     assert.equal(week.status, 422);
     assert.match(week.json.message, /week/);
+    // 2025 has 52 ISO weeks: its W53 does not exist (2026's does).
+    const w53 = await call(sb, 'POST', '/api/v1/runs', {
+      auth,
+      body: { forecast: FORECAST, week: '2025-W53' },
+    });
+    assert.equal(w53.status, 422);
+    assert.match(w53.json.message, /week: not an ISO week/);
     const ro = await call(sb, 'POST', '/api/v1/runs', {
       auth: sb.key('ops_readonly'),
       body: { forecast: FORECAST, week: '2026-W10' },
