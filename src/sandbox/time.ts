@@ -1,11 +1,7 @@
-// Calendar helpers (UTC): ISO weeks (the roster engine's) and the date stamps used in ids.
-import { isoWeekMonday, isoWeekOf } from '../roster/week';
+// Calendar helpers (UTC): ISO weeks and the date stamps used in ids.
 
-/** ISO 8601 week of a date, e.g. `2026-W03`. */
-export const isoWeek = (date: Date): string => isoWeekOf(date).id;
-
-/** Monday 00:00 UTC of the ISO week a date falls in. */
-export const startOfIsoWeek = (date: Date): Date => isoWeekMonday(isoWeek(date));
+/** ISO week helpers: the shared module (one rule for the sandbox, the engine and the UI). */
+export { isoWeekId as isoWeek, mondayOfIsoWeek, startOfIsoWeek } from '../shared/isoWeek';
 
 /** `20260113` for ids like RUN-20260113-001. */
 export function dateStamp(date: Date): string {

@@ -2,11 +2,12 @@
 // is read back at `GET /api/v1/runs/{id}`, and `GET /api/v1/runs/{id}/stream` sends its progress
 // as Server-Sent Events (progress, complete, error, heartbeat).
 import * as S from '../../api/schemas';
-import { isIsoWeek, parseForecast } from '../../roster/index';
+import { parseForecast } from '../../roster/index';
 import { ApiError, json, notFound, type Reply, validate, validationError } from '../http';
 import type { RunMeta } from '../runs';
 import type { SolveQueue } from '../solver';
 import { detailOf } from '../store';
+import { invalidIsoWeekMessage, isIsoWeek } from '../../shared/isoWeek';
 import { dateStamp } from '../time';
 import { type Ctx, type Route, WRITERS } from './context';
 
@@ -80,7 +81,7 @@ export function solveRoutes(queue: SolveQueue): Route[] {
       handler: (ctx) => {
         const body = validate(S.CreateRunRequest, ctx.body);
         if (!isIsoWeek(body.week))
-          throw validationError([{ field: 'week', message: 'not an ISO week (W53 only in long years)' }]);
+          throw validationError([{ field: 'week', message: invalidIsoWeekMessage(body.week) }]);
         const parsed = parseForecast(body.forecast);
         if (parsed.verdict === 'FAIL') {
           const bad = parsed.lines.filter((l) => l.verdict === 'FAIL');
