@@ -62,6 +62,23 @@ describe('architecture', () => {
     });
   }
 
+  it('areas share no module-level state: activate() hands every area its services', () => {
+    const offenders: string[] = [];
+    for (const dir of UI.filter((u) => u !== 'src/extension').concat(['src/language'])) {
+      for (const f of sourceFiles(dir)) {
+        const text = readFileSync(path.join(root, f), 'utf8');
+        // A mutable top-level binding or event emitter is state other areas could reach by import.
+        for (const m of text.matchAll(
+          /^(?:export )?(?:let|var) (\w+)|^(?:export )?const (\w+) = new (?:vscode\.)?EventEmitter/gm,
+        ))
+          offenders.push(`${f}: ${m[1] ?? m[2]}`);
+        // The extension's own exports are for other extensions and tests, never for its areas.
+        if (/vscode\.extensions\.getExtension\(/.test(text)) offenders.push(`${f}: getExtension`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   // The domain owns its types: the engine and the shared helpers never depend on the wire format.
   for (const dir of ['src/roster', 'src/shared']) {
     it(`${dir} imports nothing from src/api`, () => {
