@@ -71,7 +71,15 @@ function toolbar(exportable: boolean): HTMLElement {
   return bar;
 }
 
+/** A re-render replaces every element: the focused control (by id) gets the focus back after it. */
+let refocusId: string | undefined;
+function rememberFocus(): void {
+  const id = document.activeElement?.id;
+  if (id && root.contains(document.activeElement)) refocusId = id;
+}
+
 function show(m: HostMessage): void {
+  if (m.type === 'loading' || m.type === 'render' || m.type === 'error') rememberFocus();
   switch (m.type) {
     case 'loading':
       root.setAttribute('aria-busy', 'true');
@@ -84,6 +92,8 @@ function show(m: HostMessage): void {
         reportEl(m.doc, (action) => post({ type: 'action', action })),
       );
       root.setAttribute('aria-busy', 'false');
+      if (refocusId) document.getElementById(refocusId)?.focus();
+      refocusId = undefined;
       document.title = m.doc.title;
       document.body.dataset.state = 'ready';
       document.body.dataset.kind = m.doc.kind;

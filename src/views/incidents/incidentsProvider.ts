@@ -6,7 +6,9 @@ import type { Incident } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { IncidentSource, SlaOptions } from '../../incidents/sla';
 import {
+  closedGroupAccessibleName,
   type DetailRow,
+  detailAccessibleName,
   type IncidentsSnapshot,
   incidentDetailRows,
   incidentRow,
@@ -15,6 +17,7 @@ import {
   loadWorkspaceIncidents,
   type SourceState,
   sortIncidents,
+  sourceGroupAccessibleName,
 } from './incidentsModel';
 import { isActive } from '../../incidents/sla';
 
@@ -122,7 +125,13 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
               : ''
             : '.claude/state/active-incidents.json';
         item.description = `${where}${st ? ` · ${active} active` : ''}`;
-        item.tooltip = node.source === 'server' ? 'Incidents recorded on the SOLVEREIGN server' : st?.path;
+        item.tooltip =
+          node.source === 'server'
+            ? 'Incidents recorded on the SOLVEREIGN server'
+            : `Incidents tracked in the workspace file${st?.path ? `\n${st.path}` : ''}`;
+        item.accessibilityInformation = {
+          label: sourceGroupAccessibleName(node.source, where, st ? active : undefined),
+        };
         item.iconPath = new vscode.ThemeIcon(node.source === 'server' ? 'cloud' : 'file');
         item.contextValue = `incidents.source.${node.source}`;
         return item;
@@ -137,6 +146,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
           ? SEVERITY_ICON[node.incident.severity]
           : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
         item.contextValue = `incident.${node.source}.${isActive(node.incident.status) ? 'active' : 'closed'}`;
+        item.accessibilityInformation = { label: row.accessibleName };
         return item;
       }
       case 'closed': {
@@ -147,6 +157,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.id = `incidents:${node.source}:closed`;
         item.iconPath = new vscode.ThemeIcon('archive');
         item.contextValue = 'incidents.closed';
+        item.accessibilityInformation = { label: closedGroupAccessibleName(node.incidents.length) };
         return item;
       }
       case 'detail': {
@@ -156,6 +167,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.tooltip = `${node.row.label}: ${node.row.description}`;
         item.iconPath = LEVEL_ICON[node.row.level];
         item.contextValue = `incident.detail.${node.row.id.replace(/-\d+$/, '')}`;
+        item.accessibilityInformation = { label: detailAccessibleName(node.row) };
         return item;
       }
       case 'message': {

@@ -4,7 +4,8 @@
 // so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
-import type { RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import type { AuditResult, RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import { accessibleName } from '../accessibleName';
 
 export interface RunsSource {
   listRuns(q: { limit?: number; status?: RunStatus; offset?: number }, o?: CallOptions): Promise<RunList>;
@@ -325,4 +326,38 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
     lines.push(`Error: ${r.error_code ?? ''} ${r.error_message ?? ''}`.trim());
   if (d?.output_hash) lines.push(`Output hash: ${d.output_hash}`);
   return lines;
+}
+
+// ---------------------------------------------------------------- accessible names of the rows
+
+/** A run: "RUN-…, FAIL, week 2026-W49, audits 5 of 7 passed, coverage 98%, published". */
+export function runAccessibleName(r: RunSummary): string {
+  return accessibleName(
+    r.run_id,
+    r.status,
+    `week ${r.week_id}`,
+    `audits ${r.audit_pass_count} of ${r.audit_total} passed`,
+    r.coverage_percent !== null && r.coverage_percent !== undefined && `coverage ${r.coverage_percent}%`,
+    r.published && 'published',
+    r.locked && 'locked',
+  );
+}
+
+/** The line beside an audit check: its status and violation count. */
+export function auditDescription(a: AuditResult): string {
+  return `${a.status}${a.violation_count ? ` · ${plural(a.violation_count, 'violation')}` : ''}`;
+}
+
+/** An audit check of a run: "Overlap, FAIL, 14 violations" (not its long tooltip). */
+export function auditAccessibleName(a: AuditResult): string {
+  return accessibleName(a.check_name, auditDescription(a));
+}
+
+/** The "Load more…" row: what it does and how many runs are loaded. */
+export function loadMoreAccessibleName(loaded: number, total: number | undefined): string {
+  return accessibleName('Load more runs', `${loaded} of ${total ?? 'unknown'} loaded`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -4,7 +4,16 @@ import * as vscode from 'vscode';
 import type { AuditResult, RunStatus, RunSummary } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Logger } from '../../connection/log';
-import { RunsModel, runContextValue, runDescription, runTooltipLines } from './runsModel';
+import {
+  auditAccessibleName,
+  auditDescription,
+  loadMoreAccessibleName,
+  RunsModel,
+  runAccessibleName,
+  runContextValue,
+  runDescription,
+  runTooltipLines,
+} from './runsModel';
 
 export type RunsNode =
   | { kind: 'run'; run: RunSummary }
@@ -142,17 +151,18 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
           : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('circle-outline'));
         item.contextValue = runContextValue(r);
         item.tooltip = new vscode.MarkdownString(runTooltipLines(r).join('  \n'));
-        item.accessibilityInformation = { label: `${r.run_id} ${runDescription(r)}` };
+        item.accessibilityInformation = { label: runAccessibleName(r) };
         return item;
       }
       case 'audit': {
         const a = node.audit;
         const item = new vscode.TreeItem(a.check_name, vscode.TreeItemCollapsibleState.None);
         item.id = `audit:${node.run.tenant_code}/${node.run.site_code}/${node.run.run_id}/${a.check_name}`;
-        item.description = `${a.status}${a.violation_count ? ` · ${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}` : ''}`;
+        item.description = auditDescription(a);
         item.iconPath = STATUS_ICON[a.status];
         item.contextValue = `audit.${a.status.toLowerCase()}`;
         item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${a.status}`;
+        item.accessibilityInformation = { label: auditAccessibleName(a) };
         return item;
       }
       case 'loadMore': {
@@ -162,6 +172,10 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         item.description = m ? `${m.runs.length} of ${m.total ?? '?'}` : undefined;
         item.iconPath = new vscode.ThemeIcon('fold-down');
         item.contextValue = 'runs.loadMore';
+        item.accessibilityInformation = {
+          label: loadMoreAccessibleName(m?.runs.length ?? 0, m?.total),
+          role: 'button',
+        };
         item.command = { command: 'solvereign.runs.loadMore', title: 'Load More Runs' };
         return item;
       }
