@@ -7,6 +7,7 @@ import type { Logger } from '../../connection/log';
 import {
   auditAccessibleName,
   auditDescription,
+  auditStatusLabel,
   loadMoreAccessibleName,
   RunsModel,
   runAccessibleName,
@@ -148,7 +149,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         item.description = runDescription(r);
         item.iconPath = r.locked
           ? new vscode.ThemeIcon('lock', STATUS_ICON[r.status]?.color)
-          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('circle-outline'));
+          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('question'));
         item.contextValue = runContextValue(r);
         item.tooltip = new vscode.MarkdownString(runTooltipLines(r).join('  \n'));
         item.accessibilityInformation = { label: runAccessibleName(r) };
@@ -159,9 +160,9 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         const item = new vscode.TreeItem(a.check_name, vscode.TreeItemCollapsibleState.None);
         item.id = `audit:${node.run.tenant_code}/${node.run.site_code}/${node.run.run_id}/${a.check_name}`;
         item.description = auditDescription(a);
-        item.iconPath = STATUS_ICON[a.status];
+        item.iconPath = STATUS_ICON[a.status] ?? new vscode.ThemeIcon('question');
         item.contextValue = `audit.${a.status.toLowerCase()}`;
-        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${a.status}`;
+        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${auditStatusLabel(a.status)}`;
         item.accessibilityInformation = { label: auditAccessibleName(a) };
         return item;
       }
