@@ -41,7 +41,7 @@ const SEVERITY_ICON: Record<Incident['severity'], vscode.ThemeIcon> = {
   S3: new vscode.ThemeIcon('info'),
 };
 const LEVEL_ICON: Record<DetailRow['level'], vscode.ThemeIcon> = {
-  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
   info: new vscode.ThemeIcon('circle-small'),
@@ -144,7 +144,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.tooltip = `${row.tooltip}\nSource: ${node.source === 'server' ? 'server' : 'workspace file'}`;
         item.iconPath = isActive(node.incident.status)
           ? SEVERITY_ICON[node.incident.severity]
-          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon'));
         item.contextValue = `incident.${node.source}.${isActive(node.incident.status) ? 'active' : 'closed'}`;
         item.accessibilityInformation = { label: row.accessibleName };
         return item;

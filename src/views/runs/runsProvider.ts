@@ -25,7 +25,7 @@ export type RunsNode =
   | { kind: 'message'; label: string; detail?: string; retry?: boolean };
 
 const STATUS_ICON: Record<string, vscode.ThemeIcon> = {
-  PASS: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  PASS: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   WARN: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   FAIL: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   ERROR: new vscode.ThemeIcon('bug', new vscode.ThemeColor('testing.iconFailed')),

@@ -23,7 +23,7 @@ export type SitesNode =
   | { kind: 'message'; label: string; detail?: string; retry?: boolean };
 
 const LEVEL_ICON: Record<FactRow['level'], vscode.ThemeIcon> = {
-  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
   info: new vscode.ThemeIcon('info'),
