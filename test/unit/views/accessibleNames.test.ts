@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AuditResult, Incident, RunSummary, SystemStatus } from '../../../src/api/schemas';
 import type { Environment } from '../../../src/connection/environments';
 import { accessibleName } from '../../../src/views/accessibleName';
+import { run as reportRun } from '../reports/fixtures';
 import {
   closedGroupAccessibleName,
   detailAccessibleName,
@@ -28,28 +29,15 @@ import { statusBarView } from '../../../src/views/statusBarModel';
 const T0 = Date.parse('2026-01-12T07:45:00.000Z');
 const HOUR = 3_600_000;
 
-const run = (over: Partial<RunSummary> = {}): RunSummary => ({
-  run_id: 'RUN-20261130-002',
-  week_id: '2026-W49',
-  timestamp: '2026-11-30T10:00:00Z',
-  status: 'FAIL',
-  tenant_code: 'lts',
-  site_code: 'wien',
-  headcount: 40,
-  coverage_percent: 98,
-  evidence_path: null,
-  kpi_drift_status: 'OK',
-  published: false,
-  published_at: null,
-  published_by: null,
-  locked: false,
-  locked_at: null,
-  locked_by: null,
-  notes: null,
-  audit_pass_count: 5,
-  audit_total: 7,
-  ...over,
-});
+/** A run summary as the runs list has it: the report fixture's run with its audit counts. */
+const run = (over: Partial<RunSummary> = {}): RunSummary => {
+  const {
+    audit_results: _a,
+    kpis: _k,
+    ...summary
+  } = reportRun({ run_id: 'RUN-20261130-002', week_id: '2026-W49' });
+  return { ...summary, coverage_percent: 98, audit_pass_count: 5, audit_total: 7, ...over } as RunSummary;
+};
 
 const incident = (over: Partial<Incident> = {}): Incident => ({
   id: 'INC-20260112-A1B2C3',
