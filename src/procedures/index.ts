@@ -104,8 +104,8 @@ export function registerProcedures(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): ProceduresApi {
-  const { connection, log } = services;
-  const host = new VscodeProcedureHost(context, log);
+  const { config, connection, log } = services;
+  const host = new VscodeProcedureHost(context, log, config);
   context.subscriptions.push(host);
   let last: LastRecord | undefined;
   const running = new Set<string>();

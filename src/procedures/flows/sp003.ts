@@ -307,10 +307,10 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         }
         if (!(answer instanceof SolvereignApiError)) {
           s.response = answer;
-          const said = answer.status === 'ALREADY_PUBLISHED' || answer.status === 'ALREADY_LOCKED';
-          if (said) {
-            s.already = answer.status === 'ALREADY_PUBLISHED' ? 'ALREADY_PUBLISHED' : 'ALREADY_LOCKED';
-            return { status: 'ok', detail: `server answered ${s.already}: nothing changed` };
+          const status = answer.status;
+          if (status === 'ALREADY_PUBLISHED' || status === 'ALREADY_LOCKED') {
+            s.already = status === 'ALREADY_PUBLISHED' ? 'ALREADY_PUBLISHED' : 'ALREADY_LOCKED';
+            return { status: 'ok', detail: `server answered ${answer.status}: nothing changed` };
           }
         }
         const b = interpretPublishLock(answer);

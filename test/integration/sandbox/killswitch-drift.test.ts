@@ -202,6 +202,12 @@ describe('sandbox: kill switch and fire drills', () => {
     assert.equal(r.status, 422);
     assert.match(r.json.message, /action/);
     assert.match(r.json.message, /reason/);
+    const padded = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('platform_admin'),
+      body: { action: 'disable', mode: 'drill', reason: '   drill    ' },
+    });
+    assert.equal(padded.status, 422);
+    assert.match(padded.json.message, /reason: must be at least 10 characters/);
   });
 
   it('fire drills: seeded history, record a drill, readonly may not record', async () => {
