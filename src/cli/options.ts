@@ -24,6 +24,12 @@ export const OPTIONS = {
   week: { type: 'string' },
   seed: { type: 'string' },
   local: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  records: { type: 'string' },
+  lessons: { type: 'string' },
+  incident: { type: 'string' },
+  resolution: { type: 'string' },
+  'resolve-incident': { type: 'boolean' },
 } as const;
 
 /** Global options that take a value (the command word is the first token that is none of these). */
