@@ -24,6 +24,10 @@ export class CliProcedureHost implements ProcedureHost {
   readonly documents: { path?: string; content: string }[] = [];
   constructor(private readonly o: CliHostOptions) {}
 
+  async copyToClipboard(text: string): Promise<void> {
+    // No clipboard in a terminal: the command is printed to copy by hand.
+    this.o.say(`Command to run on the server:\n  ${text}`);
+  }
   async readWorkspaceIncidents(): Promise<{ incidents: Incident[]; found: boolean; error?: string }> {
     try {
       const f = await readIncidentFile(incidentFilePath(this.o.cwd));
