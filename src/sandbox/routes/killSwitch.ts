@@ -25,7 +25,10 @@ function killSwitch(ctx: Ctx): Reply {
         `Role ${p.role_name} may not disable in ${body.mode} mode (allowed: ${allowed.join(', ')})`,
       );
     }
-    if (!active) {
+    // An emergency stop during a fire drill upgrades it: otherwise the drill's re-enable (any
+    // dispatcher, no RCA) would lift an emergency.
+    const upgrade = active && body.mode === 'emergency' && site.kill_switch_mode !== 'emergency';
+    if (!active || upgrade) {
       changed = true;
       ctx.app.store.setKillSwitch(ctx.tenant, ctx.site, {
         active: true,
