@@ -3,6 +3,7 @@
 // Rotation", "Contact Directory"). No `vscode` here: the sidebar, the procedures and the unit tests
 // share it. Every function takes `now` instead of reading the clock.
 import type { Incident } from '../api/schemas';
+import { isoWeekOf } from '../shared/isoWeek';
 import type { Severity } from '../shared/runbook';
 
 const MIN = 60_000;
@@ -114,12 +115,8 @@ function localDate(now: Date, timeZone: string): { y: number; m: number; d: numb
 /** ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
 export function isoWeek(now: Date, timeZone = 'UTC'): IsoWeek {
   const { y, m, d } = localDate(now, timeZone);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const dow = date.getUTCDay() || 7; // Monday 1 .. Sunday 7
-  date.setUTCDate(date.getUTCDate() + 4 - dow); // the Thursday of this week decides the year
-  const year = date.getUTCFullYear();
-  const jan1 = Date.UTC(year, 0, 1);
-  return { year, week: Math.floor((date.getTime() - jan1) / 86_400_000 / 7) + 1 };
+  const { year, week } = isoWeekOf(new Date(Date.UTC(y, m - 1, d)));
+  return { year, week };
 }
 
 export interface OnCall {
@@ -147,12 +144,28 @@ export interface Contact {
 }
 
 /** "Contact Directory" (names are placeholders in the runbook, so only roles and emails). */
+// Every party of the runbook's escalation matrix and on-call rotation has a row: placeholders
+// (company.com) the user replaces in Settings, never "no contact" in the middle of an escalation.
 export const DEFAULT_CONTACTS: readonly Contact[] = [
   { role: 'Platform Lead', email: 'platform@company.com' },
   { role: 'Ops Lead', email: 'ops@lts-transport.at' },
   { role: 'Dispatcher', email: 'dispatch@lts-transport.at' },
   { role: 'Support Queue', email: 'support@company.com' },
+  { role: 'Backend Dev', email: 'backend-dev@company.com' },
+  { role: 'CTO', email: 'cto@company.com' },
+  { role: 'L2 Queue', email: 'l2-queue@company.com' },
+  { role: 'L3 Queue', email: 'l3-queue@company.com' },
 ];
+
+/** The setting that holds the contacts, for "edit them here" links. */
+export const CONTACTS_SETTING = 'solvereign.contacts';
+
+/** A default row still unchanged: shown as a placeholder to edit, not as a real address. */
+export function isPlaceholderContact(c: Pick<Contact, 'role' | 'email'>): boolean {
+  return DEFAULT_CONTACTS.some(
+    (d) => d.role === c.role && d.email === c.email && /@company\.com$/.test(d.email ?? ''),
+  );
+}
 
 /** Reads the `solvereign.contacts` setting, keeping the valid rows; falls back to the defaults. */
 export function parseContacts(raw: unknown): Contact[] {

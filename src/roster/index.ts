@@ -24,7 +24,9 @@ export {
   type JsonTour,
   type ParsedForecast,
   parseForecast,
+  isForecastCsv,
   parseForecastCsv,
+  parseForecastInput,
   parseForecastJson,
   parseForecastLine,
   suggestDay,
@@ -47,6 +49,7 @@ export {
   infeasibleAlone,
   isSplitDay,
   type RosterRules,
+  toursConflict,
   toursOverlap,
 } from './rules';
 /** Deterministic solver: `solve(tours, {seed})` -> assignments, lower bound, output_hash. */
@@ -86,9 +89,13 @@ export {
 } from './audits';
 /** KPIs of a plan. */
 export {
+  changeoverGaps,
+  changeoverHistogram,
   computeKpis,
   type RosterKpis,
 } from './kpis';
+/** The engine's own result types (the API schemas are checked against them). */
+export type { AuditCheckStatus, AuditDetails, AuditResult, AuditViolation, PlanKpis } from './types';
 /** Hashes: canonical JSON, config hash, output_hash. */
 export {
   canonicalJson,
@@ -100,7 +107,11 @@ export {
 } from './hash';
 /** Forecast -> run (solve + audits + KPIs) in one call. */
 export {
+  type FailedForecastLine,
+  ForecastBlockedError,
+  type ForecastGate,
   type ForecastRun,
+  gateForecast,
   type SolveForecastOptions,
   solveForecast,
 } from './pipeline';
@@ -119,6 +130,7 @@ export {
   type ForecastCheck,
   type ForecastCheckLine,
   forecastCheck,
+  type SolveLocalBlocked,
   type SolveLocalSummary,
   solveLocal,
 } from './cli-commands';

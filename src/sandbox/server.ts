@@ -20,7 +20,7 @@ import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
 import { type DemoCredential, demoCredentials, seed } from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
-import { SolveQueue, type SolverOptions, solverRoutes } from './solver';
+import { SolveQueue, type SolverOptions } from './solver';
 import { Store } from './store';
 
 export interface SandboxOptions {
@@ -70,6 +70,8 @@ export interface SandboxHandle {
   seeded: boolean;
   /** Resolves when no solve is queued or running. */
   solverIdle(): Promise<void>;
+  /** The solve queue: held solves released, start order (run ids) for fairness checks. */
+  solves: { release(): void; startOrder(): readonly string[] };
   close(): Promise<void>;
 }
 
@@ -112,9 +114,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   // Solves that were running when the previous process stopped will never finish.
   store.interruptPending(now().toISOString());
   const queue = new SolveQueue(app, options.solver);
-  app.extraRoutes = solverRoutes(queue);
   app.solverIdle = () => queue.idle();
-  const table = compile<Ctx>(routes(app));
+  const table = compile<Ctx>(routes(app, queue));
   const rate = options.rateLimit ?? RATE_DEFAULT;
   const buckets = new Map<string, { count: number; reset: number }>();
 
@@ -148,6 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     seeded,
     demoCredentials: demoCredentials(),
     solverIdle: () => queue.idle(),
+    solves: { release: () => queue.release(), startOrder: () => queue.startOrder },
     async close() {
       if (closed) return;
       closed = true;

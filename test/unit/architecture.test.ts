@@ -1,6 +1,7 @@
 // The dependency rules of the developers' guide, checked on the source and on the built bundles:
-// pure layers import no `vscode`; the sandbox and the language server import nothing from the
-// extension's UI; the activation bundle leaves the language client and the roster engine out.
+// pure layers import no `vscode`; the roster engine and shared helpers import nothing from the API;
+// the sandbox and the language server import nothing from the extension's UI; the activation
+// bundle leaves the language client and the roster engine out.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -80,6 +81,20 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
+  // The domain owns its types: the engine and the shared helpers never depend on the wire format.
+  for (const dir of ['src/roster', 'src/shared']) {
+    it(`${dir} imports nothing from src/api`, () => {
+      const offenders: string[] = [];
+      for (const f of sourceFiles(dir)) {
+        for (const i of imports(f)) {
+          if (!i.startsWith('.')) continue;
+          const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (target === 'src/api' || target.startsWith('src/api/')) offenders.push(`${f} -> ${i}`);
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
   it('only src/config.ts reads the solvereign.* settings', () => {
     const offenders = sourceFiles('src').filter(
       (f) => f !== 'src/config.ts' && /getConfiguration\(/.test(readFileSync(path.join(root, f), 'utf8')),

@@ -3,9 +3,10 @@
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
 import { newIncidentId } from '../../incidents/incidentFile';
-import type { Contact } from '../../incidents/sla';
+import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
+import { humanTime } from '../../shared/humanTime';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
 import type { Verdict } from '../../ops/healthCheck';
 import type { StepStatus } from '../engine/engine';
@@ -43,6 +44,13 @@ export function contactLabel(c: Contact): string {
   const who = c.primary ? `${c.primary} (${c.role})` : c.role;
   const reach = c.email ?? c.phone;
   return reach ? `${who} <${reach}>` : who;
+}
+
+/** A line for notices and messages when an addressee is still a default placeholder. */
+export function placeholderNote(used: readonly Contact[]): string | undefined {
+  const roles = [...new Set(used.filter(isPlaceholderContact).map((c) => c.role))];
+  if (!roles.length) return undefined;
+  return `Note: the address of ${roles.join(', ')} is a placeholder — set the real one in Settings › ${CONTACTS_SETTING} before sending.`;
 }
 
 export interface CreatedIncident {
@@ -98,7 +106,9 @@ export function runItem(r: RunSummary): PickItem<string> {
     label: r.run_id,
     value: r.run_id,
     description: `${r.status} · ${r.week_id}${r.published ? ' · published' : ''}${r.locked ? ' · locked' : ''}`,
-    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · coverage ${r.coverage_percent ?? '?'} % · ${r.timestamp}`,
+    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · ${
+      r.coverage_percent == null ? 'coverage unknown' : `coverage ${r.coverage_percent} %`
+    } · ${humanTime(r.timestamp)}`,
   };
 }
 
@@ -111,17 +121,5 @@ export function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.trimEnd()}\n${fence}`;
 }
 
-/** `2026-W03` shifted by n weeks (ISO weeks: the week with the year's first Thursday is W01). */
-export function shiftIsoWeek(week: string, n: number): string | undefined {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const monday1 = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
-  const target = new Date(monday1 + ((Number(m[2]) - 1 + n) * 7 + 3) * 86_400_000); // that week's Thursday
-  const y = target.getUTCFullYear();
-  const firstJan4 = new Date(Date.UTC(y, 0, 4));
-  const firstMonday = firstJan4.getTime() - ((firstJan4.getUTCDay() + 6) % 7) * 86_400_000;
-  const w = Math.floor((target.getTime() - firstMonday) / (7 * 86_400_000)) + 1;
-  return `${y}-W${String(w).padStart(2, '0')}`;
-}
+/** `2026-W03` shifted by n weeks; undefined for a week that does not exist (the shared ISO rule). */
+export { shiftIsoWeek } from '../../shared/isoWeek';

@@ -5,10 +5,10 @@
 import { type DrillStep, type FireDrillOutcome, runFireDrill } from '../../ops/fireDrill';
 import { FIRE_DRILL_TARGET_MS, KILL_SWITCH_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
-import { messageOf, reasonProblem, type Step, type StepStatus, yesNo } from '../engine/engine';
+import { confirmStep, messageOf, reasonProblem, type Step, type StepStatus } from '../engine/engine';
 import { formatMs, table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { type CreatedIncident, codeBlock, createIncident, requireRole } from './common';
+import { type CreatedIncident, codeBlock, createIncident, requireRole, roleTitle } from './common';
 
 export interface DrillState {
   retry: boolean;
@@ -49,26 +49,10 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
     },
     {
       kind: 'ask',
-      id: 'confirm',
-      title: `Start the fire drill on ${site}? Publish and lock are disabled for a few seconds.`,
-      key: 'confirm',
-      when: (s) => !s.retry,
-      pick: () => [
-        { label: `Start the drill on ${site}`, value: true },
-        { label: 'Not now', value: false },
-      ],
-      coerce: yesNo,
-      defaultAnswer: () => true,
-      apply: (s, v: boolean) => {
-        s.confirmed = v;
-      },
-    },
-    {
-      kind: 'ask',
       id: 'reason',
       title: 'Reason recorded with the toggles',
       key: 'reason',
-      when: (s) => !s.retry && s.confirmed === true,
+      when: (s) => !s.retry,
       input: (s) => ({ prompt: 'Reason (at least 10 characters)', value: s.reason }),
       defaultAnswer: (s) => s.reason,
       validate: (v) => reasonProblem(v),
@@ -76,6 +60,21 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         s.reason = v.trim();
       },
     },
+    confirmStep<DrillState>({
+      title: `Start the fire drill on ${site}? Publish and lock are disabled for a few seconds.`,
+      when: (s) => !s.retry,
+      rows: (s) => [
+        ['Action', 'disable, then re-enable publish and lock (fire drill)'],
+        ['Mode', 'drill'],
+        ['Site', site],
+        ['Reason', s.reason ?? ''],
+        ['As', `${env.who.email ?? 'unknown'} (${roleTitle(env.who.role)})`],
+      ],
+      go: () => `Start the drill on ${site}`,
+      keep: (s) => {
+        s.confirmed = true;
+      },
+    }),
     {
       kind: 'do',
       id: 'drill',
@@ -83,7 +82,7 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
       mutates: true,
       when: (s) => !s.retry,
       run: async (s, ctx) => {
-        if (!s.confirmed) return { status: 'skipped', stop: true, detail: 'the drill was not started' };
+        if (!s.confirmed) return { status: 'skipped', stop: true, detail: 'the drill was not confirmed' };
         const out = await runFireDrill(env.client, {
           reason: s.reason,
           signal: env.signal,
@@ -118,9 +117,9 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         }
         return {
           status: out.result === 'PASS' ? 'ok' : 'fail',
-          detail: `${out.result}: ${times}; verified disabled=${out.verifiedDisabled}, enabled=${out.verifiedEnabled}${
-            out.alarm ? '; ALARM: publish/lock may still be frozen' : ''
-          }`,
+          detail: `${out.result}: ${times}; ${out.verifiedDisabled ? 'disabled verified' : 'disabled NOT verified'}, ${
+            out.verifiedEnabled ? 'enabled verified' : 'enabled NOT verified'
+          }${out.alarm ? '; ALARM: publish/lock may still be frozen' : ''}`,
         };
       },
     },
@@ -185,7 +184,9 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         if (s.recovered) env.host.setAlarm(undefined);
         return {
           status: s.recovered ? 'ok' : 'fail',
-          detail: `publish_enabled=${st.publish_enabled}, lock_enabled=${st.lock_enabled}, kill_switch_active=${st.kill_switch_active}`,
+          detail: `publish ${st.publish_enabled ? 'enabled' : 'disabled'}, lock ${
+            st.lock_enabled ? 'enabled' : 'disabled'
+          }, kill switch ${st.kill_switch_active ? 'on' : 'off'}`,
         };
       },
     },
@@ -213,7 +214,9 @@ export const sp005: ProcedureDef<DrillState> = {
     const o = s.outcome;
     if (!o) return { result: s.confirmed === false ? 'NOT_STARTED' : undefined, extra: { alarm: false } };
     const summary = [
-      `Result ${o.result}: disable ${o.disableMs ?? '—'} ms, enable ${o.enableMs ?? '—'} ms (target < ${FIRE_DRILL_TARGET_MS / 1000} s each); verified disabled=${o.verifiedDisabled}, enabled=${o.verifiedEnabled}`,
+      `Result ${o.result}: disable ${o.disableMs ?? '—'} ms, enable ${o.enableMs ?? '—'} ms (target < ${FIRE_DRILL_TARGET_MS / 1000} s each); ${o.verifiedDisabled ? 'disabled verified' : 'disabled NOT verified'}, ${
+        o.verifiedEnabled ? 'enabled verified' : 'enabled NOT verified'
+      }`,
     ];
     if (o.recorded) summary.push(`Recorded on the server as ${o.recorded.id}`);
     if (o.alarm) {

@@ -76,6 +76,19 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
   }
 
+  async saveAndOpen(name: string, content: string): Promise<string | undefined> {
+    const folder = recordsFolder(this.config);
+    if (!folder) {
+      await this.openMarkdown(content);
+      return undefined;
+    }
+    await vscode.workspace.fs.createDirectory(folder);
+    const uri = vscode.Uri.joinPath(folder, name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true });
+    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+  }
+
   async saveFile(name: string, content: string): Promise<string | undefined> {
     const folder = recordsFolder(this.config);
     if (!folder) return undefined;

@@ -113,9 +113,13 @@ export function createProcedureCommands(
     if (r.error) {
       host.notify('error', `${r.title}: step "${r.error.step}" failed — ${r.error.message}`, [openRecord]);
     } else if (['FAIL', 'BLOCKED', 'ERROR', 'ALARM'].includes(r.result)) {
-      host.notify('warn', `${r.title}: ${r.result}${r.summary[0] ? ` — ${r.summary[0]}` : ''}`, [openRecord]);
+      host.notify(
+        'warn',
+        `${r.title}: ${r.headline ?? `${r.result}${r.summary[0] ? ` — ${r.summary[0]}` : ''}`}`,
+        [openRecord],
+      );
     } else if (r.result !== 'CANCELLED') {
-      host.notify('info', `${r.title}: ${r.result}`, [openRecord]);
+      host.notify('info', `${r.title}: ${r.headline ?? r.result}`, [openRecord]);
     }
   };
 
