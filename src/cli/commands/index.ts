@@ -71,7 +71,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: ['forecast check <file|->                validate a forecast file'],
     load: () => import('./forecast'),
   },
-  solve: { usage: ['solve <forecast> --week 2026-W03 [--seed 94] [--local]'], load: () => import('./solve') },
+  solve: {
+    usage: ['solve <forecast|csv> --week 2026-W03 [--seed 94] [--local] [--min-pause 30] [--drop-invalid]'],
+    load: () => import('./solve'),
+  },
   'audit-plan': {
     usage: ['audit-plan <plan.json>                 run the seven audits on a plan'],
     load: () => import('./auditPlan'),
