@@ -38,7 +38,9 @@ Commands
   forecast check <file|->                validate a forecast file
   solve <forecast> --week 2026-W03 [--seed 94] [--local]
   audit-plan <plan.json>                 run the seven audits on a plan
-  sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server
+  sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server
+  sandbox kill-switch --activate|--deactivate --by USER --reason "…" [--data DIR]
+                                         the live-profile sandbox's global kill switch
 
 Global options
   --server URL      default $SOLVEREIGN_SERVER or ${DEFAULT_SERVER}

@@ -31,6 +31,8 @@ export interface SolverOptions {
   worker?: boolean;
   timeLimitMs?: number;
   heartbeatMs?: number;
+  /** Line ending that frames Server-Sent Events (default LF; live's Python servers send CRLF). */
+  sseLineEnd?: '\n' | '\r\n';
 }
 
 /**
@@ -59,6 +61,7 @@ export class SolveQueue {
   private jobSeq = 0;
   private stopped = false;
   readonly heartbeatMs: number;
+  readonly sseLineEnd: '\n' | '\r\n';
   private readonly spec: { script: string; eval: boolean } | null;
 
   constructor(
@@ -66,6 +69,7 @@ export class SolveQueue {
     private readonly options: SolverOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.sseLineEnd = options.sseLineEnd ?? '\n';
     this.spec = options.worker === false ? null : workerSpec();
   }
 
@@ -280,7 +284,8 @@ function stream(queue: SolveQueue, ctx: Ctx): Reply {
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+  const nl = queue.sseLineEnd;
+  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}${nl}data: ${JSON.stringify(e)}${nl}${nl}`);
   const job = queue.job(`${ctx.tenant}/${ctx.site}/${run.run_id}`);
   if (!job || job.done || run.status !== 'PENDING') {
     const fresh = store.run(ctx.tenant, ctx.site, run.run_id)!;
