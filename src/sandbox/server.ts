@@ -22,7 +22,7 @@ import { liveProfile } from './profiles/live';
 import type { SandboxProfile, SandboxProfileName } from './profiles/profile';
 import { type DemoCredential, demoCredentials, seed } from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
-import { SolveQueue, type SolverOptions, solverRoutes } from './solver';
+import { SolveQueue, type SolverOptions } from './solver';
 import { Store } from './store';
 
 export interface SandboxOptions {
@@ -123,9 +123,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   store.interruptPending(now().toISOString());
   const profile = startProfile(app, options);
   const queue = new SolveQueue(app, { sseLineEnd: profile?.sseLineEnd, ...options.solver });
-  app.extraRoutes = solverRoutes(queue);
   app.solverIdle = () => queue.idle();
-  const table = compile<Ctx>(routes(app));
+  const table = compile<Ctx>(routes(app, queue));
   const rate = options.rateLimit ?? RATE_DEFAULT;
   const buckets = new Map<string, { count: number; reset: number }>();
 
