@@ -26,7 +26,7 @@ function approverCheck(ctx: Ctx, body: { approver_id: string; approver_role: str
 
 function gateBlock(
   run: RunRecord,
-  status: string,
+  status: (typeof S.PUBLISH_LOCK_STATUSES)[number],
   errorCode: string,
   reason: string,
   message: string,

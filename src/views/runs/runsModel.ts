@@ -4,7 +4,16 @@
 // so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
-import type { RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import { describeValue } from '../../api/lenient';
+import {
+  AUDIT_STATUSES,
+  DRIFT_STATUSES,
+  RUN_STATUSES,
+  type RunDetail,
+  type RunList,
+  type RunStatus,
+  type RunSummary,
+} from '../../api/schemas';
 
 export interface RunsSource {
   listRuns(q: { limit?: number; status?: RunStatus; offset?: number }, o?: CallOptions): Promise<RunList>;
@@ -281,14 +290,17 @@ export function runContextValue(r: RunSummary): string {
       return 'run.error';
     case 'BLOCKED':
       return 'run.blocked';
-    default:
+    case 'PENDING':
       return 'run.pending';
+    default:
+      // A status this client does not know: no publish/lock actions are offered on it.
+      return 'run.unknown';
   }
 }
 
 /** One line under the run id: verdict, week, audits, KPIs, publish/lock markers. */
 export function runDescription(r: RunSummary): string {
-  const parts = [r.status, r.week_id, `audits ${r.audit_pass_count}/${r.audit_total}`];
+  const parts = [runStatusLabel(r.status), r.week_id, `audits ${r.audit_pass_count}/${r.audit_total}`];
   if (r.coverage_percent !== null && r.coverage_percent !== undefined)
     parts.push(`cov ${r.coverage_percent}%`);
   if (r.published) parts.push('published');
@@ -301,7 +313,7 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
   const fmt = (v: number | null | undefined, unit = '') =>
     v === null || v === undefined ? '—' : `${v}${unit}`;
   const lines = [
-    `${r.run_id} — ${r.status} (${r.tenant_code}/${r.site_code}, week ${r.week_id})`,
+    `${r.run_id} — ${runStatusLabel(r.status)} (${r.tenant_code}/${r.site_code}, week ${r.week_id})`,
     `Created ${r.timestamp}`,
     `Audits: ${r.audit_pass_count}/${r.audit_total} passed`,
     `Headcount: ${fmt(d?.kpis.headcount ?? r.headcount)} · coverage: ${fmt(d?.kpis.coverage_percent ?? r.coverage_percent, '%')}`,
@@ -316,7 +328,9 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
     if (k.total_tours !== undefined)
       lines.push(`Tours: ${k.total_tours} · lower bound ${fmt(k.lower_bound)}`);
   }
-  lines.push(`KPI drift: ${d?.kpis.drift_status ?? r.kpi_drift_status ?? '—'}`);
+  lines.push(
+    `KPI drift: ${describeValue(DRIFT_STATUSES, d?.kpis.drift_status ?? r.kpi_drift_status) ?? '—'}`,
+  );
   lines.push(
     r.published ? `Published ${r.published_at ?? ''} by ${r.published_by ?? '?'}` : 'Not published',
     r.locked ? `Locked ${r.locked_at ?? ''} by ${r.locked_by ?? '?'}` : 'Not locked',
@@ -325,4 +339,14 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
     lines.push(`Error: ${r.error_code ?? ''} ${r.error_message ?? ''}`.trim());
   if (d?.output_hash) lines.push(`Output hash: ${d.output_hash}`);
   return lines;
+}
+
+/** A run's status for display: "unknown: server sent 'X'" for one this client does not know. */
+export function runStatusLabel(status: string): string {
+  return describeValue(RUN_STATUSES, status) ?? status;
+}
+
+/** An audit check's status for display, unknown values named as such. */
+export function auditStatusLabel(status: string): string {
+  return describeValue(AUDIT_STATUSES, status) ?? status;
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AuditResult, RunStatus, RunSummary } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Logger } from '../../connection/log';
-import { RunsModel, runContextValue, runDescription, runTooltipLines } from './runsModel';
+import { auditStatusLabel, RunsModel, runContextValue, runDescription, runTooltipLines } from './runsModel';
 
 export type RunsNode =
   | { kind: 'run'; run: RunSummary }
@@ -139,7 +139,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         item.description = runDescription(r);
         item.iconPath = r.locked
           ? new vscode.ThemeIcon('lock', STATUS_ICON[r.status]?.color)
-          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('circle-outline'));
+          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('question'));
         item.contextValue = runContextValue(r);
         item.tooltip = new vscode.MarkdownString(runTooltipLines(r).join('  \n'));
         item.accessibilityInformation = { label: `${r.run_id} ${runDescription(r)}` };
@@ -149,10 +149,10 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         const a = node.audit;
         const item = new vscode.TreeItem(a.check_name, vscode.TreeItemCollapsibleState.None);
         item.id = `audit:${node.run.tenant_code}/${node.run.site_code}/${node.run.run_id}/${a.check_name}`;
-        item.description = `${a.status}${a.violation_count ? ` · ${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}` : ''}`;
-        item.iconPath = STATUS_ICON[a.status];
+        item.description = `${auditStatusLabel(a.status)}${a.violation_count ? ` · ${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}` : ''}`;
+        item.iconPath = STATUS_ICON[a.status] ?? new vscode.ThemeIcon('question');
         item.contextValue = `audit.${a.status.toLowerCase()}`;
-        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${a.status}`;
+        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${auditStatusLabel(a.status)}`;
         return item;
       }
       case 'loadMore': {
