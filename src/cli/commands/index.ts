@@ -80,7 +80,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: [
       'sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server',
       'sandbox kill-switch --activate|--deactivate --by USER --reason "…" [--data DIR]',
-      '                                         the live-profile sandbox\'s global kill switch',
+      "                                         the live-profile sandbox's global kill switch",
     ],
     load: () => import('./sandbox'),
     raw: true,
