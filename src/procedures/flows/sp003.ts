@@ -306,8 +306,9 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         }
         if (!(answer instanceof SolvereignApiError)) {
           s.response = answer;
-          if (answer.status === 'ALREADY_PUBLISHED' || answer.status === 'ALREADY_LOCKED') {
-            s.already = answer.status;
+          const status = answer.status;
+          if (status === 'ALREADY_PUBLISHED' || status === 'ALREADY_LOCKED') {
+            s.already = status === 'ALREADY_PUBLISHED' ? 'ALREADY_PUBLISHED' : 'ALREADY_LOCKED';
             return { status: 'ok', detail: `server answered ${answer.status}: nothing changed` };
           }
         }

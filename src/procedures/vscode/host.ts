@@ -77,7 +77,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   async saveAndOpen(name: string, content: string): Promise<string | undefined> {
-    const folder = recordsFolder();
+    const folder = recordsFolder(this.config);
     if (!folder) {
       await this.openMarkdown(content);
       return undefined;
