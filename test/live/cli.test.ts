@@ -18,6 +18,9 @@ describe('CLI against --profile live (no credentials)', function () {
   // biome-ignore lint/suspicious/noExplicitAny: --json output is inspected freely
   let runs: any[];
   const run = (...args: string[]) => cli(sb.url, args);
+  /** `--json publish|lock RUN --role dispatcher --reason …`, as the runbook's approver. */
+  const approve = (action: 'publish' | 'lock', runId: string, reason: string) =>
+    run('--json', action, runId, '--role', 'dispatcher', '--reason', reason);
   const pick = (
     pred: (r: { status: string; published: boolean; locked: boolean; kpi_drift_status: string }) => boolean,
   ) => {
@@ -91,19 +94,11 @@ describe('CLI against --profile live (no credentials)', function () {
 
   it('publish: a short reason is REASON_REQUIRED, a FAIL run AUDIT_GATE_FAIL (exit 2)', async () => {
     const pass = pick((r) => r.kpi_drift_status === 'UNKNOWN');
-    const short = await run('--json', 'publish', pass, '--role', 'dispatcher', '--reason', 'too short');
+    const short = await approve('publish', pass, 'too short');
     assert.equal(short.code, 2, short.stdout + short.stderr);
     assert.equal(short.json?.code, 'REASON_REQUIRED', short.stdout + short.stderr);
     const fail = pick((r) => r.status === 'FAIL');
-    const blocked = await run(
-      '--json',
-      'publish',
-      fail,
-      '--role',
-      'dispatcher',
-      '--reason',
-      'weekly publish after review',
-    );
+    const blocked = await approve('publish', fail, 'weekly publish after review');
     assert.equal(blocked.code, 2, blocked.stdout + blocked.stderr);
     assert.equal(blocked.json.code, 'AUDIT_GATE_FAIL');
   });
@@ -112,15 +107,7 @@ describe('CLI against --profile live (no credentials)', function () {
     const pass = pick(
       (r) => r.status === 'PASS' && !r.published && !r.locked && r.kpi_drift_status !== 'UNKNOWN',
     );
-    const r = await run(
-      '--json',
-      'lock',
-      pass,
-      '--role',
-      'dispatcher',
-      '--reason',
-      'lock after publish review',
-    );
+    const r = await approve('lock', pass, 'lock after publish review');
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.equal(r.json.code, 'NOT_PUBLISHED');
     const after = await run('--json', 'show-run', pass);
@@ -129,41 +116,17 @@ describe('CLI against --profile live (no credentials)', function () {
 
   it('publish, publish again (exit 0, changed:false), lock with a short reason (REASON_REQUIRED), lock', async () => {
     const id = pick((r) => r.kpi_drift_status === 'UNKNOWN');
-    const ok = await run(
-      '--json',
-      'publish',
-      id,
-      '--role',
-      'dispatcher',
-      '--reason',
-      'weekly publish after review',
-    );
+    const ok = await approve('publish', id, 'weekly publish after review');
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.equal(ok.json.status, 'PUBLISHED');
-    const again = await run(
-      '--json',
-      'publish',
-      id,
-      '--role',
-      'dispatcher',
-      '--reason',
-      'weekly publish after review',
-    );
+    const again = await approve('publish', id, 'weekly publish after review');
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.equal(again.json.status ?? again.json.code, 'ALREADY_PUBLISHED');
     assert.equal(again.json.changed, false);
-    const short = await run('--json', 'lock', id, '--role', 'dispatcher', '--reason', 'short');
+    const short = await approve('lock', id, 'short');
     assert.equal(short.code, 2, short.stdout + short.stderr);
     assert.equal(short.json?.code, 'REASON_REQUIRED');
-    const lock = await run(
-      '--json',
-      'lock',
-      id,
-      '--role',
-      'dispatcher',
-      '--reason',
-      'lock after publish review',
-    );
+    const lock = await approve('lock', id, 'lock after publish review');
     assert.equal(lock.code, 0, lock.stdout + lock.stderr);
     assert.equal(lock.json.status, 'LOCKED');
   });
@@ -177,27 +140,11 @@ describe('CLI against --profile live (no credentials)', function () {
       const pass = pick(
         (r) => r.status === 'PASS' && !r.published && !r.locked && r.kpi_drift_status !== 'UNKNOWN',
       );
-      const pub = await run(
-        '--json',
-        'publish',
-        pass,
-        '--role',
-        'dispatcher',
-        '--reason',
-        'weekly publish after review',
-      );
+      const pub = await approve('publish', pass, 'weekly publish after review');
       assert.equal(pub.code, 2, pub.stdout + pub.stderr);
       assert.equal(pub.json.code, 'FREEZE_ACTIVE');
       const locked = pick((r) => r.locked);
-      const lock = await run(
-        '--json',
-        'lock',
-        locked,
-        '--role',
-        'dispatcher',
-        '--reason',
-        'lock after publish review',
-      );
+      const lock = await approve('lock', locked, 'lock after publish review');
       assert.equal(lock.code, 0, lock.stdout + lock.stderr);
       assert.equal(lock.json.status ?? lock.json.code, 'ALREADY_LOCKED');
       assert.equal(lock.json.changed, false);

@@ -204,41 +204,63 @@ export function liveAuditDetails(a: S.AuditResult): Json | null {
 
 const evidencePath = (runId: string) => `artifacts/evidence/${runId}`;
 
+type RunFields = Pick<
+  S.RunSummary,
+  | 'run_id'
+  | 'week_id'
+  | 'timestamp'
+  | 'status'
+  | 'tenant_code'
+  | 'site_code'
+  | 'headcount'
+  | 'coverage_percent'
+  | 'published'
+  | 'published_at'
+  | 'published_by'
+  | 'locked'
+  | 'locked_at'
+  | 'locked_by'
+  | 'notes'
+>;
+
+/** The fields a run summary and a run detail open with, in live's order. */
+const runHead = (r: RunFields): Json => ({
+  run_id: r.run_id,
+  week_id: r.week_id,
+  timestamp: r.timestamp,
+  status: r.status,
+  tenant_code: r.tenant_code,
+  site_code: r.site_code,
+  headcount: r.headcount ?? 0,
+  coverage_percent: r.coverage_percent ?? 0,
+});
+
+/** The fields both end with, in live's order. */
+const runTail = (r: RunFields): Json => ({
+  published: r.published,
+  published_at: r.published_at ?? null,
+  published_by: r.published_by ?? null,
+  locked: r.locked,
+  locked_at: r.locked_at ?? null,
+  locked_by: r.locked_by ?? null,
+  notes: r.notes ?? '',
+});
+
 export function liveSummary(r: S.RunSummary): Json {
   return {
-    run_id: r.run_id,
-    week_id: r.week_id,
-    timestamp: r.timestamp,
-    status: r.status,
-    tenant_code: r.tenant_code,
-    site_code: r.site_code,
-    headcount: r.headcount ?? 0,
-    coverage_percent: r.coverage_percent ?? 0,
+    ...runHead(r),
     audit_pass_count: r.audit_pass_count,
     audit_total: r.audit_total,
     evidence_path: evidencePath(r.run_id),
     // A run without drift data: live says UNKNOWN (our own contract has no such value).
     kpi_drift_status: r.kpi_drift_status ?? 'UNKNOWN',
-    published: r.published,
-    published_at: r.published_at ?? null,
-    published_by: r.published_by ?? null,
-    locked: r.locked,
-    locked_at: r.locked_at ?? null,
-    locked_by: r.locked_by ?? null,
-    notes: r.notes ?? '',
+    ...runTail(r),
   };
 }
 
 export function liveDetail(r: RunRecord): Json {
   return {
-    run_id: r.run_id,
-    week_id: r.week_id,
-    timestamp: r.timestamp,
-    status: r.status,
-    tenant_code: r.tenant_code,
-    site_code: r.site_code,
-    headcount: r.headcount ?? 0,
-    coverage_percent: r.coverage_percent ?? 0,
+    ...runHead(r),
     audit_results: r.audit_results.map((a) => ({
       check_name: a.check_name,
       status: a.status,
@@ -258,13 +280,7 @@ export function liveDetail(r: RunRecord): Json {
     evidence_hash: r.evidence_hash,
     evidence_path: evidencePath(r.run_id),
     artifact_uri: r.artifact_uri ?? null,
-    published: r.published,
-    published_at: r.published_at ?? null,
-    published_by: r.published_by ?? null,
-    locked: r.locked,
-    locked_at: r.locked_at ?? null,
-    locked_by: r.locked_by ?? null,
-    notes: r.notes ?? '',
+    ...runTail(r),
   };
 }
 
