@@ -80,7 +80,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import('./auditPlan'),
   },
   sandbox: {
-    usage: ['sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server'],
+    usage: [
+      'sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server',
+      'sandbox kill-switch --activate|--deactivate --by USER --reason "…" [--data DIR]',
+      "                                         the live-profile sandbox's global kill switch",
+    ],
     load: () => import('./sandbox'),
     raw: true,
   },
