@@ -212,6 +212,9 @@ export function lockCodeFromSignal(signal: {
   }
   if (status === 422) {
     if (/failed audits/i.test(message)) return 'AUDIT_GATE_FAIL';
+    // Live: a short lock reason is a 422 `string_too_short` at body.reason.
+    if (signal.fieldErrors?.some((f) => f.field === 'reason' || f.field.endsWith('.reason')))
+      return 'REASON_REQUIRED';
     if (signal.fieldErrors?.some((f) => f.field.endsWith('approver_role')) || /approver_role/.test(message)) {
       return 'PERMISSION_DENIED';
     }

@@ -11,9 +11,10 @@ import { SolvereignClient } from '../api/client';
 import { SolvereignApiError } from '../api/errors';
 import { RUN_STATUSES, type RunStatus } from '../api/schemas';
 import { runFireDrill } from '../ops/fireDrill';
-import { checkGate, interpretPublishLock } from '../ops/gates';
+import { checkGate, interpretPublishLock, isNothingToDo } from '../ops/gates';
 import { runHealthCheck } from '../ops/healthCheck';
 import { redact } from '../shared/redact';
+import type { LockErrorCode } from '../shared/runbook';
 import { CredentialsError, resolveCredentials } from './credentials';
 import { keyValues, table, verdictColor } from './format';
 
@@ -403,15 +404,15 @@ async function cmdPublishLock(
   if (!runId) throw new UsageError(`${action} needs a run id`);
   const reason = ctx.v.reason;
   const role = ctx.v.role;
-  if (!reason) throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
-  if (action === 'publish' && reason.length < 10)
-    throw new UsageError('--reason must be at least 10 characters');
+  if (reason === undefined)
+    throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
   if (!role) throw new UsageError(`${action} needs --role (dispatcher, ops_lead or platform_admin)`);
   const approver = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username;
   // SP-003 step 1-2: check before calling the server, so a block is explained in the runbook's terms.
   const [run, status] = await Promise.all([ctx.client.getRun(runId), ctx.client.status()]);
-  const pre = checkGate({ action, run, status, role, overrideWarn: ctx.v['override-warn'] });
+  const pre = checkGate({ action, run, status, role, reason, overrideWarn: ctx.v['override-warn'] });
   if (pre) return reportBlock(ctx, action, runId, pre, 'pre-check');
+  const trimmedReason = reason.trim();
   let answer: Awaited<ReturnType<SolvereignClient['publish']>> | SolvereignApiError;
   try {
     answer =
@@ -419,10 +420,10 @@ async function cmdPublishLock(
         ? await ctx.client.publish(runId, {
             approver_id: approver,
             approver_role: role,
-            reason,
+            reason: trimmedReason,
             override_warn: ctx.v['override-warn'] ?? false,
           })
-        : await ctx.client.lock(runId, { approver_id: approver, approver_role: role, reason });
+        : await ctx.client.lock(runId, { approver_id: approver, approver_role: role, reason: trimmedReason });
   } catch (e) {
     if (!(e instanceof SolvereignApiError)) throw e;
     answer = e;
@@ -431,7 +432,7 @@ async function cmdPublishLock(
   if (blocked) return reportBlock(ctx, action, runId, blocked, 'server');
   if (answer instanceof SolvereignApiError) throw answer;
   const ok = answer;
-  ctx.out({ ok: true, ...ok }, () =>
+  ctx.out({ ok: true, changed: true, ...ok }, () =>
     keyValues([
       ['run', ok.run_id],
       ['status', verdictColor(ok.status)],
@@ -450,6 +451,13 @@ function reportBlock(
   b: { code: string; cause: string; resolution: string; detail: string },
   where: 'pre-check' | 'server',
 ): number {
+  if (isNothingToDo(b.code as LockErrorCode)) {
+    // ALREADY_*: nothing to do — exit 0, said plainly, never reported as a fresh publish/lock.
+    ctx.out({ ok: true, changed: false, action, run_id: runId, where, ...b }, () =>
+      [`${action} ${runId}: nothing to do — ${b.code} (${b.detail})`, `  ${b.resolution}`].join('\n'),
+    );
+    return EXIT.ok;
+  }
   ctx.out({ ok: false, blocked: true, action, run_id: runId, where, ...b }, () =>
     [
       `${action} ${runId}: BLOCKED ${b.code} (${b.cause})`,
