@@ -136,7 +136,7 @@ async function probe(client: SolvereignClient, path: string, method: 'GET' | 'PO
 }
 
 /** Whether `offset` moves the page: two one-run pages compared. undefined when it cannot tell. */
-async function probeOffset(client: SolvereignClient): Promise<boolean | undefined> {
+export async function pagesWithOffset(client: SolvereignClient): Promise<boolean | undefined> {
   try {
     const first = await client.listRuns({ limit: 1 });
     if (first.runs.length === 0) return undefined;
@@ -169,7 +169,7 @@ export async function detectCapabilities(client: SolvereignClient): Promise<Serv
     probe(client, '/api/v1/platform/incidents'),
     // An empty refresh without credentials: 401 where it exists, a bare 404 where it does not.
     probe(client.anonymous(), '/api/auth/refresh', 'POST'),
-    probeOffset(client),
+    pagesWithOffset(client),
   ]);
   const auth = await probeAuth(client, sessionRefresh);
   const unknown: Capability[] = [];

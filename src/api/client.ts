@@ -117,7 +117,12 @@ export class SolvereignClient {
     path: string,
     o: CallOptions = {},
   ): Promise<{ status: number; missing: boolean }> {
-    const endpoint: Endpoint<unknown> = { method, path, scoped: true, body: method === 'POST' ? {} : undefined };
+    const endpoint: Endpoint<unknown> = {
+      method,
+      path,
+      scoped: true,
+      body: method === 'POST' ? {} : undefined,
+    };
     const res = await this.http.request(await this.config(endpoint, o, randomUUID()));
     const missing = res.status === 404 && isBareNotFound(parseErrorBody(decodeBody(res.data)));
     return { status: res.status, missing };

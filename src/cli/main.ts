@@ -1,5 +1,6 @@
 // `solvereign` — the runbook's commands against any SOLVEREIGN server (the local sandbox by default).
-// Exit codes: 0 ok, 1 failed, 2 blocked (audit gate, kill switch, permission). `--json` prints one
+// Exit codes (CONTRACT.md): 0 done or nothing to do, 1 failed, 2 blocked by a rule, 3 not offered by
+// this server. `--json` prints one
 // stable JSON document per command (docs/cli.md). Only what a command needs is loaded: the roster
 // engine and the sandbox are separate bundles required on demand.
 import { readFileSync } from 'node:fs';
@@ -7,19 +8,26 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiKeyAuth } from '../api/auth';
+import { driftCommand, killSwitchCommand, pagesWithOffset } from '../api/capabilities';
 import { SolvereignClient } from '../api/client';
 import { SolvereignApiError } from '../api/errors';
-import { RUN_STATUSES, type RunStatus } from '../api/schemas';
+import { describeValue, droppedNote } from '../api/lenient';
+import { AUDIT_STATUSES, DRIFT_STATUSES, type Incident, RUN_STATUSES, type RunStatus } from '../api/schemas';
 import { runFireDrill } from '../ops/fireDrill';
 import { checkGate, interpretPublishLock, isNothingToDo } from '../ops/gates';
+import { incidentFilePath, readIncidentFile } from '../incidents/incidentFile';
 import { runHealthCheck } from '../ops/healthCheck';
 import { redact } from '../shared/redact';
 import type { LockErrorCode } from '../shared/runbook';
-import { CredentialsError, resolveCredentials } from './credentials';
+import { CredentialsError, demoServer, resolveCredentials } from './credentials';
+import { describeEvidence, fetchEvidence } from './evidence';
+import { describeNotOffered, EXIT_NOT_OFFERED, missingCapability, notOffered } from './notOffered';
 import { keyValues, table, verdictColor } from './format';
 
-export const EXIT = { ok: 0, failed: 1, blocked: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, blocked: 2, notOffered: EXIT_NOT_OFFERED } as const;
 const DEFAULT_SERVER = 'http://127.0.0.1:8765';
+/** The API's largest page (`limit=1..100`). */
+const MAX_RUNS_PAGE = 100;
 
 const USAGE = `solvereign — SOLVEREIGN support runbook on the command line
 
@@ -28,7 +36,7 @@ Usage: solvereign [global options] <command> [options]
 Commands
   health                                 SP-001 health check (API, readiness, recent runs, incidents)
   status                                 dispatcher status: kill switch, publish/lock, latest run
-  list-runs [--limit N] [--status S] [--offset N]
+  list-runs [--limit N] [--status S] [--offset N]   (--offset only where the server pages with it)
   show-run <run-id>                      run detail with the seven audits (alias: audit --run-id <id>)
   publish <run-id> --reason "…" --role R [--approver ID] [--override-warn]
   lock <run-id> --reason "…" --role R [--approver ID]
@@ -36,13 +44,16 @@ Commands
   kill-switch disable|enable --mode drill|emergency --reason "…" [--rca REF]
   drift check [--run-id ID]              SP-004 KPI drift against the baseline
   fire-drill [--reason "…"]              SP-005: disable, verify, enable, verify; PASS if both < 5 s
+  evidence <run-id> --out DIR | --verify-only
+                                         download the evidence pack, verify it, unpack it
   forecast check <file|->                validate a forecast file
   solve <forecast> --week 2026-W03 [--seed 94] [--local]
   audit-plan <plan.json>                 run the seven audits on a plan
   sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server
 
 Global options
-  --server URL      default $SOLVEREIGN_SERVER or ${DEFAULT_SERVER}
+  --server URL      default $SOLVEREIGN_SERVER, else the server in ./.sandbox/credentials.json
+                    (written by the sandbox and npm run demo), else ${DEFAULT_SERVER}
   --tenant CODE     default $SOLVEREIGN_TENANT or lts
   --site CODE       default $SOLVEREIGN_SITE or wien
   --json            machine-readable output (see docs/cli.md)
@@ -50,10 +61,13 @@ Global options
                     ~/.config/solvereign/credentials.json, then ./.sandbox/credentials.json
   --timeout MS      per request (default 15000)
 
-Exit codes: 0 ok, 1 failed, 2 blocked (audit gate, kill switch, permission)`;
+Exit codes: 0 done (or nothing to do), 1 failed, 2 blocked by a rule (gate, freeze, permission,
+reason), 3 not offered by this server (the working fallback is printed)`;
 
 interface Globals {
   server: string;
+  /** Where the server URL came from, named when it cannot be reached. */
+  serverSource: string;
   tenant: string;
   site: string;
   json: boolean;
@@ -102,8 +116,16 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     io.stdout.write('solvereign 0.1.0\n');
     return EXIT.ok;
   }
+  const demo = values.server || process.env.SOLVEREIGN_SERVER ? undefined : demoServer(values.credentials);
   const g: Globals = {
-    server: values.server ?? process.env.SOLVEREIGN_SERVER ?? DEFAULT_SERVER,
+    server: values.server ?? process.env.SOLVEREIGN_SERVER ?? demo?.server ?? DEFAULT_SERVER,
+    serverSource: values.server
+      ? '--server'
+      : process.env.SOLVEREIGN_SERVER
+        ? 'SOLVEREIGN_SERVER'
+        : demo
+          ? demo.file
+          : 'the default',
     tenant: values.tenant ?? process.env.SOLVEREIGN_TENANT ?? 'lts',
     site: values.site ?? process.env.SOLVEREIGN_SITE ?? 'wien',
     json: values.json ?? false,
@@ -141,6 +163,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         return await cmdSolve(ctx, args[0]);
       case 'audit-plan':
         return await cmdAuditPlan(ctx, args[0]);
+      case 'evidence':
+        return await cmdEvidence(ctx, args[0] ?? values['run-id']);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -176,6 +200,8 @@ function parse(argv: string[]) {
       week: { type: 'string' },
       seed: { type: 'string' },
       local: { type: 'boolean' },
+      out: { type: 'string' },
+      'verify-only': { type: 'boolean' },
     },
   });
 }
@@ -225,6 +251,8 @@ class Ctx {
       return EXIT.failed;
     }
     const code = exitFor(e);
+    const missing = missingCapability(e);
+    if (missing) return this.notOffered(notOffered(missing));
     if (this.g.json) {
       const err =
         e instanceof SolvereignApiError ? e.toJSON() : { message: redact((e as Error).message ?? String(e)) };
@@ -238,14 +266,23 @@ class Ctx {
       ) {
         msg += `\nSet SOLVEREIGN_API_KEY or a credentials file (see 'solvereign --help').`;
       }
+      if (e instanceof SolvereignApiError && e.kind === 'network' && this.g.serverSource !== '--server')
+        msg += `\n(server ${this.g.server} from ${this.g.serverSource}; give --server URL to use another)`;
       this.io.stderr.write(`solvereign: ${msg}\n`);
     }
     return code;
+  }
+
+  /** Exit 3 with the working fallback. */
+  notOffered(n: ReturnType<typeof notOffered>): number {
+    this.out(n, () => describeNotOffered(n));
+    return EXIT.notOffered;
   }
 }
 
 function exitFor(e: unknown): number {
   if (e instanceof SolvereignApiError) {
+    if (e.kind === 'unsupported') return EXIT.notOffered;
     if (e.status === 403 || e.lockCode) return EXIT.blocked;
   }
   return EXIT.failed;
@@ -254,7 +291,16 @@ function exitFor(e: unknown): number {
 // ------------------------------------------------------------------ commands
 
 async function cmdHealth(ctx: Ctx): Promise<number> {
-  const r = await runHealthCheck(ctx.client);
+  // The workspace incidents file is live's own place for incidents (runbook SP-001 step 3).
+  let workspaceIncidents: Incident[] | undefined;
+  let workspaceError: string | undefined;
+  try {
+    const file = await readIncidentFile(incidentFilePath(ctx.io.cwd ?? process.cwd()));
+    workspaceIncidents = file.incidents;
+  } catch (e) {
+    workspaceError = (e as Error).message;
+  }
+  const r = await runHealthCheck(ctx.client, { workspaceIncidents, workspaceError });
   ctx.out(
     {
       verdict: r.verdict,
@@ -262,7 +308,11 @@ async function cmdHealth(ctx: Ctx): Promise<number> {
       health: r.health ?? null,
       ready: r.ready ?? null,
       runs: r.runs ?? null,
-      errors: r.errors.map((e) => ({ step: e.step, message: e.error.message })),
+      errors: r.errors.map((e) => ({
+        step: e.step,
+        message: e.error.message,
+        ...(missingCapability(e.error) ? { not_offered: true } : {}),
+      })),
       ms: r.ms,
     },
     () =>
@@ -279,6 +329,8 @@ async function cmdHealth(ctx: Ctx): Promise<number> {
 
 async function cmdStatus(ctx: Ctx): Promise<number> {
   const s = await ctx.client.status();
+  const note = droppedNote(s.dropped);
+  if (note) ctx.io.stderr.write(`solvereign: ${note}\n`);
   ctx.out(s, () =>
     keyValues([
       ['site', `${ctx.g.tenant}/${ctx.g.site}`],
@@ -299,8 +351,10 @@ async function cmdStatus(ctx: Ctx): Promise<number> {
       [
         'latest run',
         s.latest_run
-          ? `${s.latest_run.run_id} ${verdictColor(s.latest_run.status)} (${s.latest_run.week_id}, audits ${s.latest_run.audit_pass_count}/${s.latest_run.audit_total})`
-          : null,
+          ? `${s.latest_run.run_id} ${verdictColor(describeValue(RUN_STATUSES, s.latest_run.status) ?? '')} (${s.latest_run.week_id}, audits ${s.latest_run.audit_pass_count}/${s.latest_run.audit_total}, drift ${describeValue(DRIFT_STATUSES, s.latest_run.kpi_drift_status) ?? '-'})`
+          : s.dropped
+            ? 'could not be read (see above)'
+            : null,
       ],
       ['pending repairs', s.pending_repairs],
       ['active incidents', s.active_incidents],
@@ -316,12 +370,41 @@ async function cmdListRuns(ctx: Ctx): Promise<number> {
   }
   const limit = ctx.v.limit ? Number(ctx.v.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be 1..100');
+  const offset = ctx.v.offset ? Number(ctx.v.offset) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new UsageError('--offset must be a whole number >= 0');
+  // Live has no offset (it silently answers page 1) and its `total` is the page size: ask first.
+  // undefined: the site has at most one run (or the probe had no answer): the page says the rest.
+  const offsetWorks = offset > 0 ? await pagesWithOffset(ctx.client) : undefined;
+  if (offset > 0 && offsetWorks === false) {
+    const want = offset + limit;
+    return ctx.notOffered(
+      notOffered(
+        'offsetPaging',
+        want <= MAX_RUNS_PAGE
+          ? `solvereign list-runs --limit ${want}${status ? ` --status ${status}` : ''} (the newest ${want} runs; yours are the last ${limit})`
+          : undefined,
+      ),
+    );
+  }
   const r = await ctx.client.listRuns({
     limit,
     status: status as RunStatus | undefined,
-    offset: ctx.v.offset ? Number(ctx.v.offset) : undefined,
+    offset: offset || undefined,
   });
-  ctx.out(r, () =>
+  const note = droppedNote(r.dropped);
+  if (note) ctx.io.stderr.write(`solvereign: ${note}\n`);
+  // A total larger than the page is a site total; a full page whose total is its size may be live's
+  // page-size total: then whether more runs exist is found out, not assumed.
+  const full = r.runs.length === limit && r.total === r.runs.length;
+  const totalKnown = !full || (await pagesWithOffset(ctx.client)) === true;
+  const counted = totalKnown
+    ? `${r.runs.length} of ${r.total} runs`
+    : `the newest ${r.runs.length} runs (this server does not say how many there are${
+        limit < MAX_RUNS_PAGE
+          ? `; raise --limit, up to ${MAX_RUNS_PAGE}, for older ones`
+          : `; older runs are out of reach over its API`
+      })`;
+  ctx.out({ ...r, total_known: totalKnown }, () =>
     [
       table(
         r.runs.map((x) => ({
@@ -332,12 +415,12 @@ async function cmdListRuns(ctx: Ctx): Promise<number> {
           headcount: x.headcount,
           coverage:
             x.coverage_percent === null || x.coverage_percent === undefined ? null : `${x.coverage_percent}%`,
-          drift: x.kpi_drift_status,
+          drift: describeValue(DRIFT_STATUSES, x.kpi_drift_status),
           published: x.published,
           locked: x.locked,
         })),
       ),
-      `${r.runs.length} of ${r.total} runs`,
+      counted,
     ].join('\n'),
   );
   return EXIT.ok;
@@ -358,7 +441,7 @@ async function cmdShowRun(ctx: Ctx, runId: string | undefined): Promise<number> 
         ['fte ratio', r.kpis.fte_ratio],
         ['pt ratio', r.kpis.pt_ratio],
         ['runtime s', r.kpis.runtime_seconds],
-        ['drift', r.kpis.drift_status],
+        ['drift', describeValue(DRIFT_STATUSES, r.kpis.drift_status ?? r.kpi_drift_status)],
         ['published', r.published ? `yes (${r.published_by ?? '?'} ${r.published_at ?? ''})` : 'no'],
         ['locked', r.locked ? `yes (${r.locked_by ?? '?'} ${r.locked_at ?? ''})` : 'no'],
         ['input hash', r.input_hash],
@@ -372,14 +455,27 @@ async function cmdShowRun(ctx: Ctx, runId: string | undefined): Promise<number> 
       table(
         r.audit_results.map((a) => ({
           check: a.check_name,
-          status: verdictColor(a.status),
+          status: verdictColor(describeValue(AUDIT_STATUSES, a.status) ?? a.status),
           violations: a.violation_count,
-          details: summarizeDetails(a.details),
+          details: auditDetailsText(a),
         })),
       ),
     ].join('\n'),
   );
   return r.status === 'FAIL' || r.status === 'ERROR' ? EXIT.failed : EXIT.ok;
+}
+
+/** An audit's details for the table; a FAIL with violations never reads as "no findings". */
+function auditDetailsText(a: { status: string; violation_count: number; details?: unknown }): string {
+  const text = summarizeDetails(a.details);
+  const itemised =
+    !!a.details &&
+    typeof a.details === 'object' &&
+    Array.isArray((a.details as { violations?: unknown }).violations) &&
+    (a.details as { violations: unknown[] }).violations.length > 0;
+  if (a.violation_count > 0 && !itemised && !text)
+    return `${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}, not itemised by this server`;
+  return text;
 }
 
 function summarizeDetails(d: unknown): string {
@@ -391,7 +487,15 @@ function summarizeDetails(d: unknown): string {
     'message' in d &&
     typeof (d as { message: unknown }).message === 'string'
   ) {
-    return (d as { message: string }).message;
+    // Live's free-form details name drivers or tours beside the message: show them too.
+    const o = d as Record<string, unknown>;
+    const named = ['drivers', 'tours', 'driver_ids', 'tour_ids']
+      .filter((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length)
+      .map(
+        (k) =>
+          `${k}: ${(o[k] as unknown[]).slice(0, 8).join(', ')}${(o[k] as unknown[]).length > 8 ? ', …' : ''}`,
+      );
+    return [o.message as string, ...named].join('; ');
   }
   return JSON.stringify(d).slice(0, 80);
 }
@@ -499,7 +603,15 @@ async function cmdKillSwitch(ctx: Ctx, sub: string | undefined): Promise<number>
   if (!reason || reason.length < 10)
     throw new UsageError('--reason "…" of at least 10 characters is required');
   const started = performance.now();
-  const s = await ctx.client.killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
+  let s: Awaited<ReturnType<SolvereignClient['killSwitch']>>;
+  try {
+    s = await ctx.client.killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
+  } catch (e) {
+    if (missingCapability(e) !== 'killSwitch') throw e;
+    // Live: the script on the server is the switch (global). Who runs it is never guessed.
+    const by = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? '<user>';
+    return ctx.notOffered(notOffered('killSwitch', killSwitchCommand(sub, by, reason)));
+  }
   const ms = Math.round(performance.now() - started);
   ctx.out(
     { ok: true, action: sub, mode, ms, status: s },
@@ -510,7 +622,13 @@ async function cmdKillSwitch(ctx: Ctx, sub: string | undefined): Promise<number>
 }
 
 async function cmdDrift(ctx: Ctx): Promise<number> {
-  const d = await ctx.client.drift(ctx.v['run-id']);
+  let d: Awaited<ReturnType<SolvereignClient['drift']>>;
+  try {
+    d = await ctx.client.drift(ctx.v['run-id']);
+  } catch (e) {
+    if (missingCapability(e) !== 'drift') throw e;
+    return ctx.notOffered(notOffered('drift', driftCommand(ctx.g.tenant)));
+  }
   ctx.out(d, () =>
     [
       `KPI drift for ${d.run_id ?? 'latest run'} vs baseline ${d.baseline_date ?? '?'}: runbook verdict ${verdictColor(d.verdict)}` +
@@ -538,6 +656,14 @@ async function cmdDrift(ctx: Ctx): Promise<number> {
 }
 
 async function cmdFireDrill(ctx: Ctx): Promise<number> {
+  // Asked before anything is toggled: a server without the drill endpoints gets no half drill.
+  try {
+    await ctx.client.fireDrills();
+  } catch (e) {
+    const missing = missingCapability(e);
+    if (missing) return ctx.notOffered(notOffered('fireDrills'));
+    throw e;
+  }
   const r = await runFireDrill(ctx.client, {
     reason: ctx.v.reason ?? 'Fire drill (SP-005)',
     onStep: ctx.g.json
@@ -570,7 +696,17 @@ async function cmdFireDrill(ctx: Ctx): Promise<number> {
         .filter(Boolean)
         .join('\n'),
   );
+  if (r.result !== 'PASS' && missingCapability(r.error)) return ctx.notOffered(notOffered('fireDrills'));
   return r.result === 'PASS' ? EXIT.ok : r.result === 'BLOCKED' ? EXIT.blocked : EXIT.failed;
+}
+
+async function cmdEvidence(ctx: Ctx, runId: string | undefined): Promise<number> {
+  if (!runId) throw new UsageError('evidence needs a run id');
+  const verifyOnly = ctx.v['verify-only'] ?? false;
+  if (!verifyOnly && !ctx.v.out) throw new UsageError('evidence needs --out DIR (or --verify-only)');
+  const r = await fetchEvidence(ctx.client, runId, { out: ctx.v.out, verifyOnly });
+  ctx.out(r, () => describeEvidence(r));
+  return r.verified ? EXIT.ok : EXIT.failed;
 }
 
 // ------------------------------------------------------------------ roster engine (lazy bundle)
