@@ -4,6 +4,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident as IncidentT } from '../../api/schemas';
+import { type Config, SETTINGS } from '../../config';
 import type { Logger } from '../../connection/log';
 import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/incidentFile';
 import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
@@ -11,7 +12,7 @@ import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
 import { parseIncidentFile } from '../incidentFile';
 
-export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
+export const DEFAULT_RECORDS_FOLDER = SETTINGS['records.folder'].default;
 
 function workspaceRoot(): vscode.Uri | undefined {
   return (
@@ -20,11 +21,10 @@ function workspaceRoot(): vscode.Uri | undefined {
   );
 }
 
-export function recordsFolder(): vscode.Uri | undefined {
+export function recordsFolder(config: Config): vscode.Uri | undefined {
   const root = workspaceRoot();
   if (!root) return undefined;
-  const setting =
-    vscode.workspace.getConfiguration('solvereign').get<string>('records.folder') || DEFAULT_RECORDS_FOLDER;
+  const setting = config.get('records.folder', root);
   if (path.isAbsolute(setting) && root.scheme === 'file') return vscode.Uri.file(setting);
   return vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..'));
 }
@@ -37,6 +37,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
+    private readonly config: Config,
   ) {}
 
   async readWorkspaceIncidents(): Promise<{ incidents: IncidentT[]; found: boolean; error?: string }> {
@@ -75,8 +76,21 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
   }
 
+  async saveAndOpen(name: string, content: string): Promise<string | undefined> {
+    const folder = recordsFolder(this.config);
+    if (!folder) {
+      await this.openMarkdown(content);
+      return undefined;
+    }
+    await vscode.workspace.fs.createDirectory(folder);
+    const uri = vscode.Uri.joinPath(folder, name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true });
+    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+  }
+
   async saveFile(name: string, content: string): Promise<string | undefined> {
-    const folder = recordsFolder();
+    const folder = recordsFolder(this.config);
     if (!folder) return undefined;
     await vscode.workspace.fs.createDirectory(folder);
     const uri = vscode.Uri.joinPath(folder, name);
@@ -101,7 +115,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   contacts(): Contact[] {
-    const set = parseContacts(vscode.workspace.getConfiguration('solvereign').get('contacts'));
+    const set = parseContacts(this.config.get('contacts'));
     // Roles the setting does not name keep the runbook's defaults (a message still has an address).
     const named = new Set(set.map((c) => c.role.toLowerCase()));
     return [...set, ...DEFAULT_CONTACTS.filter((d) => !named.has(d.role.toLowerCase()))];

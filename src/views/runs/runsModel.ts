@@ -7,6 +7,7 @@ import type { CallOptions } from '../../api/client';
 import { describeValue } from '../../api/lenient';
 import {
   AUDIT_STATUSES,
+  type AuditResult,
   DRIFT_STATUSES,
   RUN_STATUSES,
   type RunDetail,
@@ -14,6 +15,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../api/schemas';
+import { accessibleName } from '../accessibleName';
 
 export interface RunsSource {
   listRuns(q: { limit?: number; status?: RunStatus; offset?: number }, o?: CallOptions): Promise<RunList>;
@@ -349,4 +351,38 @@ export function runStatusLabel(status: string): string {
 /** An audit check's status for display, unknown values named as such. */
 export function auditStatusLabel(status: string): string {
   return describeValue(AUDIT_STATUSES, status) ?? status;
+}
+
+// ---------------------------------------------------------------- accessible names of the rows
+
+/** A run: "RUN-…, FAIL, week 2026-W49, audits 5 of 7 passed, coverage 98%, published". */
+export function runAccessibleName(r: RunSummary): string {
+  return accessibleName(
+    r.run_id,
+    runStatusLabel(r.status),
+    `week ${r.week_id}`,
+    `audits ${r.audit_pass_count} of ${r.audit_total} passed`,
+    r.coverage_percent !== null && r.coverage_percent !== undefined && `coverage ${r.coverage_percent}%`,
+    r.published && 'published',
+    r.locked && 'locked',
+  );
+}
+
+/** The line beside an audit check: its status and violation count. */
+export function auditDescription(a: AuditResult): string {
+  return `${auditStatusLabel(a.status)}${a.violation_count ? ` · ${plural(a.violation_count, 'violation')}` : ''}`;
+}
+
+/** An audit check of a run: "Overlap, FAIL, 14 violations" (not its long tooltip). */
+export function auditAccessibleName(a: AuditResult): string {
+  return accessibleName(a.check_name, auditDescription(a));
+}
+
+/** The "Load more…" row: what it does and how many runs are loaded. */
+export function loadMoreAccessibleName(loaded: number, total: number | undefined): string {
+  return accessibleName('Load more runs', `${loaded} of ${total ?? 'unknown'} loaded`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
