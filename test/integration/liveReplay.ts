@@ -17,7 +17,12 @@ export interface LiveReplay {
   close(): Promise<void>;
 }
 
-function answer(req: http.IncomingMessage, url: URL): Capture {
+export interface LiveReplayOptions {
+  /** Serve only the PASS runs (a healthy week). */
+  passOnly?: boolean;
+}
+
+function answer(req: http.IncomingMessage, url: URL, o: LiveReplayOptions): Capture {
   const p = url.pathname;
   const get = req.method === 'GET';
   if (get && p === '/health') return captures.health!;
@@ -29,7 +34,9 @@ function answer(req: http.IncomingMessage, url: URL): Capture {
   }
   if (get && p === `${P}/status`) return captures['status-with-unknown-drift-run']!;
   if (get && p === `${P}/runs`) {
-    const all = (captures['runs-with-unknown-drift-run']!.body as { runs: unknown[] }).runs;
+    const all = (captures['runs-with-unknown-drift-run']!.body as { runs: { status: string }[] }).runs.filter(
+      (r) => !o.passOnly || r.status === 'PASS',
+    );
     const limit = Math.min(100, Number(url.searchParams.get('limit') ?? 20));
     const runs = all.slice(0, limit); // offset ignored; total = the page's size
     return { status: 200, body: { runs, total: runs.length } };
@@ -45,14 +52,14 @@ function answer(req: http.IncomingMessage, url: URL): Capture {
   return { status: 404, body: { detail: 'Not Found' } };
 }
 
-export async function startLiveReplay(): Promise<LiveReplay> {
+export async function startLiveReplay(o: LiveReplayOptions = {}): Promise<LiveReplay> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     req.resume();
     req.on('end', () => {
-      const a = answer(req, url);
+      const a = answer(req, url, o);
       res.writeHead(a.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(a.body));
     });
