@@ -22,10 +22,16 @@ const UNUSED_AXIOS_DEPENDENCIES = {
 const stubFormData = {
   name: 'stub-unused-axios-dependencies',
   setup(build) {
-    // axios imports node:http2 for `httpVersion: 2` only: load it when first touched, not at start.
-    build.onResolve({ filter: /^http2$/ }, () => ({ path: 'lazy-http2', namespace: 'stub' }));
-    build.onLoad({ filter: /^lazy-http2$/, namespace: 'stub' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:http2')[key] });",
+    // axios imports node:http2 for `httpVersion: 2` only, and node:https (with tls, ~+130% of
+    // node:http's load time) for https URLs only: load each when first touched, not at start, so a
+    // CLI call to the local http sandbox never loads TLS.
+    build.onResolve({ filter: /^(http2|https)$/ }, (args) =>
+      args.path === 'http2' || args.importer.includes(`axios${path.sep}lib${path.sep}`)
+        ? { path: `lazy-${args.path}`, namespace: 'stub' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^lazy-(http2|https)$/, namespace: 'stub' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require('node:${args.path.slice(5)}')[key] });`,
       loader: 'js',
     }));
     build.onResolve({ filter: /^(form-data|https-proxy-agent|follow-redirects)$/ }, (args) => ({

@@ -69,13 +69,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return EXIT.failed;
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) {
-    io.stdout.write(`${USAGE}\n`);
-    return positionals.length === 0 && !values.help ? EXIT.failed : EXIT.ok;
-  }
   if (values.version) {
     io.stdout.write(`solvereign ${CLI_VERSION}\n`);
     return EXIT.ok;
+  }
+  if (values.help || positionals.length === 0) {
+    io.stdout.write(`${USAGE}\n`);
+    return positionals.length === 0 && !values.help ? EXIT.failed : EXIT.ok;
   }
   const demo = values.server || process.env.SOLVEREIGN_SERVER ? undefined : demoServer(values.credentials);
   const g: Globals = {

@@ -11,7 +11,8 @@ export interface ChartGeometry {
   plot: { left: number; top: number; right: number; bottom: number };
   series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
   yTicks: { y: number; label: string }[];
-  xTicks: { x: number; label: string }[];
+  /** `anchor`: where the label hangs from its x, so labels at the edges stay inside the chart. */
+  xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
   /** Each in its own dash pattern and its tone's colour; named in the legend (no overprinting). */
   references: ChartReference[];
 }
@@ -104,8 +105,14 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
   const fit = Math.max(2, Math.floor((plot.right - plot.left) / (longest * 6.5 + 10)) + 1);
   const every = Math.max(1, Math.ceil(labels.length / Math.min(8, fit)));
   // Evenly spaced, counted back from the newest point (always labelled).
+  const half = (label: string) => (label.length * 6.5) / 2;
   const xTicks = labels
-    .map((label, i) => ({ x: r(xAt(i)), label }))
+    .map((label, i) => {
+      const x = r(xAt(i));
+      const anchor: 'start' | 'middle' | 'end' =
+        x + half(label) > width ? 'end' : x - half(label) < 0 ? 'start' : 'middle';
+      return { x, label, anchor };
+    })
     .filter((_, i) => (labels.length - 1 - i) % every === 0);
   return {
     width,

@@ -70,6 +70,8 @@ export interface SandboxHandle {
   seeded: boolean;
   /** Resolves when no solve is queued or running. */
   solverIdle(): Promise<void>;
+  /** The solve queue: held solves released, start order (run ids) for fairness checks. */
+  solves: { release(): void; startOrder(): readonly string[] };
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     seeded,
     demoCredentials: demoCredentials(),
     solverIdle: () => queue.idle(),
+    solves: { release: () => queue.release(), startOrder: () => queue.startOrder },
     async close() {
       if (closed) return;
       closed = true;

@@ -272,7 +272,10 @@ async function approachB({ cs, chromium, tmp, sandboxUrl }) {
     const context = await chromium.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: ROOT }));
+      // The workbench's scripts take well over Playwright's default 30 s on a busy 2-core machine.
+      await page.goto(cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: ROOT }), {
+        timeout: Math.min(90000, remaining()),
+      });
       await wb.waitForWorkbench(page, Math.min(60000, remaining()));
     } catch (err) {
       await page

@@ -366,6 +366,14 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     }
   });
 
+  it('--version prints the version and exits 0, with or without a command', async () => {
+    for (const args of [['--version'], ['--version', 'status']]) {
+      const r = await run(args);
+      assert.equal(r.code, 0, args.join(' '));
+      assert.match(r.stdout, /^solvereign \d+\.\d+\.\d+\n$/);
+    }
+  });
+
   it('unknown commands and options explain usage', async () => {
     const a = await run(['frobnicate']);
     assert.equal(a.code, 1);

@@ -117,9 +117,9 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         }
         return {
           status: out.result === 'PASS' ? 'ok' : 'fail',
-          detail: `${out.result}: ${times}; verified disabled=${out.verifiedDisabled}, enabled=${out.verifiedEnabled}${
-            out.alarm ? '; ALARM: publish/lock may still be frozen' : ''
-          }`,
+          detail: `${out.result}: ${times}; ${out.verifiedDisabled ? 'disabled verified' : 'disabled NOT verified'}, ${
+            out.verifiedEnabled ? 'enabled verified' : 'enabled NOT verified'
+          }${out.alarm ? '; ALARM: publish/lock may still be frozen' : ''}`,
         };
       },
     },
@@ -184,7 +184,9 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         if (s.recovered) env.host.setAlarm(undefined);
         return {
           status: s.recovered ? 'ok' : 'fail',
-          detail: `publish_enabled=${st.publish_enabled}, lock_enabled=${st.lock_enabled}, kill_switch_active=${st.kill_switch_active}`,
+          detail: `publish ${st.publish_enabled ? 'enabled' : 'disabled'}, lock ${
+            st.lock_enabled ? 'enabled' : 'disabled'
+          }, kill switch ${st.kill_switch_active ? 'on' : 'off'}`,
         };
       },
     },
@@ -212,7 +214,9 @@ export const sp005: ProcedureDef<DrillState> = {
     const o = s.outcome;
     if (!o) return { result: s.confirmed === false ? 'NOT_STARTED' : undefined, extra: { alarm: false } };
     const summary = [
-      `Result ${o.result}: disable ${o.disableMs ?? '—'} ms, enable ${o.enableMs ?? '—'} ms (target < ${FIRE_DRILL_TARGET_MS / 1000} s each); verified disabled=${o.verifiedDisabled}, enabled=${o.verifiedEnabled}`,
+      `Result ${o.result}: disable ${o.disableMs ?? '—'} ms, enable ${o.enableMs ?? '—'} ms (target < ${FIRE_DRILL_TARGET_MS / 1000} s each); ${o.verifiedDisabled ? 'disabled verified' : 'disabled NOT verified'}, ${
+        o.verifiedEnabled ? 'enabled verified' : 'enabled NOT verified'
+      }`,
     ];
     if (o.recorded) summary.push(`Recorded on the server as ${o.recorded.id}`);
     if (o.alarm) {

@@ -4,6 +4,8 @@
 // reference, and adds a lessons-learned entry to the incident's timeline.
 import type { Incident, SystemStatus } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
+import { CONTACTS_SETTING } from '../../incidents/sla';
+import { humanTime } from '../../shared/humanTime';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import {
@@ -24,6 +26,7 @@ import {
   contactFor,
   contactLabel,
   createIncident,
+  placeholderNote,
   requireRole,
   roleTitle,
 } from './common';
@@ -83,6 +86,9 @@ export function stakeholderNotice(
     'after a root cause analysis (SUPPORT_RUNBOOK.md SP-006, step 4). Plans already published stay as they are.',
     '',
     `Contact: ${contactLabel(contactFor(contacts, 'Platform Lead'))}`,
+    ...(placeholderNote(contacts.filter((c) => c.email || c.phone))
+      ? ['', placeholderNote(contacts) as string]
+      : []),
   ].join('\n');
 }
 
@@ -127,9 +133,11 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
           return {
             status: 'blocked',
             stop: true,
-            detail: `the kill switch is already active for ${site} (${s.status.kill_switch_mode ?? '?'} mode, by ${
-              s.status.kill_switch_activated_by ?? '?'
-            }: ${s.status.kill_switch_reason ?? 'no reason'}); nothing to do`,
+            detail: `the kill switch is already on for ${site} (${s.status.kill_switch_mode ?? 'mode not reported'}, by ${
+              s.status.kill_switch_activated_by ?? 'unknown'
+            }, ${humanTime(s.status.kill_switch_activated_at, env.now())}: ${
+              s.status.kill_switch_reason ?? 'no reason given'
+            }); nothing to do`,
           };
         }
         return {
@@ -280,9 +288,20 @@ export const sp006Kill: ProcedureDef<KillState> = {
   },
   after: async (s, _r, env) => {
     if (s.after?.kill_switch_active) {
+      const placeholders = !!placeholderNote(env.host.contacts());
       env.host.notify(
         'warn',
-        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened).`,
+        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened)${
+          placeholders ? '; some addresses are placeholders' : ''
+        }.`,
+        placeholders
+          ? [
+              {
+                title: 'Edit Contacts',
+                run: () => void env.host.executeCommand('workbench.action.openSettings', CONTACTS_SETTING),
+              },
+            ]
+          : [],
       );
     }
   },
@@ -358,9 +377,11 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
             detail: `the kill switch is not active for ${site}; nothing to recover`,
           };
         }
-        const active = `active since ${s.status.kill_switch_activated_at ?? '?'} (${
+        const active = `on since ${humanTime(s.status.kill_switch_activated_at, env.now())} (${
           s.status.kill_switch_mode ?? 'mode not reported'
-        }): ${s.status.kill_switch_reason ?? ''}`;
+        }${s.status.kill_switch_activated_by ? `, by ${s.status.kill_switch_activated_by}` : ''}): ${
+          s.status.kill_switch_reason ?? 'no reason given'
+        }`;
         try {
           s.incidents = (await env.client.incidents({ signal: env.signal })).incidents.filter(
             isActiveIncident,
@@ -485,7 +506,9 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
         const ok = !s.after.kill_switch_active && s.after.publish_enabled && s.after.lock_enabled;
         return {
           status: ok ? 'ok' : 'fail',
-          detail: `kill_switch_active=${s.after.kill_switch_active}, publish_enabled=${s.after.publish_enabled}, lock_enabled=${s.after.lock_enabled}`,
+          detail: `kill switch ${s.after.kill_switch_active ? 'STILL on' : 'off'}; publish ${
+            s.after.publish_enabled ? 'enabled' : 'disabled'
+          }, lock ${s.after.lock_enabled ? 'enabled' : 'disabled'}`,
         };
       },
     },

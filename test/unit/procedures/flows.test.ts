@@ -418,6 +418,10 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.notice), /ops@lts-transport\.at/);
       assert.match(String(r.notice), /platform@company\.com/);
       assert.match(String(r.notice), /Reason: Security incident: leaked API key/);
+      assert.match(
+        String(r.notice),
+        /Note: the address of Platform Lead, Support Queue, Backend Dev, CTO, L2 Queue, L3 Queue is a placeholder — set the real one in Settings › solvereign\.contacts/,
+      );
       assert.equal(
         r.noticePath,
         w.host.opened.at(-1),
@@ -537,7 +541,10 @@ describe('procedures against the sandbox', function () {
       assert.ok((r.overlapViolations as unknown[]).length >= 1);
       assert.match(String(r.message), /^To: Ops Lead <ops@lts-transport\.at>/);
       assert.match(String(r.message), /Overlapping tours reported by the audit/);
-      assert.ok(w.host.docs.some((d) => d.startsWith('# Message to the ops team')));
+      const saved = w.host.opened.find((f) => /sp-002-message-to-the-ops-team/.test(f));
+      assert.ok(saved, 'the message is saved in the records folder and opened from there');
+      assert.match(w.host.files.get(saved) ?? '', /^# Message to the ops team/);
+      assert.doesNotMatch(String(r.message), /placeholder/, 'the ops team addresses are real defaults');
     });
 
     it('Coverage < 100 %: compares the input with the previous week; unchanged input -> solver -> L3 escalation', async () => {

@@ -260,6 +260,9 @@ describe('chart geometry', () => {
     assert.equal(new Set(g.xTicks.map((t) => t.label)).size, g.xTicks.length);
     // 16 characters of 11 px text need about 104 px: no two labels closer than that.
     for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! - xs[i - 1]! >= 104, `ticks at ${xs}`);
+    // The newest label ends at the plot's right edge instead of running out of the chart.
+    assert.equal(g.xTicks.at(-1)!.anchor, 'end');
+    assert.ok(g.xTicks.slice(0, -1).every((t) => t.anchor === 'middle'));
   });
 
   it('copes with a flat series and no data', () => {
