@@ -2,37 +2,16 @@
 // with a correct, non-misleading outcome — OK, a correct block, or exit 3 "not offered by this
 // server" with the fallback that works on live. Real process (dist/cli.js), real HTTP.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CLI, type CliResult, spawnCli } from './cliProcess';
 import { type LiveReplay, startLiveReplay } from './liveReplay';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH, HOME: cwd, SOLVEREIGN_USER: 'ops@lts.example' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
+function run(args: string[], cwd: string): Promise<CliResult> {
+  return spawnCli(args, {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: cwd, SOLVEREIGN_USER: 'ops@lts.example' },
   });
 }
 

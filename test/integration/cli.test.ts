@@ -8,46 +8,28 @@ import path from 'node:path';
 import * as S from '../../src/api/schemas';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
 import type { Role } from '../../src/shared/runbook';
+import { CLI, type CliResult, spawnCli } from './cliProcess';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 let sandbox: SandboxHandle;
 let dir: string;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function run(
   args: string[],
   opts: { role?: Role; env?: Record<string, string | undefined>; stdin?: string } = {},
-) {
-  return new Promise<Result>((resolve, reject) => {
-    const key = sandbox.demoCredentials.find(
-      (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
-    );
-    const child = spawn(process.execPath, [CLI, '--server', sandbox.url, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        SOLVEREIGN_API_KEY: key?.api_key,
-        SOLVEREIGN_USER: 'cli-test',
-        ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
+): Promise<CliResult> {
+  const key = sandbox.demoCredentials.find(
+    (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
+  );
+  return spawnCli(['--server', sandbox.url, ...args], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      SOLVEREIGN_API_KEY: key?.api_key,
+      SOLVEREIGN_USER: 'cli-test',
+      ...opts.env,
+    },
+    stdin: opts.stdin,
   });
 }
 
