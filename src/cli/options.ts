@@ -26,6 +26,8 @@ export const OPTIONS = {
   local: { type: 'boolean' },
   'min-pause': { type: 'string' },
   'drop-invalid': { type: 'boolean' },
+  out: { type: 'string' },
+  'verify-only': { type: 'boolean' },
 } as const;
 
 /** Global options that take a value (the command word is the first token that is none of these). */

@@ -32,7 +32,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import('./status'),
   },
   'list-runs': {
-    usage: ['list-runs [--limit N] [--status S] [--offset N]'],
+    usage: [
+      'list-runs [--limit N] [--status S] [--offset N]   (--offset only where the server pages with it)',
+    ],
     load: () => import('./listRuns'),
   },
   'show-run': {
@@ -66,6 +68,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'fire-drill [--reason "…"]              SP-005: disable, verify, enable, verify; PASS if both < 5 s',
     ],
     load: () => import('./fireDrill'),
+  },
+  evidence: {
+    usage: [
+      'evidence <run-id> --out DIR | --verify-only',
+      '                                       download the evidence pack, verify it, unpack it',
+    ],
+    load: () => import('./evidence'),
   },
   forecast: {
     usage: ['forecast check <file|->                validate a forecast file'],
