@@ -14,7 +14,8 @@ const nullableString = z.nullish(z.string());
 export const LoginRequest = z.object({
   email: z.string(),
   password: z.string(),
-  tenant_id: z.optional(z.string()),
+  /** Live takes an integer tenant id only (a code -> 422); the sandbox's default profile a code. */
+  tenant_id: z.optional(z.union([z.string(), z.number()])),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -572,10 +573,15 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 
 // ---------------------------------------------------------------- solving in the sandbox [ops]
 export const CreateRunRequest = z.object({
+  /** Forecast text or the CSV form (`day,start_time,end_time,location,qualifications`). */
   forecast: z.string(),
   week: z.string().check(z.regex(/^\d{4}-W\d{2}$/)),
   seed: z.optional(z.number()),
   notes: z.optional(z.string()),
+  /** Minimum changeover between a driver's tours; the site setting when absent. */
+  min_pause_minutes: z.optional(z.number()),
+  /** Solve the valid lines of a FAIL forecast; the dropped lines and tours are reported. */
+  drop_invalid: z.optional(z.boolean()),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 
@@ -583,6 +589,8 @@ export const CreateRunResponse = z.object({
   run_id: z.string(),
   status: RunStatus,
   stream_url: z.optional(z.string()),
+  /** Lines and tours left out because they FAIL (only with drop_invalid). */
+  dropped: z.optional(z.object({ lines: z.array(z.number()), tours: z.number() })),
 });
 export type CreateRunResponse = z.infer<typeof CreateRunResponse>;
 
