@@ -24,6 +24,8 @@ export const OPTIONS = {
   week: { type: 'string' },
   seed: { type: 'string' },
   local: { type: 'boolean' },
+  'min-pause': { type: 'string' },
+  'drop-invalid': { type: 'boolean' },
 } as const;
 
 /** Global options that take a value (the command word is the first token that is none of these). */
