@@ -8,46 +8,28 @@ import path from 'node:path';
 import * as S from '../../src/api/schemas';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
 import type { Role } from '../../src/shared/runbook';
+import { CLI, type CliResult, spawnCli } from './cliProcess';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 let sandbox: SandboxHandle;
 let dir: string;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function run(
   args: string[],
   opts: { role?: Role; env?: Record<string, string | undefined>; stdin?: string } = {},
-) {
-  return new Promise<Result>((resolve, reject) => {
-    const key = sandbox.demoCredentials.find(
-      (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
-    );
-    const child = spawn(process.execPath, [CLI, '--server', sandbox.url, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        SOLVEREIGN_API_KEY: key?.api_key,
-        SOLVEREIGN_USER: 'cli-test',
-        ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
+): Promise<CliResult> {
+  const key = sandbox.demoCredentials.find(
+    (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
+  );
+  return spawnCli(['--server', sandbox.url, ...args], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      SOLVEREIGN_API_KEY: key?.api_key,
+      SOLVEREIGN_USER: 'cli-test',
+      ...opts.env,
+    },
+    stdin: opts.stdin,
   });
 }
 
@@ -147,6 +129,58 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     const r = await run(['publish', 'RUN-1']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--reason/);
+  });
+
+  it('lock with a reason that is under 10 characters once trimmed is REASON_REQUIRED (exit 2), as publish is', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    const published = list.runs.find((x) => x.published && !x.locked && x.status === 'PASS');
+    assert.ok(published, 'a published, unlocked PASS run in the seed');
+    const r = await run(
+      ['--json', 'lock', published.run_id, '--reason', '   short    ', '--role', 'dispatcher'],
+      {
+        role: 'dispatcher',
+      },
+    );
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).code, 'REASON_REQUIRED');
+  });
+
+  it('publishing a published run is ALREADY_PUBLISHED: exit 0, changed false, never a fresh publish', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    const published = list.runs.find((x) => x.published);
+    assert.ok(published);
+    const r = await run(
+      ['--json', 'publish', published.run_id, '--reason', 'publish it again', '--role', 'dispatcher'],
+      {
+        role: 'dispatcher',
+      },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.changed, false);
+    assert.equal(body.code, 'ALREADY_PUBLISHED');
+  });
+
+  it('evidence RUN --out DIR downloads, verifies and unpacks; --verify-only writes nothing', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--status', 'PASS'])).stdout));
+    const id = list.runs[0]!.run_id;
+    const out = path.join(dir, `evidence-${id}`);
+    const r = await run(['--json', 'evidence', id, '--out', out]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.verified, true, body.problems?.join('; '));
+    assert.equal(body.archive.header_matches, true);
+    assert.ok(body.files.some((f: { verdict: string }) => f.verdict === 'match'));
+    assert.ok(body.written.length > 1);
+    for (const f of body.written) assert.ok(existsSync(f), f);
+    assert.ok(existsSync(path.join(out, 'evidence.zip')));
+    const again = await run(['evidence', id, '--out', out]);
+    assert.equal(again.code, 1, 'an existing file is never overwritten');
+    assert.match(again.stderr, /exists already/);
+    const v = await run(['evidence', id, '--verify-only']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /VERIFIED/);
+    assert.doesNotMatch(v.stdout, /wrote/);
   });
 
   it('kill-switch disable/enable in drill mode, verified by status', async () => {
