@@ -475,7 +475,9 @@ export class ConnectionManager implements vscode.Disposable {
     });
     this.sandbox = started;
     started.child.once('exit', () => {
-      if (this.sandbox === started) this.sandbox = undefined;
+      // Stopped on purpose (stopLocalSandbox, shutdown): whoever stopped it refreshes, if needed.
+      if (this.sandbox !== started) return;
+      this.sandbox = undefined;
       void this.refresh();
     });
     this.log.info(`local sandbox listening on ${started.url}`);
@@ -496,8 +498,15 @@ export class ConnectionManager implements vscode.Disposable {
     await this.refresh();
   }
 
+  /** Stops the local sandbox this window started; resolves when its process has ended. */
+  async shutdown(): Promise<void> {
+    const s = this.sandbox;
+    this.sandbox = undefined;
+    await s?.stop();
+  }
+
   dispose(): void {
-    void this.sandbox?.stop();
+    void this.shutdown();
     for (const d of this.disposables) d.dispose();
   }
 }
