@@ -34,7 +34,18 @@ export interface ApiErrorInit {
   capability?: Capability;
 }
 
+/** Marks our API errors process-wide, so `instanceof` holds across separately built bundles. */
+const API_ERROR_BRAND = Symbol.for('solvereign.SolvereignApiError');
+
 export class SolvereignApiError extends Error {
+  /**
+   * The extension loads procedures and reports as their own bundles, each with its own copy of this
+   * class; an error thrown by the client of one bundle must still be recognised in the others.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && API_ERROR_BRAND in value;
+  }
+  readonly [API_ERROR_BRAND] = true;
   override readonly name = 'SolvereignApiError';
   readonly kind: ApiErrorKind;
   /** `METHOD /path` — never the full URL with a query that could carry anything sensitive. */

@@ -24,6 +24,8 @@ export const OPTIONS = {
   week: { type: 'string' },
   seed: { type: 'string' },
   local: { type: 'boolean' },
+  'min-pause': { type: 'string' },
+  'drop-invalid': { type: 'boolean' },
   out: { type: 'string' },
   'verify-only': { type: 'boolean' },
 } as const;

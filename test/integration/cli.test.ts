@@ -247,6 +247,50 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.match(JSON.stringify(body), /output_hash/);
   });
 
+  it('solve refuses a FAIL forecast: BLOCKED, exit 2, the failing lines named; nothing solved', async () => {
+    const file = path.join(dir, 'bad.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const local = await run(['solve', file, '--week', '2026-W03', '--local']);
+    assert.equal(local.code, 2, local.stderr);
+    assert.match(local.stdout, /BLOCKED/);
+    assert.match(local.stdout, /line 2: INVALID_HOUR/);
+    assert.match(local.stdout, /--drop-invalid/);
+    const json = await run(['--json', 'solve', file, '--week', '2026-W03']);
+    assert.equal(json.code, 2, 'the server path is refused before any request');
+    assert.deepEqual(
+      JSON.parse(json.stdout).failed_lines.map((l: { line: number }) => l.line),
+      [2],
+    );
+  });
+
+  it('solve --drop-invalid solves the rest and reports the dropped lines and tours', async () => {
+    const file = path.join(dir, 'bad2.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const r = await run(['--json', 'solve', file, '--week', '2026-W03', '--local', '--drop-invalid']);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.deepEqual(body.forecast.dropped, { lines: [2], tours: 3 });
+    assert.equal(body.kpis.total_tours, 3);
+  });
+
+  it('the CI CSV: forecast check reads it and solve --local gives a full plan', async () => {
+    const csv = path.resolve(__dirname, '../fixtures/roster/forecast_ci_test.csv');
+    const check = await run(['--json', 'forecast', 'check', csv]);
+    assert.equal(check.code, 0, check.stderr);
+    const c = JSON.parse(check.stdout);
+    assert.equal(c.format, 'csv');
+    assert.ok(c.tours > 50);
+    const r = await run(['--json', 'solve', csv, '--week', '2026-W03', '--local', '--min-pause', '30']);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.coverage_percent, 100);
+    assert.equal(body.assignments.length, c.tours);
+    assert.ok(body.headcount > 0);
+    const bad = await run(['solve', csv, '--week', '2025-W53', '--local']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /2025 has only 52 ISO weeks/);
+  });
+
   it('audit-plan runs the seven audits on a plan file: a clean plan passes, an overlap fails', async () => {
     const tours = [
       { id: 'A', day: 1, start: '06:00', end: '14:00' },

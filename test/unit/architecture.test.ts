@@ -3,9 +3,11 @@
 // the sandbox and the language server import nothing from the extension's UI; the activation
 // bundle leaves the language client and the roster engine out.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { LAZY_BUNDLES } from '../../src/bundles';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -100,7 +102,7 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('the activation bundle leaves out the language client, the solver and zod classic', async function () {
+  it('the activation bundle leaves out the language client, procedures, reports, the solver and zod classic', async function () {
     this.timeout(60_000);
     const result = await esbuild.build({
       entryPoints: [path.join(root, 'src/extension.ts')],
@@ -118,8 +120,35 @@ describe('architecture', () => {
         /node_modules\/(vscode-languageclient|vscode-jsonrpc|vscode-languageserver)/.test(i) ||
         /node_modules\/zod\/v4\/classic/.test(i) ||
         /src\/roster\/solver\.ts$/.test(i) ||
-        /src\/sandbox\//.test(i),
+        /src\/sandbox\//.test(i) ||
+        // Loaded on first use (src/bundles.ts): the procedures' engine and flows, the reports.
+        /src\/procedures\/(engine|flows|vscode|analysis)\//.test(i) ||
+        /src\/procedures\/(runner|definitions)\.ts$/.test(i) ||
+        /src\/reports\//.test(i) ||
+        /src\/webviews\/(reportsHost|source|protocol)\.ts$/.test(i) ||
+        /src\/language\/client\.ts$/.test(i),
     );
     assert.deepEqual(banned, []);
+  });
+
+  it('the activation bundle stays within 200 KB (minified, as esbuild.mjs builds it)', function () {
+    this.timeout(60_000);
+    const out = execFileSync(
+      process.execPath,
+      ['esbuild.mjs', '--only=dist/extension.js', '--dry', '--sizes'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    const kb = Number(/([\d.]+) KB\s+dist\/extension\.js/.exec(out)?.[1]);
+    assert.ok(kb > 0, `no size in: ${out}`);
+    assert.ok(kb <= 200, `dist/extension.js is ${kb} KB`);
+  });
+
+  it('every bundle loaded on first use is one esbuild.mjs builds', () => {
+    const build = readFileSync(path.join(root, 'esbuild.mjs'), 'utf8');
+    const missing = Object.values(LAZY_BUNDLES).filter((name) => !build.includes(`out: 'dist/${name}.js'`));
+    assert.deepEqual(missing, []);
   });
 });

@@ -80,13 +80,20 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: ['forecast check <file|->                validate a forecast file'],
     load: () => import('./forecast'),
   },
-  solve: { usage: ['solve <forecast> --week 2026-W03 [--seed 94] [--local]'], load: () => import('./solve') },
+  solve: {
+    usage: ['solve <forecast|csv> --week 2026-W03 [--seed 94] [--local] [--min-pause 30] [--drop-invalid]'],
+    load: () => import('./solve'),
+  },
   'audit-plan': {
     usage: ['audit-plan <plan.json>                 run the seven audits on a plan'],
     load: () => import('./auditPlan'),
   },
   sandbox: {
-    usage: ['sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server'],
+    usage: [
+      'sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server',
+      'sandbox kill-switch --activate|--deactivate --by USER --reason "…" [--data DIR]',
+      "                                         the live-profile sandbox's global kill switch",
+    ],
     load: () => import('./sandbox'),
     raw: true,
   },
