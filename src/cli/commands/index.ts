@@ -88,6 +88,31 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: ['audit-plan <plan.json>                 run the seven audits on a plan'],
     load: () => import('./auditPlan'),
   },
+  sp001: {
+    usage: [
+      'sp001 [--records DIR]                 SP-001 as a procedure: every step, the record (--json: the result)',
+    ],
+    load: () => import('./procedure'),
+  },
+  sp002: {
+    usage: ['sp002 <run-id> [--resolution message|escalate|infrastructure|none]'],
+    load: () => import('./procedure'),
+  },
+  sp003: {
+    usage: ['sp003 publish|lock <run-id> --reason "…" --role R [--override-warn] --yes'],
+    load: () => import('./procedure'),
+  },
+  sp005: {
+    usage: ['sp005 --reason "…" --role R --yes         SP-005 fire drill as a procedure'],
+    load: () => import('./procedure'),
+  },
+  sp006: {
+    usage: [
+      'sp006 kill --reason "…" --role R --yes',
+      'sp006 recover --rca REF --lessons "…" [--incident ID] [--resolve-incident] --role R --yes',
+    ],
+    load: () => import('./procedure'),
+  },
   sandbox: {
     usage: [
       'sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server',
