@@ -5,7 +5,7 @@
 // record is dropped from its list with a note; requests are validated strictly.
 import * as z from 'zod/mini';
 import type * as domain from '../roster/types';
-import { type DroppedRecord, keepValid, lenientEnum, parseOne } from './lenient';
+import { type DroppedRecord, keepValid, lenientEnum, parseOne, type Reader, reader } from './lenient';
 
 const isoTime = z.string();
 const nullableString = z.nullish(z.string());
@@ -111,12 +111,12 @@ export interface RunList {
   /** Runs the server sent that could not be read (left out, never failing the list). */
   dropped?: DroppedRecord[];
 }
-export const RunList: z.ZodMiniType<RunList> = z.pipe(
+export const RunList: Reader<RunList> = reader(
   z.object({ runs: z.array(z.unknown()), total: z.number() }),
-  z.transform(({ runs, total }): RunList => {
+  ({ runs, total }): RunList => {
     const r = keepValid(RunSummary, runs, 'runs', 'run_id');
     return { runs: r.kept, total, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 export const AUDIT_STATUSES = ['PASS', 'FAIL', 'WARN'] as const;
@@ -280,15 +280,15 @@ export type SystemStatus = z.infer<typeof SystemStatusFields> & {
   /** The latest run when the server sent one this client could not read (then `latest_run` is null). */
   dropped?: DroppedRecord[];
 };
-export const SystemStatus: z.ZodMiniType<SystemStatus> = z.pipe(
+export const SystemStatus: Reader<SystemStatus> = reader(
   z.object({ ...systemStatusFields, latest_run: z.nullish(z.unknown()) }),
-  z.transform(({ latest_run, ...rest }): SystemStatus => {
+  ({ latest_run, ...rest }): SystemStatus => {
     if (latest_run === null || latest_run === undefined) return { ...rest, latest_run: null };
     const r = parseOne(RunSummary, latest_run, 'latest_run', 'run_id');
     return 'value' in r
       ? { ...rest, latest_run: r.value }
       : { ...rest, latest_run: null, dropped: [r.dropped] };
-  }),
+  },
 );
 
 export const KillSwitchRequest = z.object({
@@ -329,12 +329,12 @@ export interface FireDrillList {
   drills: FireDrill[];
   dropped?: DroppedRecord[];
 }
-export const FireDrillList: z.ZodMiniType<FireDrillList> = z.pipe(
+export const FireDrillList: Reader<FireDrillList> = reader(
   z.object({ drills: z.array(z.unknown()) }),
-  z.transform(({ drills }): FireDrillList => {
+  ({ drills }): FireDrillList => {
     const r = keepValid(FireDrill, drills, 'drills', 'id');
     return { drills: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 // ---------------------------------------------------------------- drift
@@ -462,12 +462,12 @@ export interface IncidentList {
   incidents: Incident[];
   dropped?: DroppedRecord[];
 }
-export const IncidentList: z.ZodMiniType<IncidentList> = z.pipe(
+export const IncidentList: Reader<IncidentList> = reader(
   z.object({ incidents: z.array(z.unknown()) }),
-  z.transform(({ incidents }): IncidentList => {
+  ({ incidents }): IncidentList => {
     const r = keepValid(IncidentRead, incidents, 'incidents', 'id');
     return { incidents: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 export const IncidentCreate = z.object({
@@ -528,12 +528,12 @@ export type TenantStatus = z.infer<z.ZodMiniObject<typeof tenantStatusFields>> &
   active_escalations: Escalation[];
   dropped?: DroppedRecord[];
 };
-export const TenantStatus: z.ZodMiniType<TenantStatus> = z.pipe(
+export const TenantStatus: Reader<TenantStatus> = reader(
   z.object({ ...tenantStatusFields, active_escalations: z.array(z.unknown()) }),
-  z.transform(({ active_escalations, ...rest }): TenantStatus => {
+  ({ active_escalations, ...rest }): TenantStatus => {
     const r = keepValid(Escalation, active_escalations, 'active_escalations', 'id');
     return { ...rest, active_escalations: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 // ---------------------------------------------------------------- audit trail [live]
