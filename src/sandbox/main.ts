@@ -25,6 +25,9 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --seed-cache FILE  cache of engine-solved seed weeks (default seed-cache.json beside the
                      database; env SOLVEREIGN_SEED_CACHE)
   --seed-weeks N     seed only the newest N weeks per tenant
+  --min-pause T/S=N  site setting: minimum minutes between a driver's tours on tenant T, site S
+                     (repeatable; default 30 everywhere)
+  --max-tours N      tours one solve request may ask for (default 20000)
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
   -h, --help         this help
@@ -58,6 +61,15 @@ async function main(): Promise<void> {
   const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
   if (seedWeeks !== undefined && (!Number.isInteger(seedWeeks) || seedWeeks < 1))
     fail('--seed-weeks must be >= 1');
+  const minPauseMinutes: Record<string, number> = {};
+  for (const spec of v['min-pause'] ?? []) {
+    const m = /^([\w-]+\/[\w-]+)=(\d+)$/.exec(spec);
+    if (!m || Number(m[2]) > 240) fail(`--min-pause takes tenant/site=minutes (0..240), got ${spec}`);
+    minPauseMinutes[m![1]!] = Number(m![2]);
+  }
+  const maxTours = v['max-tours'] === undefined ? undefined : Number(v['max-tours']);
+  if (maxTours !== undefined && (!Number.isInteger(maxTours) || maxTours < 1))
+    fail('--max-tours must be a positive integer');
   const profile = v.profile ?? 'default';
   if (!isSandboxProfileName(profile))
     fail(`--profile must be ${SANDBOX_PROFILES.join(' or ')}, got ${profile}`);
@@ -74,6 +86,7 @@ async function main(): Promise<void> {
     seedEngine,
     seedWeeks,
     seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
+    solver: { minPauseMinutes, ...(maxTours !== undefined ? { maxToursPerRequest: maxTours } : {}) },
     profile,
     dataDir,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -167,6 +180,8 @@ function parse() {
       'seed-engine': { type: 'string' },
       'seed-weeks': { type: 'string' },
       'seed-cache': { type: 'string' },
+      'min-pause': { type: 'string', multiple: true },
+      'max-tours': { type: 'string' },
       quiet: { type: 'boolean' },
       profile: { type: 'string' },
       data: { type: 'string' },
