@@ -12,6 +12,7 @@ import {
   type IncidentPatch,
   type IncidentStatus,
 } from '../api/schemas';
+import { writeFileSafe } from '../shared/safeWrite';
 
 /** Where the file lives inside a workspace folder. */
 export const INCIDENT_FILE = path.join('.claude', 'state', 'active-incidents.json');
@@ -125,26 +126,17 @@ function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** Writes `text` to `file` atomically: a temp file in the same folder, fsync, rename. */
+/**
+ * Writes `text` to `file` atomically (unpredictable temp file, fsync, rename), keeping the
+ * workspace's file mode. Inside a workspace (`…/.claude/state/active-incidents.json`) a linked
+ * `.claude` or `.claude/state` folder is refused: a planted link must not redirect the write.
+ */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  const handle = await fs.open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  const resolved = path.resolve(file);
+  const root = resolved.endsWith(path.sep + INCIDENT_FILE)
+    ? resolved.slice(0, -(INCIDENT_FILE.length + 1))
+    : undefined;
+  await writeFileSafe(resolved, text, { root });
 }
 
 async function modify<T>(

@@ -1,6 +1,6 @@
 // The sandbox's SQLite database: opening (WAL, synchronous=NORMAL), numbered migrations recorded in
 // `schema_migrations`, and the append-only audit log enforced by triggers.
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -220,10 +220,47 @@ export function deleteDatabase(dbPath: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbPath + suffix, { force: true });
 }
 
+/**
+ * The database file is ours alone: created 0600 (SQLite gives its -wal/-shm files the database's
+ * mode), and a link in its place is refused instead of followed.
+ */
+function createPrivateFile(dbPath: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    let isLink = false;
+    try {
+      isLink = lstatSync(dbPath + suffix).isSymbolicLink();
+    } catch {
+      // missing: fine
+    }
+    if (isLink) throw new Error(`${dbPath + suffix} is a symbolic link; refusing to open it as the database`);
+  }
+  // A database created before files were owner-only is tightened.
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      if (process.platform !== 'win32' && lstatSync(dbPath + suffix).mode & 0o077)
+        chmodSync(dbPath + suffix, 0o600);
+    } catch {
+      // missing: fine
+    }
+  }
+  try {
+    closeSync(
+      openSync(
+        dbPath,
+        constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
+        0o600,
+      ),
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 export function openDatabase(dbPath: string, opts: { reset?: boolean; now?: () => Date } = {}): Db {
   if (dbPath !== ':memory:') {
-    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true, mode: 0o700 });
     if (opts.reset) deleteDatabase(dbPath);
+    createPrivateFile(dbPath);
   }
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');

@@ -1,7 +1,7 @@
 // CLI entry of the sandbox (bundled to dist/sandbox.js; `npm run sandbox`).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileSafeSync } from '../shared/safeWrite';
 import type { DemoCredential } from './seed';
 import { startSandbox } from './server';
 
@@ -117,9 +117,8 @@ function writeDemoCredentialsFile(file: string, url: string, creds: DemoCredenti
     tenants: Object.fromEntries([...new Set(creds.map((c) => c.tenant_code))].map((t) => [t, keysOf(t)])),
   };
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    // A planted link (a cloned repo's .sandbox/credentials.json) is refused, never followed.
+    writeFileSafeSync(file, `${JSON.stringify(body, null, 2)}\n`, { private: true });
   } catch (e) {
     process.stderr.write(`could not write ${file}: ${(e as Error).message}\n`);
   }

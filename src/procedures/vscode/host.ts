@@ -10,8 +10,10 @@ import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/s
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
 import { parseIncidentFile } from '../incidentFile';
+import { DEFAULT_RECORDS_FOLDER, resolveRecordsFolder } from '../recordsFolder';
+import { writeFileSafe } from '../../shared/safeWrite';
 
-export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
+export { DEFAULT_RECORDS_FOLDER } from '../recordsFolder';
 
 function workspaceRoot(): vscode.Uri | undefined {
   return (
@@ -21,12 +23,21 @@ function workspaceRoot(): vscode.Uri | undefined {
 }
 
 export function recordsFolder(): vscode.Uri | undefined {
+  return recordsTarget()?.uri;
+}
+
+function recordsTarget(): { uri: vscode.Uri; root?: string; ignored?: string } | undefined {
   const root = workspaceRoot();
   if (!root) return undefined;
-  const setting =
-    vscode.workspace.getConfiguration('solvereign').get<string>('records.folder') || DEFAULT_RECORDS_FOLDER;
-  if (path.isAbsolute(setting) && root.scheme === 'file') return vscode.Uri.file(setting);
-  return vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..'));
+  const inspected = vscode.workspace.getConfiguration('solvereign', root).inspect<string>('records.folder');
+  const user = inspected?.globalValue || undefined;
+  const workspace = inspected?.workspaceFolderValue || inspected?.workspaceValue || undefined;
+  if (root.scheme !== 'file') {
+    const setting = workspace ?? user ?? DEFAULT_RECORDS_FOLDER;
+    return { uri: vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..')) };
+  }
+  const r = resolveRecordsFolder(root.fsPath, { user, workspace });
+  return { uri: vscode.Uri.file(r.folder), root: r.root, ignored: r.ignored };
 }
 
 export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
@@ -76,12 +87,18 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   async saveFile(name: string, content: string): Promise<string | undefined> {
-    const folder = recordsFolder();
-    if (!folder) return undefined;
-    await vscode.workspace.fs.createDirectory(folder);
-    const uri = vscode.Uri.joinPath(folder, name);
+    const target = recordsTarget();
+    if (!target) return undefined;
+    if (target.ignored) this.log.warn(target.ignored);
+    const uri = vscode.Uri.joinPath(target.uri, name);
+    if (uri.scheme === 'file') {
+      // On disk: no write through a planted link, workspace file modes kept.
+      await writeFileSafe(uri.fsPath, content, { root: target.root });
+      return uri.fsPath;
+    }
+    await vscode.workspace.fs.createDirectory(target.uri);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
-    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+    return uri.toString();
   }
 
   notify(
