@@ -5,6 +5,7 @@
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
 import type { RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import { escapeMarkdown } from '../../shared/markdown';
 
 export interface RunsSource {
   listRuns(q: { limit?: number; status?: RunStatus; offset?: number }, o?: CallOptions): Promise<RunList>;
@@ -294,6 +295,11 @@ export function runDescription(r: RunSummary): string {
   if (r.published) parts.push('published');
   if (r.locked) parts.push('locked');
   return parts.join(' · ');
+}
+
+/** The run's tooltip as Markdown: every server string escaped (no link, image or HTML renders). */
+export function runTooltipMarkdown(r: RunSummary, d?: RunDetail): string {
+  return runTooltipLines(r, d).map(escapeMarkdown).join('  \n');
 }
 
 /** The KPI lines of a run's tooltip (summary first; details when loaded). */

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AuditResult, RunStatus, RunSummary } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Logger } from '../../connection/log';
-import { RunsModel, runContextValue, runDescription, runTooltipLines } from './runsModel';
+import { RunsModel, runContextValue, runDescription, runTooltipMarkdown } from './runsModel';
 
 export type RunsNode =
   | { kind: 'run'; run: RunSummary }
@@ -141,7 +141,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
           ? new vscode.ThemeIcon('lock', STATUS_ICON[r.status]?.color)
           : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('circle-outline'));
         item.contextValue = runContextValue(r);
-        item.tooltip = new vscode.MarkdownString(runTooltipLines(r).join('  \n'));
+        item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(r));
         item.accessibilityInformation = { label: `${r.run_id} ${runDescription(r)}` };
         return item;
       }
@@ -200,7 +200,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
     if (node.kind !== 'run' || !this.current) return item;
     try {
       const d = await this.current.model.details(node.run.run_id);
-      item.tooltip = new vscode.MarkdownString(runTooltipLines(node.run, d).join('  \n'));
+      item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(node.run, d));
     } catch {
       // keep the summary tooltip
     }
