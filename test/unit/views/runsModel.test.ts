@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import MarkdownIt from 'markdown-it';
+import { renderMarkdown } from '../../support/renderMarkdown';
 import type { RunDetail, RunStatus, RunSummary } from '../../../src/api/schemas';
 import {
   MAX_LIMIT,
@@ -257,7 +257,7 @@ describe('RunsModel: details and tree texts', () => {
     const md = runTooltipMarkdown(
       makeRun(1, { published: true, published_by: evil, error_code: 'E', error_message: evil }),
     );
-    const html = new MarkdownIt({ linkify: true }).render(md);
+    const html = renderMarkdown(md);
     assert.doesNotMatch(html, /<a |<img/);
     assert.ok(html.includes('[click](https://evil.example)'), html);
   });
