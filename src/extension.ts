@@ -1,59 +1,76 @@
-// activate(): wiring only. Everything heavier (language client, webviews, procedures' engine) is
-// loaded when first used.
+// The composition root: activate() builds the shared services once and hands them to each area's
+// register function. Everything heavier (language client, webviews, procedures' engine) is loaded
+// when first used.
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './commands/connectionCommands';
-import { ConnectionManager } from './connection/connectionManager';
+import { type ConnectionState, ConnectionManager } from './connection/connectionManager';
 import { createLogger } from './connection/log';
-import { activateLanguageFeatures } from './language';
-import { registerProcedures, type ProceduresApi } from './procedures';
+import { registerLanguageFeatures } from './language';
+import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
 import { registerSidebar, type SidebarApi } from './views';
-import { SitesProvider } from './views/sites/sitesProvider';
-import { registerReports, type ReportsApi } from './webviews';
+import { type ReportsApi, registerReports } from './webviews';
 
-/** What the extension exports: used by the extension-host tests and by other parts of the extension. */
-export interface SolvereignExtensionApi extends ExtensionServices {
-  /** Read-only views for the extension-host tests: where state and the log live. */
+/** What other extensions may use: where this window is connected, never a credential or a client. */
+export interface SolvereignApi {
+  readonly apiVersion: 1;
+  connection(): {
+    state: ConnectionState;
+    environment?: { name: string; url: string; tenant: string; site: string };
+    role?: string;
+  };
+  readonly onDidChangeConnection: vscode.Event<void>;
+}
+
+/** The handles the extension-host tests drive and inspect; exported only in test mode. */
+export interface SolvereignTestApi extends ExtensionServices {
   inspect: { globalState(): Record<string, unknown>; logFile: vscode.Uri };
-  views: { sites: SitesProvider };
   sidebar: SidebarApi;
   procedures: ProceduresApi;
   reports: ReportsApi;
 }
 
-let api: SolvereignExtensionApi | undefined;
+export type SolvereignExports = SolvereignApi & { test?: SolvereignTestApi };
 
-export function getApi(): SolvereignExtensionApi | undefined {
-  return api;
-}
-
-export async function activate(
-  context: vscode.ExtensionContext,
-): Promise<SolvereignExtensionApi | undefined> {
+export async function activate(context: vscode.ExtensionContext): Promise<SolvereignExports | undefined> {
   const log = createLogger(context);
   try {
     const connection = new ConnectionManager(context, log);
     context.subscriptions.push(connection);
-    const sites = new SitesProvider(connection);
-    context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));
-    registerConnectionCommands(context, connection, log);
     const services: ExtensionServices = { connection, log };
-    api = {
+    registerConnectionCommands(context, services);
+    const sidebar = registerSidebar(context, services);
+    const procedures = registerProcedures(context, services);
+    const reports = registerReports(context, services);
+    // Starts the language client only when a forecast or SOLVEREIGN log opens.
+    registerLanguageFeatures(context, services);
+    void connection.refresh();
+
+    const api: SolvereignApi = {
+      apiVersion: 1,
+      connection: () => {
+        const env = connection.active;
+        return {
+          state: connection.state,
+          environment: env && { name: env.name, url: env.url, tenant: env.tenant, site: env.site },
+          role: connection.role,
+        };
+      },
+      onDidChangeConnection: connection.onDidChange,
+    };
+    if (context.extensionMode !== vscode.ExtensionMode.Test) return api;
+    const test: SolvereignTestApi = {
       ...services,
       inspect: {
         globalState: () =>
           Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
         logFile: vscode.Uri.joinPath(context.logUri, 'SOLVEREIGN.log'),
       },
-      views: { sites },
-      sidebar: registerSidebar(context, services),
-      procedures: registerProcedures(context, services),
-      reports: registerReports(context, services),
+      sidebar,
+      procedures,
+      reports,
     };
-    // Starts the language client only when a forecast or SOLVEREIGN log opens.
-    activateLanguageFeatures(context, services);
-    void connection.refresh();
-    return api;
+    return { ...api, test };
   } catch (e) {
     // Show our own error instead of VS Code's generic "activation failed".
     const message = e instanceof Error ? e.message : String(e);
@@ -67,6 +84,4 @@ export async function activate(
   }
 }
 
-export function deactivate(): void {
-  api = undefined;
-}
+export function deactivate(): void {}

@@ -2,6 +2,7 @@
 // and never written a second time. `zod/mini` keeps the CLI's and the extension's start cheap
 // (13 KB instead of 454 KB). Unknown fields from live SOLVEREIGN are stripped, not rejected.
 import * as z from 'zod/mini';
+import type * as domain from '../roster/types';
 
 const isoTime = z.string();
 const nullableString = z.nullish(z.string());
@@ -116,6 +117,8 @@ export const AuditViolation = z.object({
   day: z.optional(z.string()),
   /** 1-based line of the forecast the tour comes from, when known. */
   line: z.optional(z.number()),
+  /** Minutes between the two tours of a too-short changeover (Overlap audit). */
+  gap_minutes: z.optional(z.number()),
 });
 export type AuditViolation = z.infer<typeof AuditViolation>;
 
@@ -137,8 +140,20 @@ export const RunKpis = z.object({
   avg_weekly_hours: z.optional(z.number()),
   total_tours: z.optional(z.number()),
   lower_bound: z.optional(z.number()),
+  /** Average and shortest minutes between two consecutive tours of one driver. */
+  avg_changeover_minutes: z.optional(z.nullable(z.number())),
+  min_changeover_minutes: z.optional(z.nullable(z.number())),
 });
 export type RunKpis = z.infer<typeof RunKpis>;
+
+// The roster engine owns its result types; the wire format maps to them. These compile-time checks
+// fail the build when a domain result would not be a valid wire value (or a wire violation not a
+// domain one), so the API and the engine cannot drift apart silently.
+type Accepts<Wire, Domain extends Wire> = Domain;
+export type _AuditResultFromDomain = Accepts<AuditResult, domain.AuditResult>;
+export type _AuditViolationFromDomain = Accepts<AuditViolation, domain.AuditViolation>;
+export type _AuditViolationToDomain = Accepts<domain.AuditViolation, AuditViolation>;
+export type _RunKpisFromDomain = Accepts<RunKpis, domain.PlanKpis>;
 
 export const RunDetail = z.object({
   ...runCommon,

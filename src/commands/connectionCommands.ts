@@ -1,14 +1,14 @@
 // Sign in/out, environment and site selection, local sandbox. Every command accepts its answers as
 // arguments (tests and automation) and asks with quick picks/input boxes only for what is missing.
 import * as vscode from 'vscode';
-import type { ConnectionManager, SignInArgs } from '../connection/connectionManager';
-import type { Logger } from '../connection/log';
+import type { SignInArgs } from '../connection/connectionManager';
+import type { ExtensionServices } from '../services';
 
 export function registerConnectionCommands(
   context: vscode.ExtensionContext,
-  connection: ConnectionManager,
-  log: Logger,
+  services: ExtensionServices,
 ): void {
+  const { connection, log } = services;
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: never[]) => {

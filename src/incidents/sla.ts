@@ -3,6 +3,7 @@
 // Rotation", "Contact Directory"). No `vscode` here: the sidebar, the procedures and the unit tests
 // share it. Every function takes `now` instead of reading the clock.
 import type { Incident } from '../api/schemas';
+import { isoWeekOf } from '../shared/isoWeek';
 import type { Severity } from '../shared/runbook';
 
 const MIN = 60_000;
@@ -114,12 +115,8 @@ function localDate(now: Date, timeZone: string): { y: number; m: number; d: numb
 /** ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
 export function isoWeek(now: Date, timeZone = 'UTC'): IsoWeek {
   const { y, m, d } = localDate(now, timeZone);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const dow = date.getUTCDay() || 7; // Monday 1 .. Sunday 7
-  date.setUTCDate(date.getUTCDate() + 4 - dow); // the Thursday of this week decides the year
-  const year = date.getUTCFullYear();
-  const jan1 = Date.UTC(year, 0, 1);
-  return { year, week: Math.floor((date.getTime() - jan1) / 86_400_000 / 7) + 1 };
+  const { year, week } = isoWeekOf(new Date(Date.UTC(y, m - 1, d)));
+  return { year, week };
 }
 
 export interface OnCall {

@@ -8,6 +8,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { isoWeekId } from '../shared/isoWeek';
 import type { LanguageFeatures, LanguageHost } from './index';
 import {
   closeLargeLogNotification,
@@ -184,12 +185,7 @@ function solveWithProgress(
 
 /** ISO week after the one containing `now` (`2026-W04`): the week a forecast is usually for. */
 export function nextIsoWeek(now: Date): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 7));
-  const day = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - day);
-  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((d.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+  return isoWeekId(new Date(now.getTime() + 7 * 86_400_000));
 }
 
 /**

@@ -23,8 +23,6 @@ export interface LanguageHost {
   apiClient(): import('../api/client').SolvereignClient | undefined;
 }
 
-let started: Promise<LanguageFeatures> | undefined;
-
 const isOurs = (d: vscode.TextDocument) =>
   d.languageId === FORECAST_LANGUAGE_ID || d.languageId === LOG_LANGUAGE_ID;
 
@@ -41,22 +39,13 @@ function hasUnsyncedLogTab(): boolean {
   );
 }
 
-/**
- * Registers the lazy-start listeners and the forecast commands. Call once from `activate`;
- * `services` gives "Solve in sandbox" the connection (without it the extension's exported API is used).
- */
-export function activateLanguageFeatures(
+/** Registers the lazy-start listeners and the forecast commands. Called once from `activate`. */
+export function registerLanguageFeatures(
   context: vscode.ExtensionContext,
-  services?: ExtensionServices,
+  services: ExtensionServices,
 ): void {
-  const host: LanguageHost = {
-    apiClient: () => {
-      if (services) return services.connection.client;
-      const exported =
-        vscode.extensions.getExtension<Partial<ExtensionServices>>('solvereign.solvereign-ops')?.exports;
-      return exported?.connection?.client;
-    },
-  };
+  const host: LanguageHost = { apiClient: () => services.connection.client };
+  let started: Promise<LanguageFeatures> | undefined;
   const ensure = (): Promise<LanguageFeatures> => {
     if (!started) {
       // A runtime path, so esbuild leaves the require alone and the client stays in its own bundle.

@@ -1,4 +1,5 @@
 // Small formatting helpers shared by the report builders. Pure functions, no `vscode`.
+import { shiftIsoWeek } from '../shared/isoWeek';
 import type { Tone } from './model';
 
 export function statusTone(status: string | null | undefined): Tone {
@@ -60,34 +61,12 @@ export function yesNo(b: boolean | null | undefined): string {
   return b === null || b === undefined ? '—' : b ? 'yes' : 'no';
 }
 
-/** The Monday (UTC) of an ISO week `YYYY-Www`. */
-export function isoWeekMonday(weekId: string): Date | undefined {
-  const m = /^(\d{4})-W(\d{2})$/.exec(weekId);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const week = Number(m[2]);
-  if (week < 1 || week > 53) return undefined;
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const jan4Dow = (jan4.getUTCDay() + 6) % 7; // Monday = 0
-  return new Date(Date.UTC(year, 0, 4 - jan4Dow + (week - 1) * 7));
-}
-
-export function isoWeekId(date: Date): string {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const dow = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - dow + 3); // Thursday of this week decides the year
-  const year = d.getUTCFullYear();
-  const firstThursday = new Date(Date.UTC(year, 0, 4));
-  firstThursday.setUTCDate(firstThursday.getUTCDate() - ((firstThursday.getUTCDay() + 6) % 7) + 3);
-  const week = 1 + Math.round((d.getTime() - firstThursday.getTime()) / (7 * 86400000));
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
+/** The Monday (UTC) of an ISO week `YYYY-Www`; undefined for a week that does not exist. */
+export { isoWeekId, mondayOfIsoWeek as isoWeekMonday } from '../shared/isoWeek';
 
 /** The ISO week before `weekId` (`2026-W01` -> `2025-W52`/`W53`). */
 export function previousWeekId(weekId: string): string | undefined {
-  const monday = isoWeekMonday(weekId);
-  if (!monday) return undefined;
-  return isoWeekId(new Date(monday.getTime() - 7 * 86400000));
+  return shiftIsoWeek(weekId, -1);
 }
 
 /** Free-form server data as readable text (strings verbatim, everything else as indented JSON). */

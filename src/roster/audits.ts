@@ -1,9 +1,9 @@
 // The seven audits of CONTRACT.md on ANY plan (tours + driver->tour assignments), whoever made it:
-// the solver, a hand edit, or a plan file from live SOLVEREIGN. Each returns the API's AuditResult.
-import type { AuditResult, AuditViolation } from '../api/schemas';
+// the solver, a hand edit, or a plan file from live SOLVEREIGN. Each returns the engine's AuditResult.
 import { AUDIT_CHECKS } from '../shared/runbook';
 import { DAY_ABBREVIATIONS, type Interval, parseForecastJson } from './forecast';
 import { daySpan, DEFAULT_RULES, isSplitDay, type RosterRules, toursOverlap } from './rules';
+import type { AuditResult, AuditViolation } from './types';
 
 /** The seven checks' names, in the contract's order (the runbook vocabulary owns the list). */
 export const AUDIT_NAMES = AUDIT_CHECKS;

@@ -1,5 +1,5 @@
 // The roster engine's CLI commands as pure functions; src/cli wires them to argv and output.
-import type { AuditResult } from '../api/schemas';
+import type { AuditResult } from './types';
 import { readPlan, runAudits } from './audits';
 import { type ForecastIssueCode, type ForecastTour, parseForecast, type Verdict } from './forecast';
 import { type ForecastRun, solveForecast } from './pipeline';

@@ -49,7 +49,7 @@ export const FORECAST_ISSUES: Readonly<Record<ForecastIssueCode, ForecastIssueIn
   INVALID_COUNT: {
     severity: 'FAIL',
     contract: false,
-    description: `The driver count is 0 or above ${999}.`,
+    description: `The driver count is above ${999}.`,
   },
   MISSING_DEPOT_NAME: { severity: 'FAIL', contract: false, description: '`Depot` without a name after it.' },
   HIGH_COUNT: { severity: 'WARN', contract: true, description: 'More than 10 identical tours on one line.' },
@@ -286,11 +286,11 @@ interface Group {
 const isOp = (c: string | undefined) => c === '-' || c === '+' || c === '\u2013';
 
 /** Whitespace tokens; tokens joined by `-`/`+` (with or without spaces around) form one group. */
-function groups(text: string): Group[] {
+function groups(text: string, from = 0): Group[] {
   // One pass over the characters (no regex, no token objects): whitespace as `\s` sees it.
   const out: Group[] = [];
   const n = text.length;
-  let k = 0;
+  let k = from;
   while (k < n) {
     while (k < n && isSpace(text.charCodeAt(k))) k++;
     if (k >= n) break;
@@ -334,7 +334,8 @@ function parseTime(line: string, start: number, end: number, issue: IssueSink): 
   while (start < end && isSpace(line.charCodeAt(start))) start++;
   while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
   if (start === end) {
-    issue('INVALID_TIME_RANGE', 'A time is missing in the range; write it as HH:MM-HH:MM.', start, end);
+    // The range splits into two parts, one of them empty (`06:00-`, `-14:00`): a format error.
+    issue('INVALID_TIME_FORMAT', 'A time is missing in the range; write it as HH:MM-HH:MM.', start, end);
     return null;
   }
   // `^(\d+):(\d+)$` by hand: digits, one colon, digits.
@@ -426,7 +427,17 @@ function parseLineText(line: string): LineParse {
   if (!trimmed) return { kind: 'blank', issues, tour: null, notes: null };
   if (trimmed.startsWith('#')) return { kind: 'comment', issues, tour: null, notes: null };
 
-  let gs = groups(line);
+  // The day is the first word: a line whose first word is a valid day is never MISSING_DAY, whatever
+  // follows (`Fr -14:00` must not be read as the one group "Fr -14:00").
+  let ws = 0;
+  while (isSpace(line.charCodeAt(ws))) ws++;
+  let we = ws;
+  while (we < line.length && !isSpace(line.charCodeAt(we))) we++;
+  const firstWord = line.slice(ws, we);
+  let gs =
+    dayNumber(firstWord) !== null
+      ? [{ text: firstWord, start: ws, end: we }, ...groups(line, we)]
+      : groups(line);
   const hash = gs.findIndex((g) => g.text.startsWith('#'));
   if (hash >= 0) gs = gs.slice(0, hash);
 
@@ -470,7 +481,8 @@ function parseLineText(line: string): LineParse {
   i++;
 
   let parts: [number, number][] | null = null;
-  if (!/[\d:]/.test(timeGroup.text) || /^(depot|fahrer|driver)$/i.test(timeGroup.text)) {
+  const noDash = !/[-\u2013]/.test(timeGroup.text);
+  if (noDash && (!/[\d:]/.test(timeGroup.text) || /^(depot|fahrer|driver)$/i.test(timeGroup.text))) {
     issue(
       'INVALID_TIME_RANGE',
       `Expected a time range after the day, found "${timeGroup.text}"; e.g. 06:00-14:00.`,
@@ -527,8 +539,9 @@ function parseLineText(line: string): LineParse {
     if (m && !countSeen) {
       countSeen = true;
       count = Number(m[1]);
-      if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNT) {
-        issue('INVALID_COUNT', `Driver count ${m[1]} is not valid; use 1 to ${MAX_COUNT}.`, g.start, g.end);
+      // A count of 0 is allowed (zero tours; the line stays in the file).
+      if (!Number.isSafeInteger(count) || count > MAX_COUNT) {
+        issue('INVALID_COUNT', `Driver count ${m[1]} is not valid; use 0 to ${MAX_COUNT}.`, g.start, g.end);
       } else if (count > HIGH_COUNT_THRESHOLD) {
         issue(
           'HIGH_COUNT',

@@ -1,20 +1,10 @@
 // Run KPIs from any plan: headcount, coverage, full-time/part-time shares, weekly hours.
-import type { RunKpis } from '../api/schemas';
+import type { PlanKpis } from './types';
 import type { Plan } from './audits';
 import { DEFAULT_RULES, type RosterRules } from './rules';
 
-export interface RosterKpis extends RunKpis {
-  headcount: number;
-  coverage_percent: number;
-  /** Share of drivers with >= 40 h (CONTRACT.md's FTE ratio). */
-  fte_ratio: number;
-  /** Share of drivers below 40 h. */
-  pt_ratio: number;
+export interface RosterKpis extends PlanKpis {
   pt_count: number;
-  runtime_seconds: number | null;
-  max_weekly_hours: number;
-  avg_weekly_hours: number;
-  total_tours: number;
   covered_tours: number;
 }
 

@@ -1,5 +1,5 @@
 // Forecast text -> week -> solve -> audits -> KPIs: one call for the CLI's local solve and the sandbox.
-import type { AuditResult } from '../api/schemas';
+import type { AuditResult } from './types';
 import { type Plan, runAudits } from './audits';
 import { type ForecastIssueCode, type ParsedForecast, parseForecast, type Verdict } from './forecast';
 import { computeKpis, type RosterKpis } from './kpis';

@@ -2,6 +2,11 @@
 // tours, times become absolute minutes from the week's Monday 00:00 (a cross-midnight end lies on
 // the next day; Sunday's may run into the following week).
 import type { ForecastTour, Interval } from './forecast';
+import {
+  invalidIsoWeekMessage,
+  mondayOfIsoWeek,
+  shiftIsoWeek as shiftIsoWeekOrUndefined,
+} from '../shared/isoWeek';
 import { canonicalTourLine, DAY_ABBREVIATIONS } from './forecast';
 
 export interface TourInstance {
@@ -36,51 +41,21 @@ export interface WeekTours {
   tours: TourInstance[];
 }
 
-const WEEK_RE = /^(\d{4})-W(\d{2})$/;
+/** ISO week helpers live in `src/shared/isoWeek.ts` (one rule for every layer). */
+export { isIsoWeek, isoWeekOf } from '../shared/isoWeek';
 
-/** True for a well-formed ISO week id that exists (`2026-W03`; W53 only in long years). */
-export function isIsoWeek(week: string): boolean {
-  const m = WEEK_RE.exec(week);
-  if (!m) return false;
-  const w = Number(m[2]);
-  return w >= 1 && w <= isoWeeksInYear(Number(m[1]));
-}
-
-function isoWeeksInYear(year: number): number {
-  // A year has 53 ISO weeks when Dec 28 falls in week 53.
-  const dec28 = new Date(Date.UTC(year, 11, 28));
-  return isoWeekOf(dec28).week;
-}
-
-/** ISO year and week of a UTC date. */
-export function isoWeekOf(date: Date): { year: number; week: number; id: string } {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const dow = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - dow);
-  const year = d.getUTCFullYear();
-  const week = Math.ceil(((d.getTime() - Date.UTC(year, 0, 1)) / 86400000 + 1) / 7);
-  return { year, week, id: `${year}-W${String(week).padStart(2, '0')}` };
-}
-
-/** Monday (UTC date) of an ISO week; throws RangeError for a malformed id. */
+/** Monday (UTC date) of an ISO week; throws RangeError for a week that does not exist. */
 export function isoWeekMonday(week: string): Date {
-  const m = WEEK_RE.exec(week);
-  if (!m || !isIsoWeek(week)) {
-    throw new RangeError(`"${week}" is not an ISO week; write it as YYYY-Www, e.g. 2026-W03.`);
-  }
-  const year = Number(m[1]);
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const jan4dow = jan4.getUTCDay() || 7;
-  const monday = new Date(jan4);
-  monday.setUTCDate(jan4.getUTCDate() - jan4dow + 1 + (Number(m[2]) - 1) * 7);
+  const monday = mondayOfIsoWeek(week);
+  if (!monday) throw new RangeError(invalidIsoWeekMessage(week));
   return monday;
 }
 
-/** The ISO week `offset` weeks after `week` (negative: before). */
+/** The ISO week `offset` weeks after `week` (negative: before); throws RangeError for a bad week. */
 export function shiftIsoWeek(week: string, offset: number): string {
-  const monday = isoWeekMonday(week);
-  monday.setUTCDate(monday.getUTCDate() + offset * 7);
-  return isoWeekOf(monday).id;
+  const shifted = shiftIsoWeekOrUndefined(week, offset);
+  if (shifted === undefined) throw new RangeError(invalidIsoWeekMessage(week));
+  return shifted;
 }
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);

@@ -20,7 +20,7 @@ import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
 import { type DemoCredential, demoCredentials, seed } from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
-import { SolveQueue, type SolverOptions, solverRoutes } from './solver';
+import { SolveQueue, type SolverOptions } from './solver';
 import { Store } from './store';
 
 export interface SandboxOptions {
@@ -112,9 +112,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   // Solves that were running when the previous process stopped will never finish.
   store.interruptPending(now().toISOString());
   const queue = new SolveQueue(app, options.solver);
-  app.extraRoutes = solverRoutes(queue);
   app.solverIdle = () => queue.idle();
-  const table = compile<Ctx>(routes(app));
+  const table = compile<Ctx>(routes(app, queue));
   const rate = options.rateLimit ?? RATE_DEFAULT;
   const buckets = new Map<string, { count: number; reset: number }>();
 

@@ -1,4 +1,4 @@
-// Sidebar wiring (Runs and Incidents trees, status bar) — owned by the sidebar work (issue 4).
+// Sidebar wiring: the Sites, Runs and Incidents trees and the status bar.
 // Nothing heavy at activation: the trees load when first shown; the periodic refresh runs only while
 // one of the views is visible; switching environment or site refreshes everything (debounced).
 import * as vscode from 'vscode';
@@ -18,7 +18,7 @@ import { criticalOpenCount } from './incidents/incidentsModel';
 import { type IncidentsNode, IncidentsProvider } from './incidents/incidentsProvider';
 import { RefreshScheduler } from './refreshScheduler';
 import { type RunsNode, RunsProvider } from './runs/runsProvider';
-import { sidebarBus } from './sidebarBus';
+import { SitesProvider } from './sites/sitesProvider';
 import { StatusBarController } from './statusBar';
 
 const NOTIFIED_KEY = 'solvereign.incidents.notified';
@@ -34,6 +34,7 @@ export interface RunsCommandResult {
 }
 
 export interface SidebarApi {
+  sites: SitesProvider;
   runs: RunsProvider;
   incidents: IncidentsProvider;
   statusBar: StatusBarController;
@@ -68,6 +69,8 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   // ------------------------------------------------------------------ trees
+  const sites = new SitesProvider(connection);
+  context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));
   const runs = new RunsProvider(connection, log, () => cfg().get<number>('runs.pageSize', 25));
   const incidents = new IncidentsProvider(connection, { now, slaOptions, filePath: workspaceIncidentFile });
   const runsView = vscode.window.createTreeView('solvereign.runs', {
@@ -151,7 +154,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
 
   // ------------------------------------------------------------------ refresh
   const refreshAll = async () => {
-    sidebarBus.requestSitesRefresh();
+    sites.refresh();
     await Promise.all([runs.refresh(), incidents.refresh(), statusBar.refresh()]);
     describeRunsView();
   };
@@ -188,9 +191,6 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
     watcher.onDidDelete(fileChanged),
   );
   void statusBar.refresh();
-
-  // Sign-in state of the environments that are not active (Sites tree's switcher rows).
-  sidebarBus.signedInProbe = async (id) => !!(await context.secrets.get(`solvereign.credential.${id}`));
 
   // ------------------------------------------------------------------ commands
   const incidentCommands = new IncidentCommands({
@@ -341,6 +341,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   return {
+    sites,
     runs,
     incidents,
     statusBar,

@@ -1,18 +1,21 @@
-// Shared helpers for the extension-host suites: the extension's API, signing in to the sandbox the
+// Shared helpers for the extension-host suites: the extension's test handles, signing in to the sandbox the
 // harness started (SOLVEREIGN_SANDBOX_URL) with its demo accounts, waiting for a condition.
 import * as vscode from 'vscode';
-import type { SolvereignExtensionApi } from '../../src/extension';
+import type { SolvereignExports, SolvereignTestApi } from '../../src/extension';
 import { demoCredentials } from '../../src/sandbox/seed';
 import type { Role } from '../../src/shared/runbook';
 
 export const EXTENSION_ID = 'solvereign.solvereign-ops';
 
-export async function extensionApi(): Promise<SolvereignExtensionApi> {
-  const ext = vscode.extensions.getExtension<SolvereignExtensionApi>(EXTENSION_ID);
+/** The handles the extension exports only when it runs in test mode (extensionTestsPath set). */
+export async function extensionApi(): Promise<SolvereignTestApi> {
+  const ext = vscode.extensions.getExtension<SolvereignExports>(EXTENSION_ID);
   if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
-  const api = await ext.activate();
-  if (!api) throw new Error('the extension did not return its API (activation failed?)');
-  return api;
+  const exported = await ext.activate();
+  if (!exported) throw new Error('the extension did not return its API (activation failed?)');
+  if (!exported.test)
+    throw new Error('the extension exported no test handles: it is not in ExtensionMode.Test');
+  return exported.test;
 }
 
 /** The sandbox URL the harness started, or fails the test with a clear reason. */
@@ -29,10 +32,7 @@ export function demoKey(role: Role, tenant = 'lts'): string {
 }
 
 /** Signs in to the local-sandbox environment through the real command, as a user would. */
-export async function signInAs(
-  role: Role = 'platform_admin',
-  tenant = 'lts',
-): Promise<SolvereignExtensionApi> {
+export async function signInAs(role: Role = 'platform_admin', tenant = 'lts'): Promise<SolvereignTestApi> {
   sandboxUrl();
   const api = await extensionApi();
   await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');

@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunDetail, RunSummary } from '../../src/api/schemas';
-import type { SolvereignExtensionApi } from '../../src/extension';
+import type { SolvereignTestApi } from '../../src/extension';
 import type { PanelInfo } from '../../src/webviews';
 import { signInAs, waitFor } from './helpers';
 
 describe('reports: audit, drift and fire-drill webviews', function () {
   this.timeout(60_000);
-  let api: SolvereignExtensionApi;
+  let api: SolvereignTestApi;
   let runs: RunSummary[];
   let failing: RunDetail;
   let tmp: string;

@@ -8,7 +8,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import * as vscode from 'vscode';
 import type { Incident } from '../../src/api/schemas';
-import type { SolvereignExtensionApi } from '../../src/extension';
+import type { SolvereignTestApi } from '../../src/extension';
 import type { IncidentResult } from '../../src/views/incidents/incidentCommands';
 import type { IncidentsNode } from '../../src/views/incidents/incidentsProvider';
 import type { RunsCommandResult } from '../../src/views';
@@ -32,7 +32,7 @@ const exec = <T>(command: string, ...args: unknown[]) => vscode.commands.execute
 
 describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
   this.timeout(60_000);
-  let api: SolvereignExtensionApi;
+  let api: SolvereignTestApi;
   let file: string;
   let original: string | undefined;
   const cfg = () => vscode.workspace.getConfiguration('solvereign');
@@ -405,13 +405,13 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
     );
     await api.connection.refresh(); // let the refresh that the setting change started finish
     // Sites: the active environment first, the others as switcher rows.
-    const sites = await api.views.sites.getChildren();
+    const sites = await api.sidebar.sites.getChildren();
     const other = sites.find(
       (n): n is SitesNode & { kind: 'environment' } =>
         n.kind === 'environment' && n.env.id === 'env-graz-sandbox',
     );
     assert.ok(other);
-    const otherItem = api.views.sites.getTreeItem(other);
+    const otherItem = api.sidebar.sites.getTreeItem(other);
     assert.equal(otherItem.command?.command, 'solvereign.selectEnvironment');
     assert.match(String(otherItem.description), /not signed in · click to switch/);
 
@@ -437,23 +437,23 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       () => /Local sandbox · lts\/wien/.test(api.sidebar.statusBar.current.text),
       'the status bar shows Wien',
     );
-    const back = (await api.views.sites.getChildren()).find(
+    const back = (await api.sidebar.sites.getChildren()).find(
       (n): n is SitesNode & { kind: 'environment' } =>
         n.kind === 'environment' && n.env.id === 'env-graz-sandbox',
     );
     assert.match(
-      String(back && api.views.sites.getTreeItem(back).description),
+      String(back && api.sidebar.sites.getTreeItem(back).description),
       /signed in · click to switch/,
     );
     await exec('solvereign.signOut', 'env-graz-sandbox');
   });
 
   it('the Sites tree shows health, kill switch, publish/lock, shadow mode and the latest run per site', async () => {
-    const [env] = await api.views.sites.getChildren();
-    const tenants = await api.views.sites.getChildren(env);
+    const [env] = await api.sidebar.sites.getChildren();
+    const tenants = await api.sidebar.sites.getChildren(env);
     const lts = tenants.find((t) => t.kind === 'tenant' && t.tenant === 'lts')!;
-    const [site] = await api.views.sites.getChildren(lts);
-    const facts = (await api.views.sites.getChildren(site)).map((f) => api.views.sites.getTreeItem(f));
+    const [site] = await api.sidebar.sites.getChildren(lts);
+    const facts = (await api.sidebar.sites.getChildren(site)).map((f) => api.sidebar.sites.getTreeItem(f));
     const labels = facts.map((f) => f.label);
     for (const l of ['Health', 'Kill switch', 'Publish / lock', 'Shadow mode', 'Latest run'])
       assert.ok(labels.includes(l), `${l} in ${labels.join(', ')}`);

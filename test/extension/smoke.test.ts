@@ -26,6 +26,23 @@ describe('smoke: the extension in a real VS Code', () => {
     assert.equal(extension().isActive, true);
   });
 
+  it('exports a minimal API (no client, no credential) and its test handles only in test mode', async () => {
+    const exported = (await extension().activate()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(exported).sort(), [
+      'apiVersion',
+      'connection',
+      'onDidChangeConnection',
+      'test',
+    ]);
+    const connection = (exported.connection as () => Record<string, unknown>)();
+    assert.deepEqual(
+      Object.keys(connection).filter((k) => !['state', 'environment', 'role'].includes(k)),
+      [],
+    );
+    const environment = connection.environment as Record<string, unknown> | undefined;
+    if (environment) assert.deepEqual(Object.keys(environment).sort(), ['name', 'site', 'tenant', 'url']);
+  });
+
   it('runs in a VS Code with the API it was built for (1.99)', () => {
     const [major, minor] = vscode.version.split('.').map(Number);
     assert.ok(major > 1 || minor >= 99, `VS Code ${vscode.version}`);

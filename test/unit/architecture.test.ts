@@ -1,6 +1,7 @@
 // The dependency rules of the developers' guide, checked on the source and on the built bundles:
-// pure layers import no `vscode`; the sandbox and the language server import nothing from the
-// extension's UI; the activation bundle leaves the language client and the roster engine out.
+// pure layers import no `vscode`; the roster engine and shared helpers import nothing from the API;
+// the sandbox and the language server import nothing from the extension's UI; the activation
+// bundle leaves the language client and the roster engine out.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,38 @@ describe('architecture', () => {
           if (!i.startsWith('.')) continue;
           const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
           if (UI.some((u) => target === u || target.startsWith(`${u}/`))) offenders.push(`${f} -> ${i}`);
+        }
+      }
+      assert.deepEqual(offenders, []);
+    });
+  }
+
+  it('areas share no module-level state: activate() hands every area its services', () => {
+    const offenders: string[] = [];
+    for (const dir of UI.filter((u) => u !== 'src/extension').concat(['src/language'])) {
+      for (const f of sourceFiles(dir)) {
+        const text = readFileSync(path.join(root, f), 'utf8');
+        // A mutable top-level binding or event emitter is state other areas could reach by import.
+        for (const m of text.matchAll(
+          /^(?:export )?(?:let|var) (\w+)|^(?:export )?const (\w+) = new (?:vscode\.)?EventEmitter/gm,
+        ))
+          offenders.push(`${f}: ${m[1] ?? m[2]}`);
+        // The extension's own exports are for other extensions and tests, never for its areas.
+        if (/vscode\.extensions\.getExtension\(/.test(text)) offenders.push(`${f}: getExtension`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  // The domain owns its types: the engine and the shared helpers never depend on the wire format.
+  for (const dir of ['src/roster', 'src/shared']) {
+    it(`${dir} imports nothing from src/api`, () => {
+      const offenders: string[] = [];
+      for (const f of sourceFiles(dir)) {
+        for (const i of imports(f)) {
+          if (!i.startsWith('.')) continue;
+          const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (target === 'src/api' || target.startsWith('src/api/')) offenders.push(`${f} -> ${i}`);
         }
       }
       assert.deepEqual(offenders, []);

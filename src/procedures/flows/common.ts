@@ -111,17 +111,5 @@ export function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.trimEnd()}\n${fence}`;
 }
 
-/** `2026-W03` shifted by n weeks (ISO weeks: the week with the year's first Thursday is W01). */
-export function shiftIsoWeek(week: string, n: number): string | undefined {
-  const m = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const monday1 = jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * 86_400_000;
-  const target = new Date(monday1 + ((Number(m[2]) - 1 + n) * 7 + 3) * 86_400_000); // that week's Thursday
-  const y = target.getUTCFullYear();
-  const firstJan4 = new Date(Date.UTC(y, 0, 4));
-  const firstMonday = firstJan4.getTime() - ((firstJan4.getUTCDay() + 6) % 7) * 86_400_000;
-  const w = Math.floor((target.getTime() - firstMonday) / (7 * 86_400_000)) + 1;
-  return `${y}-W${String(w).padStart(2, '0')}`;
-}
+/** `2026-W03` shifted by n weeks; undefined for a week that does not exist (the shared ISO rule). */
+export { shiftIsoWeek } from '../../shared/isoWeek';

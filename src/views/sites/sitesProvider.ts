@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
-import { sidebarBus } from '../sidebarBus';
 import { type FactRow, factRows, loadSiteFacts, type SiteRef, sitesOf } from './sitesModel';
 
 export type SitesNode =
@@ -25,10 +24,7 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly connection: ConnectionManager) {
-    this.subscription = vscode.Disposable.from(
-      connection.onDidChange(() => this.refresh()),
-      sidebarBus.onDidRequestSitesRefresh(() => this.refresh()),
-    );
+    this.subscription = connection.onDidChange(() => this.refresh());
   }
 
   refresh(): void {
@@ -115,9 +111,8 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
       if (!env) return [];
       // The active environment first (expanded), then the others as switcher rows.
       const others = this.connection.environments.filter((e) => e.id !== env.id);
-      const probe = sidebarBus.signedInProbe;
       const signedIn = await Promise.all(
-        others.map((e) => (probe ? probe(e.id).catch(() => undefined) : undefined)),
+        others.map((e) => this.connection.hasStoredCredential(e.id).catch(() => undefined)),
       );
       return [
         { kind: 'environment', env, active: true },

@@ -180,6 +180,27 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
     assert.equal(unknownStream.status, 404);
   });
 
+  it('a week that does not exist (W53 of a short year) is 422 at the API, never a crashed run', async () => {
+    const before = await call(sb, 'GET', `${P}/runs`, { auth: sb.key('dispatcher') });
+    const r = await call(sb, 'POST', '/api/v1/runs', {
+      auth: sb.key('dispatcher'),
+      body: { forecast: FORECAST, week: '2025-W53' },
+    });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.error, 'validation_error');
+    assert.match(r.json.message, /2025 has only 52 ISO weeks/);
+    const after = await call(sb, 'GET', `${P}/runs`, { auth: sb.key('dispatcher') });
+    assert.equal(after.json.total, before.json.total, 'no run was stored');
+    const long = await call(sb, 'POST', '/api/v1/runs', {
+      auth: sb.key('dispatcher'),
+      body: { forecast: FORECAST, week: '2026-W53' },
+    });
+    assert.equal(long.status, 202, '2026 is a long year');
+    await sb.solverIdle();
+    const run = await call(sb, 'GET', `/api/v1/runs/${long.json.run_id}`, { auth: sb.key('dispatcher') });
+    assert.notEqual(run.json.status, 'ERROR');
+  });
+
   it('a run of another tenant is not visible', async () => {
     const r = await call(sb, 'POST', '/api/v1/runs', {
       auth: sb.key('dispatcher'),

@@ -102,13 +102,13 @@ function generate(seed: number, count: number): GenLine[] {
         return {
           kind: 'invalid',
           code: 'INVALID_TIME_RANGE',
-          text: `${day()} ${r.pick(['abc', 'Fahrer', 'Depot Nord', 'x-y'])}`,
+          text: `${day()} ${r.pick(['abc', 'Fahrer', 'Depot Nord', '06:00'])}`,
         };
       case 7:
         return {
           kind: 'invalid',
           code: 'INVALID_TIME_FORMAT',
-          text: `${day()} ${r.pick(['6', '0600', '6:0', '6.00', '12:345'])}-14:00`,
+          text: `${day()} ${r.pick(['6', '0600', '6:0', '6.00', '12:345', 'x', ''])}-14:00`,
         };
       default:
         return { kind: 'invalid', code: 'INVALID_TIME_RANGE', text: `${day()} 06:00-07:00-08:00` };

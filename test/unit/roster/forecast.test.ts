@@ -123,6 +123,44 @@ describe('roster forecast parser', () => {
     });
   });
 
+  describe('which code wins (CONTRACT.md "Forecast text")', () => {
+    it('a valid day as the first word is never MISSING_DAY, whatever follows', () => {
+      for (const text of ['Fr -14:00', 'Mi -1:00-14:00', 'Fr 25:00-14:00 3 Fahrer', 'So abc', 'Do 06:00-']) {
+        const got = codes(text);
+        assert.ok(!got.includes('MISSING_DAY'), `${text}: ${got.join(',')}`);
+        assert.equal(parseForecastLine(text).verdict, 'FAIL', text);
+      }
+      assert.deepEqual(codes('Fri 06:00-14:00'), ['MISSING_DAY']);
+    });
+
+    it('a range side that is empty or not clock-like is INVALID_TIME_FORMAT', () => {
+      assert.deepEqual(codes('Fr -14:00'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Fr 06:00-'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Fr 06:00 - abc'), ['INVALID_TIME_FORMAT']);
+      assert.deepEqual(codes('Fr früh-spät'), ['INVALID_TIME_FORMAT', 'INVALID_TIME_FORMAT']);
+      const l = parseForecastLine('Fr -14:00');
+      assert.deepEqual(l.issues[0]!.range, { start: 3, end: 3 }, 'points at the missing start');
+    });
+
+    it('a range that does not split into exactly two parts on "-" is INVALID_TIME_RANGE', () => {
+      assert.deepEqual(codes('Mi -1:00-14:00'), ['INVALID_TIME_RANGE']);
+      assert.deepEqual(codes('Mi 06:00-10:00-14:00'), ['INVALID_TIME_RANGE']);
+      assert.deepEqual(codes('Mi 06:00'), ['INVALID_TIME_RANGE']);
+    });
+
+    it('a count of 0 passes with zero tours and the line stays in the file', () => {
+      const l = parseForecastLine('Mo 06:00-14:00 0 Fahrer');
+      assert.equal(l.verdict, 'PASS');
+      assert.deepEqual(l.issues, []);
+      assert.equal(l.kind, 'tour');
+      assert.equal(l.tour?.count, 0);
+      const p = parseForecast('Mo 06:00-14:00 0 Fahrer\nDi 06:00-14:00 2 Fahrer');
+      assert.equal(p.verdict, 'PASS');
+      assert.equal(p.tourCount, 2);
+      assert.equal(p.lines.length, 2);
+    });
+  });
+
   describe('issue codes', () => {
     const cases: [string, ForecastIssueCode][] = [
       ['06:00-14:00', 'MISSING_DAY'],
@@ -141,7 +179,7 @@ describe('roster forecast parser', () => {
       ['Mo 06:60-14:00', 'INVALID_MINUTE'],
       ['Mo 06:00-10:00 + 11:00-12:00 + 13:00-14:00', 'INVALID_SPLIT_FORMAT'],
       ['Mo 06:00-10:00 + 10:00-12:00', 'INVALID_SPLIT_FORMAT'],
-      ['Mo 06:00-14:00 0 Fahrer', 'INVALID_COUNT'],
+      ['Mo 06:00-14:00 1000 Fahrer', 'INVALID_COUNT'],
       ['Mo 06:00-14:00 Depot', 'MISSING_DEPOT_NAME'],
       ['Mo 06:00-14:00 11 Fahrer', 'HIGH_COUNT'],
       ['Mo 05:00-22:00', 'EXCESSIVE_WORK_HOURS'],
