@@ -191,6 +191,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_run_id ON runs (run_id);
     `,
   },
+  {
+    version: 5,
+    name: '005_login_failures_by_account',
+    sql: `
+      CREATE INDEX login_failures_email ON login_failures (email, at_ms);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. */

@@ -217,6 +217,10 @@ export class Store {
       countFailures: p(
         'SELECT COUNT(*) AS n, MIN(at_ms) AS first FROM login_failures WHERE ip = ? AND at_ms > ?',
       ),
+      countFailuresByEmail: p(
+        'SELECT COUNT(*) AS n, MIN(at_ms) AS first FROM login_failures WHERE email = ? AND at_ms > ?',
+      ),
+      deleteFailure: p('DELETE FROM login_failures WHERE id = ?'),
       insertRun:
         p(`INSERT INTO runs (run_id, tenant_code, site_code, week_id, timestamp, status, headcount, coverage_percent,
         audit_pass_count, audit_total, evidence_path, kpi_drift_status, published, published_at, published_by, locked,
@@ -367,11 +371,19 @@ export class Store {
   revokeSession(tokenHash: string): void {
     this.s.revokeSession.run(tokenHash);
   }
-  recordLoginFailure(ip: string, email: string | null, atMs: number): void {
-    this.s.insertFailure.run(ip, email, atMs);
+  /** Records a failed (or not yet verified) sign-in; the id lets a verified one be taken back. */
+  recordLoginFailure(ip: string, email: string | null, atMs: number): number {
+    return Number(this.s.insertFailure.run(ip, email, atMs).lastInsertRowid);
+  }
+  forgetLoginFailure(id: number): void {
+    this.s.deleteFailure.run(id);
   }
   loginFailures(ip: string, sinceMs: number): { n: number; first: number | null } {
     return this.s.countFailures.get(ip, sinceMs) as { n: number; first: number | null };
+  }
+  /** Failures for one account (emails are stored trimmed and lower-cased). */
+  loginFailuresForEmail(email: string, sinceMs: number): { n: number; first: number | null } {
+    return this.s.countFailuresByEmail.get(email, sinceMs) as { n: number; first: number | null };
   }
 
   // ------------------------------------------------------------ runs
