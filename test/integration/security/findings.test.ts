@@ -1,0 +1,168 @@
+// Regression tests for the attack findings on the sandbox: each would fail before its fix.
+import assert from 'node:assert/strict';
+import { demoEmail } from '../../../src/sandbox/seed';
+import { call, login, P, sandbox, type TestSandbox } from '../sandbox/helpers';
+import { raw, rawRequestLine } from './raw';
+
+const LOGIN = '/api/auth/login';
+
+describe('security: sign-in throttling', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await sandbox();
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  it('evaluates exactly 5 of 100 parallel wrong-password sign-ins for one account', async () => {
+    const from = '127.0.0.11';
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        raw(sb.url, 'POST', LOGIN, {
+          from,
+          body: { email: demoEmail('lts', 'dispatcher'), password: 'wrong-password' },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 401).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 95);
+    const row = sb.db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE event_type = 'AUTH_FAILED' AND user_email = ?")
+      .get(demoEmail('lts', 'dispatcher')) as { n: number };
+    assert.equal(row.n, 5);
+  });
+
+  it('locks the account for every address, even with the right password', async () => {
+    const r = await raw(sb.url, 'POST', LOGIN, {
+      from: '127.0.0.12',
+      body: { email: demoEmail('lts', 'dispatcher').toUpperCase(), password: 'solvereign-demo' },
+    });
+    assert.equal(r.status, 429);
+    assert.match(r.json.message, /for this account/);
+    assert.ok(r.headers['retry-after']);
+  });
+
+  it('throttles one address across accounts, and not the other addresses', async () => {
+    const from = '127.0.0.13';
+    for (const role of [
+      'ops_lead',
+      'ops_readonly',
+      'tenant_admin',
+      'operator_admin',
+      'platform_admin',
+    ] as const) {
+      const r = await raw(sb.url, 'POST', LOGIN, {
+        from,
+        body: { email: demoEmail('lts', role), password: 'nope' },
+      });
+      assert.equal(r.status, 401);
+    }
+    const blocked = await raw(sb.url, 'POST', LOGIN, {
+      from,
+      body: { email: demoEmail('gurkerl', 'ops_lead'), password: 'solvereign-demo' },
+    });
+    assert.equal(blocked.status, 429);
+    assert.match(blocked.json.message, /from this address/);
+    const other = await raw(sb.url, 'POST', LOGIN, {
+      from: '127.0.0.14',
+      body: { email: demoEmail('gurkerl', 'ops_lead'), password: 'solvereign-demo' },
+    });
+    assert.equal(other.status, 200);
+  });
+});
+
+describe('security: API-key guessing, Host check, bad paths, idempotency', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await sandbox({ authFailureLimit: { limit: 10, windowMs: 60_000 } });
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  const status = (from: string, key: string) =>
+    raw(sb.url, 'GET', `${P}/status`, {
+      from,
+      headers: { Authorization: `Bearer ${key}`, 'X-Tenant-Code': 'lts', 'X-Site-Code': 'wien' },
+    });
+
+  it('throttles wrong API keys per address, whatever the guessed values', async () => {
+    const from = '127.0.0.21';
+    const known = sb.key('dispatcher');
+    assert.equal((await status(from, known)).status, 200);
+    for (let i = 0; i < 10; i++) assert.equal((await status(from, `sv_lts_guess_${i}_abcdefgh`)).status, 401);
+    const guess = await status(from, 'sv_lts_guess_final_abcdefgh');
+    assert.equal(guess.status, 429);
+    assert.equal(guess.json.error, 'RATE_LIMIT_EXCEEDED');
+    // A right key never used from this address is not let through either (no oracle) ...
+    assert.equal((await status(from, sb.key('ops_lead'))).status, 429);
+    // ... while the client that already signed in from here keeps working, and other addresses too.
+    assert.equal((await status(from, known)).status, 200);
+    assert.equal((await status('127.0.0.22', sb.key('ops_lead'))).status, 200);
+  });
+
+  it('answers 400 to a Host that is not loopback (DNS rebinding)', async () => {
+    const key = sb.key('dispatcher');
+    const headers = { Authorization: `Bearer ${key}`, 'X-Tenant-Code': 'lts', 'X-Site-Code': 'wien' };
+    const evil = await raw(sb.url, 'GET', `${P}/status`, {
+      headers: { ...headers, Host: 'evil.example:8765' },
+    });
+    assert.equal(evil.status, 400);
+    assert.equal(evil.json.error, 'bad_host');
+    for (const host of ['localhost:1234', '127.0.0.1', '[::1]:8765'])
+      assert.equal(
+        (await raw(sb.url, 'GET', `${P}/status`, { headers: { ...headers, Host: host } })).status,
+        200,
+      );
+  });
+
+  it('takes extra Host names from the allow-list', async () => {
+    const sb2 = await sandbox({ allowedHosts: ['sandbox.internal'] });
+    try {
+      const r = await raw(sb2.url, 'GET', '/health', { headers: { Host: 'sandbox.internal:80' } });
+      assert.equal(r.status, 200);
+      assert.equal(
+        (await raw(sb2.url, 'GET', '/health', { headers: { Host: 'other.internal' } })).status,
+        400,
+      );
+    } finally {
+      await sb2.stop();
+    }
+  });
+
+  it('answers 400 (not 500) to undecodable paths and unparseable request targets', async () => {
+    for (const target of ['/api/v1/runs/%ZZ', '/api/v1/runs/%E0%A4%A', `${P}/runs/%`]) {
+      const r = await raw(sb.url, 'GET', target, {
+        headers: {
+          Authorization: `Bearer ${sb.key('dispatcher')}`,
+          'X-Tenant-Code': 'lts',
+          'X-Site-Code': 'wien',
+        },
+      });
+      assert.equal(r.status, 400, target);
+      assert.equal(r.json.error, 'bad_request');
+    }
+    assert.equal(await rawRequestLine(sb.url, 'GET http://[::1 HTTP/1.1'), 400);
+  });
+
+  it('never stores a refreshed session token in the idempotency cache', async () => {
+    const signedIn = await login(sb, demoEmail('lts', 'ops_lead'));
+    assert.equal(signedIn.status, 200);
+    const key = 'refresh-key-0001';
+    const r1 = await call(sb, 'POST', '/api/auth/refresh', {
+      auth: signedIn.json.token,
+      tenant: null,
+      site: null,
+      headers: { 'x-idempotency-key': key },
+    });
+    assert.equal(r1.status, 200);
+    const stored = sb.db.prepare('SELECT body FROM idempotency WHERE idem_key = ?').all(key) as {
+      body: Buffer;
+    }[];
+    assert.deepEqual(stored, []);
+    const all = sb.db.prepare('SELECT body FROM idempotency').all() as { body: Buffer }[];
+    assert.ok(!all.some((row) => row.body.toString().includes(r1.json.token)));
+  });
+});
