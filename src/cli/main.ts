@@ -2,6 +2,7 @@
 // Exit codes: 0 ok, 1 failed, 2 blocked (audit gate, kill switch, permission). `--json` prints one
 // stable JSON document per command (docs/cli.md). Only what a command needs is loaded: the roster
 // engine and the sandbox are separate bundles required on demand.
+import { cmdAuditVerify } from './auditVerify';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,7 @@ Commands
   forecast check <file|->                validate a forecast file
   solve <forecast> --week 2026-W03 [--seed 94] [--local]
   audit-plan <plan.json>                 run the seven audits on a plan
+  audit verify --db FILE                 check the sandbox database's audit hash chain
   sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server
 
 Global options
@@ -85,6 +87,9 @@ function commandWord(argv: string[]): string | undefined {
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   // The sandbox has options of its own (--port, --reset, --seed-runs …): hand them over untouched.
   if (commandWord(argv) === 'sandbox') return cmdSandbox(argv);
+  const auditAt = argv.indexOf('audit');
+  if (commandWord(argv) === 'audit' && argv[auditAt + 1] === 'verify')
+    return cmdAuditVerify(argv.slice(auditAt + 2), io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

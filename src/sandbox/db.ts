@@ -3,6 +3,7 @@
 import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type AuditChainRow, auditRowHash, GENESIS_HASH } from './auditChain';
 
 export type Db = Database.Database;
 
@@ -10,6 +11,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A step SQL cannot express, run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -198,6 +201,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX login_failures_email ON login_failures (email, at_ms);
     `,
   },
+  {
+    version: 6,
+    name: '006_audit_hash_chain',
+    // REPLACE deletes the old row without firing DELETE triggers: refuse any insert of an existing id.
+    // Existing rows get their chain links (the UPDATE trigger is lifted only inside this migration).
+    sql: `
+      CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+      WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: an existing id cannot be inserted again'); END;
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN row_hash TEXT;
+      DROP TRIGGER audit_log_no_update;
+    `,
+    run: (db) => {
+      const set = db.prepare('UPDATE audit_log SET prev_hash = ?, row_hash = ? WHERE id = ?');
+      let prev = GENESIS_HASH;
+      for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditChainRow[]) {
+        const hash = auditRowHash(prev, row);
+        set.run(prev, hash, row.id);
+        prev = hash;
+      }
+      db.exec(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed'); END;`);
+    },
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. */
@@ -215,6 +243,7 @@ export function migrate(db: Db, now: () => Date = () => new Date()): number[] {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db);
       record.run(m.version, m.name, now().toISOString());
     })();
     applied.push(m.version);

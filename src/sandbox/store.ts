@@ -9,6 +9,7 @@ import type {
   RunKpis,
   RunSummary,
 } from '../api/schemas';
+import { type AuditChainRow, auditRowHash, GENESIS_HASH } from './auditChain';
 import type { Db } from './db';
 import type { DriftBaseline } from './drift';
 
@@ -296,9 +297,10 @@ export class Store {
         p(`INSERT OR IGNORE INTO idempotency (idem_key, tenant_code, user_id, method, path, status, content_type,
         headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertAudit:
-        p(`INSERT INTO audit_log (event_type, user_email, role_name, action, reason, tenant_code, site_code,
-        created_at, request_id, details) VALUES (@event_type, @user_email, @role_name, @action, @reason, @tenant_code,
-        @site_code, @created_at, @request_id, @details)`),
+        p(`INSERT INTO audit_log (id, event_type, user_email, role_name, action, reason, tenant_code, site_code,
+        created_at, request_id, details, prev_hash, row_hash) VALUES (@id, @event_type, @user_email, @role_name,
+        @action, @reason, @tenant_code, @site_code, @created_at, @request_id, @details, @prev_hash, @row_hash)`),
+      auditHead: p('SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1'),
       auditEntry: p('SELECT * FROM audit_log WHERE id = ? AND tenant_code = ?'),
       metaGet: p('SELECT value FROM meta WHERE key = ?'),
       metaSet: p(
@@ -610,8 +612,15 @@ export class Store {
   }
 
   // ------------------------------------------------------------ audit log (append-only)
+  /** Appends one row to the hash chain (read head + insert in one transaction). */
   audit(e: AuditInsert): number {
-    const info = this.s.insertAudit.run({
+    return this.db.transaction(() => this.appendAudit(e))();
+  }
+
+  private appendAudit(e: AuditInsert): number {
+    const head = this.s.auditHead.get() as { id: number; row_hash: string | null } | undefined;
+    const row: AuditChainRow = {
+      id: (head?.id ?? 0) + 1,
       event_type: e.event_type,
       user_email: e.user_email ?? null,
       role_name: e.role_name ?? null,
@@ -622,8 +631,10 @@ export class Store {
       created_at: e.created_at,
       request_id: e.request_id ?? null,
       details: e.details ? JSON.stringify(e.details) : null,
-    });
-    return Number(info.lastInsertRowid);
+    };
+    const prev = head?.row_hash ?? GENESIS_HASH;
+    this.s.insertAudit.run({ ...row, prev_hash: prev, row_hash: auditRowHash(prev, row) });
+    return row.id;
   }
   auditEntry(id: number, tenant: string): AuditRow | undefined {
     return this.s.auditEntry.get(id, tenant) as AuditRow | undefined;

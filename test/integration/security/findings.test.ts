@@ -1,5 +1,10 @@
 // Regression tests for the attack findings on the sandbox: each would fail before its fix.
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { main } from '../../../src/cli/main';
+import { evaluateHealth } from '../../../src/ops/healthCheck';
+import { verifyAuditChain } from '../../../src/sandbox/auditChain';
+import { MIGRATIONS, migrate } from '../../../src/sandbox/db';
 import { demoEmail } from '../../../src/sandbox/seed';
 import { call, login, P, sandbox, type TestSandbox } from '../sandbox/helpers';
 import { raw, rawRequestLine } from './raw';
@@ -164,5 +169,82 @@ describe('security: API-key guessing, Host check, bad paths, idempotency', () =>
     assert.deepEqual(stored, []);
     const all = sb.db.prepare('SELECT body FROM idempotency').all() as { body: Buffer }[];
     assert.ok(!all.some((row) => row.body.toString().includes(r1.json.token)));
+  });
+});
+
+describe('security: tamper-evident audit trail', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await sandbox();
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  it('refuses INSERT OR REPLACE / REPLACE INTO with an existing id', () => {
+    const before = sb.db.prepare('SELECT * FROM audit_log WHERE id = 1').get();
+    assert.ok(before);
+    for (const verb of ['INSERT OR REPLACE INTO', 'REPLACE INTO'])
+      assert.throws(
+        () => sb.db.prepare(`${verb} audit_log (id, event_type, created_at) VALUES (1, 'FORGED', 'x')`).run(),
+        /append-only: an existing id cannot be inserted again/,
+      );
+    assert.deepEqual(sb.db.prepare('SELECT * FROM audit_log WHERE id = 1').get(), before);
+  });
+
+  it('chains every row; verify, the CLI and SP-001 name the first changed row', async () => {
+    const auth = sb.key('dispatcher');
+    await call(sb, 'POST', `${P}/incidents`, {
+      auth,
+      body: { type: 'perf', severity: 'S3', summary: 'chain test' },
+    });
+    assert.deepEqual(verifyAuditChain(sb.db).ok, true);
+    const out: string[] = [];
+    const io = {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => out.push(s) },
+    };
+    assert.equal(await main(['audit', 'verify', '--db', sb.dbPath], io), 0);
+    assert.match(out.join(''), /audit chain OK: \d+ rows/);
+    // Someone with the file drops the triggers and rewrites row 2.
+    const tamper = new Database(sb.dbPath);
+    tamper.exec('DROP TRIGGER audit_log_no_update');
+    tamper.prepare("UPDATE audit_log SET reason = 'nothing to see' WHERE id = 2").run();
+    tamper.close();
+    const r = verifyAuditChain(sb.db);
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.brokenId, 2);
+    out.length = 0;
+    assert.equal(await main(['audit', 'verify', '--db', sb.dbPath], io), 1);
+    assert.match(out.join(''), /audit chain BROKEN at row 2: row_hash does not match the row content/);
+    const ready = await call(sb, 'GET', '/health/ready', { tenant: null, site: null });
+    assert.match(ready.json.checks.audit_chain, /broken at row 2/);
+    const api = evaluateHealth({
+      health: { status: 'healthy', db: 'connected' },
+      ready: ready.json,
+      runs: [],
+      incidents: [],
+      errors: [],
+    }).find((c) => c.id === 'api');
+    assert.equal(api?.verdict, 'FAIL');
+    assert.match(api?.detail ?? '', /audit_chain: unhealthy: audit trail broken at row 2/);
+  });
+
+  it('links the rows of a database written before the chain existed (migration)', () => {
+    const db = new Database(':memory:');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    for (const m of MIGRATIONS.filter((x) => x.version < 6)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
+    }
+    const add = db.prepare("INSERT INTO audit_log (event_type, created_at, reason) VALUES ('OLD', ?, ?)");
+    for (let i = 0; i < 5; i++) add.run(`2026-01-0${i + 1}T00:00:00Z`, `old ${i}`);
+    assert.deepEqual(migrate(db), [6]);
+    const r = verifyAuditChain(db);
+    assert.deepEqual(r.ok && r.rows, 5);
+    assert.throws(() => db.prepare("UPDATE audit_log SET reason = 'x' WHERE id = 1").run(), /append-only/);
+    db.close();
   });
 });
