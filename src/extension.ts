@@ -3,6 +3,7 @@
 // when first used.
 import * as vscode from 'vscode';
 import { registerConnectionCommands } from './commands/connectionCommands';
+import { Config } from './config';
 import { type ConnectionState, ConnectionManager } from './connection/connectionManager';
 import { createLogger } from './connection/log';
 import { registerLanguageFeatures } from './language';
@@ -35,9 +36,10 @@ export type SolvereignExports = SolvereignApi & { test?: SolvereignTestApi };
 export async function activate(context: vscode.ExtensionContext): Promise<SolvereignExports | undefined> {
   const log = createLogger(context);
   try {
-    const connection = new ConnectionManager(context, log);
+    const config = new Config(vscode.workspace);
+    const connection = new ConnectionManager(context, log, config);
     context.subscriptions.push(connection);
-    const services: ExtensionServices = { connection, log };
+    const services: ExtensionServices = { config, connection, log };
     registerConnectionCommands(context, services);
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);

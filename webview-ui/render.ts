@@ -1,6 +1,6 @@
 // Builds the report's DOM from the ReportDoc the host sent. Only DOM APIs with text nodes
 // (`textContent`, `setAttribute`): nothing from the server is ever parsed as HTML.
-import { chartGeometry } from '../src/reports/chart';
+import { type ChartGeometry, chartGeometry, referenceLegend } from '../src/reports/chart';
 import {
   actionLabel,
   type Block,
@@ -159,15 +159,16 @@ function tableEl(b: Extract<Block, { kind: 'table' }>, onAction: ActionHandler):
 }
 
 /** The series and reference lines, named under the chart (labels on the chart would overprint). */
-function legendEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
-  const ul = h('ul', { class: 'legend', 'aria-label': 'Legend' });
-  const item = (cls: string, label: string) => {
-    const swatch = s('svg', { width: 22, height: 8, 'aria-hidden': 'true' });
-    swatch.append(s('line', { class: cls, x1: 0, x2: 22, y1: 4, y2: 4 }));
+function legendEl(b: Extract<Block, { kind: 'chart' }>, g: ChartGeometry): HTMLElement {
+  const ul = h('ul', { class: 'legend', 'aria-label': `Legend of ${b.title}` });
+  const item = (line: Record<string, string>, label: string) => {
+    const swatch = s('svg', { width: 28, height: 8, 'aria-hidden': 'true' });
+    swatch.append(s('line', { ...line, x1: 0, x2: 28, y1: 4, y2: 4 }));
     ul.append(h('li', {}, swatch as unknown as Node, label));
   };
-  for (const series of b.series) item('series', series.name);
-  for (const r of b.references ?? []) item(`ref tone-${r.tone ?? 'info'}`, r.label);
+  for (const series of b.series) item({ class: 'series' }, `${series.name} (solid line)`);
+  for (const r of g.references)
+    item({ class: `ref tone-${r.tone}`, 'stroke-dasharray': r.dash }, referenceLegend(r));
   return ul;
 }
 
@@ -185,9 +186,17 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
   }
   for (const t of g.xTicks)
     svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': 'middle' }, t.label));
+  // Reference lines first: the series is drawn over them.
   for (const r of g.references)
     svg.append(
-      s('line', { class: `ref tone-${r.tone}`, x1: g.plot.left, x2: g.plot.right, y1: r.y, y2: r.y }),
+      s('line', {
+        class: `ref tone-${r.tone}`,
+        'stroke-dasharray': r.dash,
+        x1: g.plot.left,
+        x2: g.plot.right,
+        y1: r.y,
+        y2: r.y,
+      }),
     );
   for (const series of g.series) {
     svg.append(s('path', { class: 'series', d: series.path }));
@@ -202,7 +211,7 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     { class: 'chart-figure', id: `chart-${b.id}` },
     h('figcaption', {}, b.title),
     svg,
-    legendEl(b),
+    legendEl(b, g),
     h('p', { class: 'chart-description' }, b.description),
   );
 }
@@ -269,6 +278,15 @@ export function reportEl(doc: ReportDoc, onAction: ActionHandler): DocumentFragm
   const nav = h('nav', { 'aria-label': 'Sections', class: 'toc' });
   for (const sec of doc.sections) {
     const a = h('a', { href: `#section-${sec.id}` }, sec.title);
+    // Scrolling alone leaves the focus on the link (the next Tab would start at the top again):
+    // move it to the section's heading.
+    a.addEventListener('click', (e) => {
+      const heading = document.getElementById(`h-${sec.id}`);
+      if (!heading) return;
+      e.preventDefault();
+      heading.focus();
+      heading.scrollIntoView({ block: 'start' });
+    });
     nav.append(a);
   }
   if (doc.sections.length > 2) frag.append(nav);
@@ -276,7 +294,7 @@ export function reportEl(doc: ReportDoc, onAction: ActionHandler): DocumentFragm
     const el = h(
       'section',
       { id: `section-${sec.id}`, 'aria-labelledby': `h-${sec.id}` },
-      h('h2', { id: `h-${sec.id}` }, sec.title),
+      h('h2', { id: `h-${sec.id}`, tabindex: '-1' }, sec.title),
     );
     for (const b of sec.blocks) el.append(blockEl(b, onAction));
     frag.append(el);

@@ -35,11 +35,32 @@ function initState(): void {
   }
 }
 
+/**
+ * The button whose action is under way (an export opens a save dialog outside the webview): the
+ * focus goes back to it when the result arrives or the panel gets the focus back, not to the body.
+ */
+let returnFocusTo: string | undefined;
+
+function restoreFocus(): void {
+  if (!returnFocusTo) return;
+  const b = document.getElementById(returnFocusTo);
+  returnFocusTo = undefined;
+  if (b && (document.activeElement === document.body || !document.activeElement)) b.focus();
+}
+
+/** The panel got the focus back (the workbench may hand it to the body a moment later). */
+function restoreFocusSoon(): void {
+  if (returnFocusTo) setTimeout(restoreFocus, 50);
+}
+
 function toolbar(exportable: boolean): HTMLElement {
   const bar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' });
   const button = (label: string, m: WebviewMessage, id: string) => {
     const b = h('button', { type: 'button', id }, label);
-    b.addEventListener('click', () => post(m));
+    b.addEventListener('click', () => {
+      if (m.type === 'export') returnFocusTo = id;
+      post(m);
+    });
     bar.append(b);
   };
   button('Refresh', { type: 'refresh' }, 'btn-refresh');
@@ -50,7 +71,15 @@ function toolbar(exportable: boolean): HTMLElement {
   return bar;
 }
 
+/** A re-render replaces every element: the focused control (by id) gets the focus back after it. */
+let refocusId: string | undefined;
+function rememberFocus(): void {
+  const id = document.activeElement?.id;
+  if (id && root.contains(document.activeElement)) refocusId = id;
+}
+
 function show(m: HostMessage): void {
+  if (m.type === 'loading' || m.type === 'render' || m.type === 'error') rememberFocus();
   switch (m.type) {
     case 'loading':
       root.setAttribute('aria-busy', 'true');
@@ -63,6 +92,8 @@ function show(m: HostMessage): void {
         reportEl(m.doc, (action) => post({ type: 'action', action })),
       );
       root.setAttribute('aria-busy', 'false');
+      if (refocusId) document.getElementById(refocusId)?.focus();
+      refocusId = undefined;
       document.title = m.doc.title;
       document.body.dataset.state = 'ready';
       document.body.dataset.kind = m.doc.kind;
@@ -96,6 +127,7 @@ function show(m: HostMessage): void {
     case 'status':
       statusLine.textContent = m.text;
       statusLine.className = m.tone ? `tone-${m.tone}` : '';
+      restoreFocus();
       break;
   }
 }
@@ -108,6 +140,8 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
   show(m);
 });
+
+window.addEventListener('focus', restoreFocusSoon);
 
 initState();
 post({ type: 'ready', v: PROTOCOL_VERSION });

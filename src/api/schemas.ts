@@ -1,8 +1,11 @@
 // Every shape of CONTRACT.md as a zod schema; the API's TypeScript types are inferred from these
 // and never written a second time. `zod/mini` keeps the CLI's and the extension's start cheap
 // (13 KB instead of 454 KB). Unknown fields from live SOLVEREIGN are stripped, not rejected.
+// Answers are read tolerantly (lenient.ts): enum values the client does not know are kept, one odd
+// record is dropped from its list with a note; requests are validated strictly.
 import * as z from 'zod/mini';
 import type * as domain from '../roster/types';
+import { type DroppedRecord, keepValid, lenientEnum, parseOne } from './lenient';
 
 const isoTime = z.string();
 const nullableString = z.nullish(z.string());
@@ -16,7 +19,8 @@ export const LoginRequest = z.object({
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const Session = z.object({
-  success: z.boolean(),
+  /** Live's `/api/auth/me` has no `success` field (its login answer does). */
+  success: z.optional(z.boolean()),
   user_id: z.union([z.string(), z.number()]),
   email: z.string(),
   tenant_id: z.nullish(z.union([z.string(), z.number()])),
@@ -46,9 +50,11 @@ export const Health = z.object({
 });
 export type Health = z.infer<typeof Health>;
 
+export const READINESS_STATUSES = ['ready', 'not_ready'] as const;
 export const Readiness = z.object({
-  status: z.enum(['ready', 'not_ready']),
-  checks: z.record(z.string(), z.string()),
+  status: lenientEnum(READINESS_STATUSES),
+  /** Values are text or, on live, nested objects (`packs: {roster: "available"}`): see flattenChecks. */
+  checks: z.record(z.string(), z.unknown()),
   timestamp: z.optional(isoTime),
 });
 export type Readiness = z.infer<typeof Readiness>;
@@ -58,11 +64,14 @@ export type Liveness = z.infer<typeof Liveness>;
 
 // ---------------------------------------------------------------- runs
 export const RUN_STATUSES = ['PASS', 'WARN', 'FAIL', 'BLOCKED', 'PENDING', 'ERROR'] as const;
-export const RunStatus = z.enum(RUN_STATUSES);
-export type RunStatus = z.infer<typeof RunStatus>;
+/** A status this client knows (filters and requests); answers carry `Lenient<RunStatus>`. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RunStatus = lenientEnum(RUN_STATUSES);
 
-export const DriftStatus = z.enum(['OK', 'WARN', 'BLOCK']);
-export type DriftStatus = z.infer<typeof DriftStatus>;
+export const DRIFT_STATUSES = ['OK', 'WARN', 'BLOCK'] as const;
+export type DriftStatus = (typeof DRIFT_STATUSES)[number];
+/** Live sends `UNKNOWN` for a run without drift data; any other value is kept too. */
+export const DriftStatus = lenientEnum(DRIFT_STATUSES);
 
 const runCommon = {
   run_id: z.string(),
@@ -94,11 +103,24 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
-export const RunList = z.object({ runs: z.array(RunSummary), total: z.number() });
-export type RunList = z.infer<typeof RunList>;
+export interface RunList {
+  runs: RunSummary[];
+  /** The site's total on the sandbox; on live the size of the page returned (see capabilities). */
+  total: number;
+  /** Runs the server sent that could not be read (left out, never failing the list). */
+  dropped?: DroppedRecord[];
+}
+export const RunList: z.ZodMiniType<RunList> = z.pipe(
+  z.object({ runs: z.array(z.unknown()), total: z.number() }),
+  z.transform(({ runs, total }): RunList => {
+    const r = keepValid(RunSummary, runs, 'runs', 'run_id');
+    return { runs: r.kept, total, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
+  }),
+);
 
-export const AuditStatus = z.enum(['PASS', 'FAIL', 'WARN']);
-export type AuditStatus = z.infer<typeof AuditStatus>;
+export const AUDIT_STATUSES = ['PASS', 'FAIL', 'WARN'] as const;
+export type AuditStatus = (typeof AUDIT_STATUSES)[number];
+export const AuditStatus = lenientEnum(AUDIT_STATUSES);
 
 export const AuditResult = z.object({
   check_name: z.string(),
@@ -198,7 +220,8 @@ export const PUBLISH_LOCK_STATUSES = [
 export const PublishLockResponse = z.object({
   success: z.boolean(),
   run_id: z.string(),
-  status: z.string(), // one of PUBLISH_LOCK_STATUSES; kept open so a new live status is not a crash
+  /** One of PUBLISH_LOCK_STATUSES; a new live status is kept, not a crash. */
+  status: lenientEnum(PUBLISH_LOCK_STATUSES),
   audit_event_id: nullableString,
   evidence_hash: nullableString,
   message: nullableString,
@@ -233,28 +256,43 @@ export const EvidenceChecksums = z.object({
 export type EvidenceChecksums = z.infer<typeof EvidenceChecksums>;
 
 // ---------------------------------------------------------------- status and kill switch
-export const KillSwitchMode = z.enum(['drill', 'emergency']);
-export type KillSwitchMode = z.infer<typeof KillSwitchMode>;
+export const KILL_SWITCH_MODES = ['drill', 'emergency'] as const;
+export type KillSwitchMode = (typeof KILL_SWITCH_MODES)[number];
+const KillSwitchModeRequest = z.enum(KILL_SWITCH_MODES);
 
-export const SystemStatus = z.object({
+const systemStatusFields = {
   kill_switch_active: z.boolean(),
   kill_switch_reason: nullableString,
   publish_enabled: z.boolean(),
   lock_enabled: z.boolean(),
   shadow_mode_only: z.boolean(),
-  latest_run: z.nullable(RunSummary),
   pending_repairs: z.number(),
   active_incidents: z.number(),
   /** [ops] who/when/how the switch was last set. */
   kill_switch_activated_by: nullableString,
   kill_switch_activated_at: nullableString,
-  kill_switch_mode: z.nullish(KillSwitchMode),
-});
-export type SystemStatus = z.infer<typeof SystemStatus>;
+  kill_switch_mode: z.nullish(lenientEnum(KILL_SWITCH_MODES)),
+};
+const SystemStatusFields = z.object(systemStatusFields);
+export type SystemStatus = z.infer<typeof SystemStatusFields> & {
+  latest_run: RunSummary | null;
+  /** The latest run when the server sent one this client could not read (then `latest_run` is null). */
+  dropped?: DroppedRecord[];
+};
+export const SystemStatus: z.ZodMiniType<SystemStatus> = z.pipe(
+  z.object({ ...systemStatusFields, latest_run: z.nullish(z.unknown()) }),
+  z.transform(({ latest_run, ...rest }): SystemStatus => {
+    if (latest_run === null || latest_run === undefined) return { ...rest, latest_run: null };
+    const r = parseOne(RunSummary, latest_run, 'latest_run', 'run_id');
+    return 'value' in r
+      ? { ...rest, latest_run: r.value }
+      : { ...rest, latest_run: null, dropped: [r.dropped] };
+  }),
+);
 
 export const KillSwitchRequest = z.object({
   action: z.enum(['disable', 'enable']),
-  mode: KillSwitchMode,
+  mode: KillSwitchModeRequest,
   reason: z.string().check(z.minLength(10)),
   rca_ref: z.optional(z.string()),
 });
@@ -268,7 +306,7 @@ export const FireDrill = z.object({
   enable_ms: z.nullable(z.number()),
   verified_disabled: z.boolean(),
   verified_enabled: z.boolean(),
-  result: z.enum(['PASS', 'FAIL']),
+  result: lenientEnum(['PASS', 'FAIL']),
   notes: nullableString,
   by: nullableString,
 });
@@ -286,8 +324,17 @@ export const FireDrillCreate = z.object({
 });
 export type FireDrillCreate = z.infer<typeof FireDrillCreate>;
 
-export const FireDrillList = z.object({ drills: z.array(FireDrill) });
-export type FireDrillList = z.infer<typeof FireDrillList>;
+export interface FireDrillList {
+  drills: FireDrill[];
+  dropped?: DroppedRecord[];
+}
+export const FireDrillList: z.ZodMiniType<FireDrillList> = z.pipe(
+  z.object({ drills: z.array(z.unknown()) }),
+  z.transform(({ drills }): FireDrillList => {
+    const r = keepValid(FireDrill, drills, 'drills', 'id');
+    return { drills: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
+  }),
+);
 
 // ---------------------------------------------------------------- drift
 export const DriftMetric = z.object({
@@ -300,8 +347,9 @@ export const DriftMetric = z.object({
 });
 export type DriftMetric = z.infer<typeof DriftMetric>;
 
-export const DriftLevel = z.enum(['OK', 'WARNING', 'ALERT', 'INCIDENT']);
-export type DriftLevel = z.infer<typeof DriftLevel>;
+export const DRIFT_LEVELS = ['OK', 'WARNING', 'ALERT', 'INCIDENT'] as const;
+export type DriftLevel = (typeof DRIFT_LEVELS)[number];
+export const DriftLevel = lenientEnum(DRIFT_LEVELS);
 
 /** [ops] one metric of live SOLVEREIGN's detector: z = |current − mean| / std over recent runs. */
 export const DetectorMetric = z.object({
@@ -400,8 +448,26 @@ export type Incident = z.infer<typeof Incident>;
 
 export const IncidentFile = z.object({ incidents: z.array(Incident) });
 export type IncidentFile = z.infer<typeof IncidentFile>;
-export const IncidentList = IncidentFile;
-export type IncidentList = IncidentFile;
+
+/** An incident as a server sends it: extra fields stripped, unknown enum values kept. */
+// An incident with a value outside incident.schema.json is left out with a note (see `dropped`),
+// so every incident a caller gets is one it can act on and write back.
+const IncidentRead = z.object({
+  ...Incident.shape,
+  evidence: z.optional(z.array(z.object(IncidentEvidence.shape))),
+  timeline: z.optional(z.array(z.object(IncidentTimelineEntry.shape))),
+});
+export interface IncidentList {
+  incidents: Incident[];
+  dropped?: DroppedRecord[];
+}
+export const IncidentList: z.ZodMiniType<IncidentList> = z.pipe(
+  z.object({ incidents: z.array(z.unknown()) }),
+  z.transform(({ incidents }): IncidentList => {
+    const r = keepValid(IncidentRead, incidents, 'incidents', 'id');
+    return { incidents: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
+  }),
+);
 
 export const IncidentCreate = z.object({
   type: IncidentType,
@@ -427,17 +493,17 @@ export const IncidentPatch = z.object({
 });
 export type IncidentPatch = z.infer<typeof IncidentPatch>;
 
-export function isActiveIncident(i: Pick<Incident, 'status'>): boolean {
+export function isActiveIncident(i: { status: string }): boolean {
   return i.status !== 'resolved' && i.status !== 'stale' && i.status !== 'mitigated';
 }
 
 // ---------------------------------------------------------------- tenant status / escalations [live]
 export const Escalation = z.object({
   id: z.union([z.string(), z.number()]),
-  scope_type: z.enum(['platform', 'org', 'tenant', 'site']),
+  scope_type: lenientEnum(['platform', 'org', 'tenant', 'site']),
   scope_id: z.nullish(z.union([z.string(), z.number()])),
   status: z.string(),
-  severity: SeverityLevel,
+  severity: lenientEnum(['S0', 'S1', 'S2', 'S3']),
   reason_code: z.string(),
   reason_message: nullableString,
   fix_steps: z.optional(z.array(z.string())),
@@ -450,15 +516,24 @@ export const Escalation = z.object({
 });
 export type Escalation = z.infer<typeof Escalation>;
 
-export const TenantStatus = z.object({
-  overall_status: z.enum(['healthy', 'degraded', 'blocked']),
-  highest_severity: z.nullish(SeverityLevel),
-  active_escalations: z.array(Escalation),
+const tenantStatusFields = {
+  overall_status: lenientEnum(['healthy', 'degraded', 'blocked']),
+  highest_severity: z.nullish(lenientEnum(['S0', 'S1', 'S2', 'S3'])),
   total_active: z.number(),
   blocked_count: z.number(),
   degraded_count: z.number(),
-});
-export type TenantStatus = z.infer<typeof TenantStatus>;
+};
+export type TenantStatus = z.infer<z.ZodMiniObject<typeof tenantStatusFields>> & {
+  active_escalations: Escalation[];
+  dropped?: DroppedRecord[];
+};
+export const TenantStatus: z.ZodMiniType<TenantStatus> = z.pipe(
+  z.object({ ...tenantStatusFields, active_escalations: z.array(z.unknown()) }),
+  z.transform(({ active_escalations, ...rest }): TenantStatus => {
+    const r = keepValid(Escalation, active_escalations, 'active_escalations', 'id');
+    return { ...rest, active_escalations: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
+  }),
+);
 
 // ---------------------------------------------------------------- audit trail [live]
 export const AuditEntry = z.object({

@@ -38,3 +38,18 @@ export function verdictColor(text: string): string {
   if (/FAIL|ERROR|BLOCK/.test(text)) return `\x1b[31m${text}\x1b[0m`;
   return text;
 }
+
+/** One line for an audit's details: its message, else the start of its JSON. */
+export function summarizeDetails(d: unknown): string {
+  if (!d) return '';
+  if (typeof d === 'string') return d;
+  if (
+    typeof d === 'object' &&
+    d &&
+    'message' in d &&
+    typeof (d as { message: unknown }).message === 'string'
+  ) {
+    return (d as { message: string }).message;
+  }
+  return JSON.stringify(d).slice(0, 80);
+}

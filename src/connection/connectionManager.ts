@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { Config, SettingKey } from '../config';
 import { ApiKeyAuth, type SessionCredential, SessionAuth } from '../api/auth';
 import { type AuthProvider, SolvereignClient } from '../api/client';
 import { SolvereignApiError } from '../api/errors';
@@ -33,6 +34,13 @@ const SITE_KEY = (envId: string) => `solvereign.site.${envId}`;
 const SECRET_KEY = (envId: string) => `solvereign.credential.${envId}`;
 /** Set when the user signs out of the local sandbox, so it is not signed in again by itself. */
 const SIGNED_OUT_KEY = 'solvereign.sandbox.signedOut';
+/** The settings that decide where the connection goes and how it signs in. */
+const CONNECTION_SETTINGS: readonly SettingKey[] = [
+  'environments',
+  'sandbox.port',
+  'sandbox.demoRole',
+  'requestTimeoutMs',
+];
 
 export class ConnectionManager implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -51,11 +59,12 @@ export class ConnectionManager implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
+    private readonly config: Config,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('solvereign.environments')) this.configured = undefined;
-        if (e.affectsConfiguration('solvereign')) void this.refresh();
+      config.onDidChange(CONNECTION_SETTINGS, (changed) => {
+        if (changed.includes('environments')) this.configured = undefined;
+        void this.refresh();
       }),
       context.secrets.onDidChange((e) => {
         if (e.key.startsWith('solvereign.credential.')) void this.refresh();
@@ -87,8 +96,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** `solvereign.environments`, parsed once per settings change (its problems logged once). */
   private configuredEnvironments(): Environment[] {
     if (!this.configured) {
-      const cfg = vscode.workspace.getConfiguration('solvereign');
-      const { environments, problems } = parseEnvironments(cfg.get('environments'));
+      const { environments, problems } = parseEnvironments(this.config.get('environments'));
       for (const p of problems) this.log.warn(`settings: ${p.message}`);
       this.configured = environments;
     }
@@ -133,10 +141,9 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private localEnvironment(): Environment {
-    const cfg = vscode.workspace.getConfiguration('solvereign');
     const override = process.env.SOLVEREIGN_SANDBOX_URL || undefined;
     return localSandbox({
-      port: this.sandbox?.port ?? cfg.get<number>('sandbox.port', 8765),
+      port: this.sandbox?.port ?? this.config.get('sandbox.port'),
       urlOverride: this.sandbox ? this.sandbox.url : override,
     });
   }
@@ -237,13 +244,12 @@ export class ConnectionManager implements vscode.Disposable {
         await this.storeCredential(env.id, { ...credential, ...c, kind: 'session' });
       });
     }
-    const cfg = vscode.workspace.getConfiguration('solvereign');
     return new SolvereignClient({
       baseUrl: env.url,
       tenant: env.tenant,
       site: env.site,
       auth,
-      timeoutMs: cfg.get<number>('requestTimeoutMs', 15_000),
+      timeoutMs: this.config.get('requestTimeoutMs'),
       userAgent: `solvereign-ops-vscode/${this.context.extension.packageJSON.version ?? '0'}`,
       log: (level, message) => this.log[level](message),
     });
@@ -263,9 +269,7 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) return undefined;
     const demo = this.readDemoFile();
     if (!demo?.server || demo.server.replace(/\/+$/, '') !== env.url) return undefined;
-    const role = vscode.workspace
-      .getConfiguration('solvereign')
-      .get<string>('sandbox.demoRole', 'platform_admin');
+    const role = this.config.get('sandbox.demoRole');
     const key = demo.keys?.[role] ?? demo.api_key;
     if (!key) return undefined;
     const credential: StoredCredential = { kind: 'apiKey', apiKey: key };
@@ -419,13 +423,12 @@ export class ConnectionManager implements vscode.Disposable {
 
   async startLocalSandbox(opts: { reset?: boolean } = {}): Promise<string> {
     if (this.sandboxRunning && this.sandbox) return this.sandbox.url;
-    const cfg = vscode.workspace.getConfiguration('solvereign');
     const script = path.join(this.context.extensionPath, 'dist', 'sandbox.js');
     this.log.info('starting the local sandbox…');
     const started = await startSandboxProcess({
       script,
       dataDir: this.sandboxDataDir,
-      port: cfg.get<number>('sandbox.port', 8765),
+      port: this.config.get('sandbox.port'),
       reset: opts.reset,
       onLog: (line) => this.log.debug(`sandbox: ${line}`),
     });
@@ -438,7 +441,7 @@ export class ConnectionManager implements vscode.Disposable {
     await this.context.globalState.update(ACTIVE_ENV_KEY, LOCAL_SANDBOX_ID);
     // A new user gets a working extension without an account: sign in with the demo role.
     const current = await this.readCredential(LOCAL_SANDBOX_ID);
-    const role = cfg.get<string>('sandbox.demoRole', 'platform_admin');
+    const role = this.config.get('sandbox.demoRole');
     if (!current && this.demoKey(role))
       await this.signIn({ environmentId: LOCAL_SANDBOX_ID, demoRole: role });
     else await this.refresh();

@@ -13,7 +13,6 @@ import type { LanguageFeatures, LanguageHost } from './index';
 import {
   closeLargeLogNotification,
   COMMANDS,
-  DEFAULT_MAX_LOG_DIAGNOSTICS,
   FORECAST_LANGUAGE_ID,
   type ForecastSummary,
   forecastSummaryRequest,
@@ -22,7 +21,6 @@ import {
   largeLogChunkNotification,
   logAnalyzedNotification,
   openLargeLogNotification,
-  SETTING_MAX_LOG_DIAGNOSTICS,
   VSCODE_SYNC_LIMIT_CHARS,
 } from './protocol';
 import { isSolvereignLogName } from './ids';
@@ -36,12 +34,9 @@ export async function startLanguageFeatures(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const config = vscode.workspace.getConfiguration('solvereign');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: FORECAST_LANGUAGE_ID }, { language: LOG_LANGUAGE_ID }],
-    initializationOptions: {
-      maxLogDiagnostics: config.get<number>(SETTING_MAX_LOG_DIAGNOSTICS, DEFAULT_MAX_LOG_DIAGNOSTICS),
-    },
+    initializationOptions: { maxLogDiagnostics: host.maxLogDiagnostics() },
     // The server receives `{solvereign: {logs: {...}}}` on every change of these settings.
     synchronize: { configurationSection: 'solvereign.logs' },
   };

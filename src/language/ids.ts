@@ -12,7 +12,6 @@ export const COMMANDS = {
 } as const;
 
 /** `solvereign.logs.maxDiagnostics`: diagnostics per log file before the rest are summarised. */
-export const SETTING_MAX_LOG_DIAGNOSTICS = 'logs.maxDiagnostics';
 export const DEFAULT_MAX_LOG_DIAGNOSTICS = 1000;
 
 /**

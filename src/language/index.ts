@@ -21,6 +21,8 @@ export interface LanguageFeatures {
 export interface LanguageHost {
   /** The API client of the active environment, or undefined when not connected/signed in. */
   apiClient(): import('../api/client').SolvereignClient | undefined;
+  /** `solvereign.logs.maxDiagnostics` now (the server is told of later changes by the client). */
+  maxLogDiagnostics(): number;
 }
 
 const isOurs = (d: vscode.TextDocument) =>
@@ -44,7 +46,10 @@ export function registerLanguageFeatures(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): void {
-  const host: LanguageHost = { apiClient: () => services.connection.client };
+  const host: LanguageHost = {
+    apiClient: () => services.connection.client,
+    maxLogDiagnostics: () => services.config.get('logs.maxDiagnostics'),
+  };
   let started: Promise<LanguageFeatures> | undefined;
   const ensure = (): Promise<LanguageFeatures> => {
     if (!started) {

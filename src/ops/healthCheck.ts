@@ -2,7 +2,8 @@
 // judged against the runbook's three success criteria. The calls run in parallel; each one may
 // fail on its own without hiding the others.
 import type { SolvereignClient } from '../api/client';
-import type { SolvereignApiError } from '../api/errors';
+import { SolvereignApiError } from '../api/errors';
+import { flattenChecks } from '../api/lenient';
 import {
   type Health,
   type Incident,
@@ -29,6 +30,8 @@ export interface HealthCheckData {
   /** Server incidents and workspace-file incidents, labelled by source. */
   incidents: { source: 'server' | 'workspace'; incident: Incident }[];
   errors: { step: string; error: SolvereignApiError | Error }[];
+  /** The caller read the workspace incidents file (live's own place for incidents). */
+  workspaceChecked?: boolean;
 }
 
 export interface HealthCheckResult extends HealthCheckData {
@@ -73,7 +76,15 @@ export async function runHealthCheck(
     ...(o.workspaceIncidents ?? []).map((incident) => ({ source: 'workspace' as const, incident })),
   ];
   if (o.workspaceError) errors.push({ step: 'workspace incidents file', error: new Error(o.workspaceError) });
-  const data: HealthCheckData = { health, ready, status, runs: runs?.runs, incidents, errors };
+  const data: HealthCheckData = {
+    health,
+    ready,
+    status,
+    runs: runs?.runs,
+    incidents,
+    errors,
+    workspaceChecked: o.workspaceIncidents !== undefined,
+  };
   const criteria = evaluateHealth(data);
   return {
     ...data,
@@ -100,10 +111,13 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
       problems.push(`redis=${d.health.redis}`);
     }
     if (d.ready && d.ready.status !== 'ready') {
-      const failing = Object.entries(d.ready.checks)
-        .filter(([, v]) => v !== 'healthy')
-        .map(([k, v]) => `${k}: ${v}`);
-      problems.push(`not ready (${failing.join(', ') || 'unknown'})`);
+      // Live nests some checks (`packs: {roster: "available"}`): judge each leaf.
+      const failing = flattenChecks(d.ready.checks)
+        .filter((c) => !HEALTHY_CHECK.test(c.value))
+        .map((c) => `${c.name}: ${c.value}`);
+      problems.push(
+        `not ready (${failing.join(', ') || (d.ready.status === 'not_ready' ? 'unknown' : `status '${d.ready.status}'`)})`,
+      );
     }
     if (!d.ready) problems.push('readiness unknown');
     // The sandbox reports its audit hash chain; a broken chain fails the check even when ready.
@@ -143,14 +157,32 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
     inc.verdict = 'FAIL';
     inc.detail = `stop the line: ${critical.map((i) => `${i.incident.id} ${i.incident.severity} (${i.source})`).join(', ')}`;
   } else {
-    const unknown = d.errors.filter(
-      (e) => e.step === 'server incidents' || e.step === 'workspace incidents file',
+    const notOffered = d.errors.some(
+      (e) =>
+        e.step === 'server incidents' &&
+        e.error instanceof SolvereignApiError &&
+        e.error.kind === 'unsupported',
     );
-    inc.verdict = unknown.length ? 'WARN' : 'PASS';
-    inc.detail = `${active.length} active, none S0/S1${unknown.length ? `; could not read: ${unknown.map((e) => e.step).join(', ')}` : ''}`;
+    const unknown = d.errors.filter(
+      (e) => (e.step === 'server incidents' && !notOffered) || e.step === 'workspace incidents file',
+    );
+    // Without the server's list the workspace file is the only source; not reading it is not a PASS.
+    const unchecked = notOffered && !d.workspaceChecked;
+    inc.verdict = unknown.length || unchecked ? 'WARN' : 'PASS';
+    inc.detail = [
+      `${active.length} active, none S0/S1`,
+      notOffered
+        ? `server incidents: not offered by this server (${d.workspaceChecked ? 'read the workspace file instead' : 'check .claude/state/active-incidents.json'})`
+        : '',
+      unknown.length ? `could not read: ${unknown.map((e) => e.step).join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
   return [api, runs, inc];
 }
+
+const HEALTHY_CHECK = /^(healthy|ok|available|connected|ready|up|not_configured)$/i;
 
 export function worst(verdicts: Verdict[]): Verdict {
   if (verdicts.includes('FAIL')) return 'FAIL';

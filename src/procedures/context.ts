@@ -22,6 +22,12 @@ export interface ProcedureHost {
   executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
   /** Opens markdown as an untitled document (reports, notices, messages). */
   openMarkdown(content: string): Promise<void>;
+  /**
+   * Saves a document (a notice, a message) into the records folder and opens it from there, so it
+   * is never lost as an unsaved Untitled document; returns the path, or undefined (opened untitled)
+   * when no workspace folder is open.
+   */
+  saveAndOpen(name: string, content: string): Promise<string | undefined>;
   /** Writes into the records folder; undefined when no workspace folder is open. */
   saveFile(name: string, content: string): Promise<string | undefined>;
   /** Never awaited by a procedure (a notification resolves only when dismissed). */

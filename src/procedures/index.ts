@@ -104,8 +104,8 @@ export function registerProcedures(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): ProceduresApi {
-  const { connection, log } = services;
-  const host = new VscodeProcedureHost(context, log);
+  const { config, connection, log } = services;
+  const host = new VscodeProcedureHost(context, log, config);
   context.subscriptions.push(host);
   let last: LastRecord | undefined;
   const running = new Set<string>();
@@ -192,9 +192,13 @@ export function registerProcedures(
     if (r.error) {
       host.notify('error', `${r.title}: step "${r.error.step}" failed — ${r.error.message}`, [openRecord]);
     } else if (['FAIL', 'BLOCKED', 'ERROR', 'ALARM'].includes(r.result)) {
-      host.notify('warn', `${r.title}: ${r.result}${r.summary[0] ? ` — ${r.summary[0]}` : ''}`, [openRecord]);
+      host.notify(
+        'warn',
+        `${r.title}: ${r.headline ?? `${r.result}${r.summary[0] ? ` — ${r.summary[0]}` : ''}`}`,
+        [openRecord],
+      );
     } else if (r.result !== 'CANCELLED') {
-      host.notify('info', `${r.title}: ${r.result}`, [openRecord]);
+      host.notify('info', `${r.title}: ${r.headline ?? r.result}`, [openRecord]);
     }
   };
 

@@ -3,8 +3,6 @@
 // not make the extension write files elsewhere on the machine. No `vscode` here (pure paths).
 import path from 'node:path';
 
-export const DEFAULT_RECORDS_FOLDER = '.solvereign/records';
-
 export interface RecordsFolderSetting {
   /** From the user's settings (trusted anywhere). */
   user?: string;
@@ -30,9 +28,13 @@ function inside(root: string, p: string): boolean {
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-export function resolveRecordsFolder(workspaceRoot: string, setting: RecordsFolderSetting): RecordsFolder {
+export function resolveRecordsFolder(
+  workspaceRoot: string,
+  setting: RecordsFolderSetting,
+  defaultFolder: string,
+): RecordsFolder {
   const root = path.resolve(workspaceRoot);
-  const fallback = { folder: resolveSetting(root, DEFAULT_RECORDS_FOLDER), root };
+  const fallback = { folder: resolveSetting(root, defaultFolder), root };
   if (setting.workspace) {
     const folder = resolveSetting(root, setting.workspace);
     if (inside(root, folder)) return { folder, root };

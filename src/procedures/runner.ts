@@ -23,6 +23,8 @@ export interface Finish {
   /** Overrides the default result (from the engine's status). */
   result?: string;
   summary?: string[];
+  /** The one line a notification shows: result, code, cause and what to do. */
+  headline?: string;
   sections?: RecordSection[];
   /** Extra fields of the command's result object. */
   extra?: Record<string, unknown>;
@@ -49,6 +51,8 @@ export interface ProcedureResult {
   verdict: string;
   steps: StepRecord[];
   summary: string[];
+  /** One line for the notification: result, code, cause and what to do. */
+  headline?: string;
   recordPath?: string;
   /** The record as markdown (always; also when it could not be saved). */
   record: string;
@@ -138,6 +142,7 @@ export async function runProcedure<S>(
     verdict: result,
     steps: engine.steps,
     summary,
+    headline: fin.headline,
     recordPath,
     record: markdown,
     recordInMemory: !recordPath,

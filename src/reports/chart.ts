@@ -12,8 +12,43 @@ export interface ChartGeometry {
   series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
   yTicks: { y: number; label: string }[];
   xTicks: { x: number; label: string }[];
-  /** Drawn as dashed lines; their labels go in a legend under the chart (no overprinting). */
-  references: { y: number; label: string; tone: Tone }[];
+  /** Each in its own dash pattern and its tone's colour; named in the legend (no overprinting). */
+  references: ChartReference[];
+}
+
+export interface ChartReference {
+  y: number;
+  label: string;
+  tone: Tone;
+  pattern: RefPattern;
+  /** SVG `stroke-dasharray` of the pattern. */
+  dash: string;
+}
+
+/** Dash patterns for reference lines, in the order a chart's lines get them: no two look alike
+ * even without colour (and none is solid like the series). */
+export const REF_PATTERNS = {
+  dashed: '8 4',
+  dotted: '2 4',
+  'dash-dot': '10 4 2 4',
+  'long-dashed': '16 6',
+} as const;
+export type RefPattern = keyof typeof REF_PATTERNS;
+const PATTERN_ORDER = Object.keys(REF_PATTERNS) as RefPattern[];
+
+/** The legend's words for a reference line: its label and how it is drawn. */
+export function referenceLegend(r: Pick<ChartReference, 'label' | 'pattern'>): string {
+  return `${r.label} (${r.pattern} line)`;
+}
+
+/**
+ * X-axis labels that name each point once: a label that repeats (two runs of one week) is replaced
+ * by the point's fallback (its run id) wherever it repeats.
+ */
+export function distinctLabels(points: readonly { label: string; fallback: string }[]): string[] {
+  const count = new Map<string, number>();
+  for (const p of points) count.set(p.label, (count.get(p.label) ?? 0) + 1);
+  return points.map((p) => ((count.get(p.label) ?? 0) > 1 ? p.fallback : p.label));
 }
 
 function niceStep(range: number, ticks: number): number {
@@ -64,10 +99,14 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
   const yTicks: ChartGeometry['yTicks'] = [];
   for (let v = lo; v <= hi + step / 2; v += step) yTicks.push({ y: r(yAt(v)), label: fmtNumber(v, 3) });
   const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  // As many tick labels as fit side by side (11 px text: about 6.5 px a character, 10 px apart).
+  const longest = Math.max(1, ...labels.map((l) => l.length));
+  const fit = Math.max(2, Math.floor((plot.right - plot.left) / (longest * 6.5 + 10)) + 1);
+  const every = Math.max(1, Math.ceil(labels.length / Math.min(8, fit)));
+  // Evenly spaced, counted back from the newest point (always labelled).
   const xTicks = labels
     .map((label, i) => ({ x: r(xAt(i)), label }))
-    .filter((_, i) => i % every === 0 || i === labels.length - 1);
+    .filter((_, i) => (labels.length - 1 - i) % every === 0);
   return {
     width,
     height,
@@ -75,6 +114,15 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
     series,
     yTicks,
     xTicks,
-    references: refs.map((ref) => ({ y: r(yAt(ref.y)), label: ref.label, tone: ref.tone ?? 'info' })),
+    references: refs.map((ref, i) => {
+      const pattern = PATTERN_ORDER[i % PATTERN_ORDER.length]!;
+      return {
+        y: r(yAt(ref.y)),
+        label: ref.label,
+        tone: ref.tone ?? 'neutral',
+        pattern,
+        dash: REF_PATTERNS[pattern],
+      };
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // The drift report (SP-004): each KPI against the baseline with the runbook's rule and verdict,
 // the live detector's score and level beside it, and a trend over the last N runs.
 import type { DriftReport, RunDetail, RunSummary } from '../api/schemas';
+import { distinctLabels } from './chart';
 import { fmtNumber, statusTone } from './format';
 import type { Block, ReportDoc, Row, Section, Tone } from './model';
 
@@ -168,7 +169,8 @@ export function buildDriftReport(input: DriftReportInput): ReportDoc {
     trend.push({ kind: 'notice', tone: 'warn', title: 'Trend incomplete', text: input.trendProblem });
   const pts = input.trend;
   const baselineOf = (kpi: string) => drift?.metrics.find((m) => m.kpi === kpi)?.baseline ?? undefined;
-  const x = (p: TrendPoint) => p.week_id;
+  // Two runs of one week would share an x label: those points are named by their run id.
+  const xLabels = distinctLabels(pts.map((p) => ({ label: p.week_id, fallback: p.run_id })));
   const chart = (
     kpi: 'headcount' | 'coverage_percent' | 'fte_ratio',
     unit: string,
@@ -181,10 +183,10 @@ export function buildDriftReport(input: DriftReportInput): ReportDoc {
       id: `trend-${kpi}`,
       title: `${label} over the last ${pts.length} runs`,
       description: values.length
-        ? `${label} from ${fmtNumber(values[0])} (${pts[0]?.week_id}) to ${fmtNumber(values[values.length - 1])} (${pts[pts.length - 1]?.week_id}); min ${fmtNumber(Math.min(...values))}, max ${fmtNumber(Math.max(...values))}.`
+        ? `${label} from ${fmtNumber(values[0])} (${xLabels[0]}) to ${fmtNumber(values[values.length - 1])} (${xLabels[xLabels.length - 1]}); min ${fmtNumber(Math.min(...values))}, max ${fmtNumber(Math.max(...values))}.`
         : `No ${label} values in the last runs.`,
       unit,
-      series: [{ name: label, points: pts.map((p) => ({ x: x(p), y: p[kpi] ?? null })) }],
+      series: [{ name: label, points: pts.map((p, i) => ({ x: xLabels[i]!, y: p[kpi] ?? null })) }],
       references: refs,
     };
   };
@@ -197,7 +199,7 @@ export function buildDriftReport(input: DriftReportInput): ReportDoc {
         hb === undefined
           ? []
           : [
-              { label: `baseline ${fmtNumber(hb)}`, y: hb, tone: 'info' },
+              { label: `baseline ${fmtNumber(hb)}`, y: hb, tone: 'neutral' },
               { label: 'WARN above +5 %', y: hb * 1.05, tone: 'warn' },
               { label: 'WARN below −5 %', y: hb * 0.95, tone: 'warn' },
             ],

@@ -1,6 +1,6 @@
 // Reports as HTML text: a standalone document for export (tickets, mail) and the HTML shell of the
 // webview (shell.ts). Every value goes through escapeHtml; no scripts in exports.
-import { chartGeometry } from './chart';
+import { chartGeometry, referenceLegend } from './chart';
 import { actionLabel, type Block, type Cell, type ReportDoc, type Tone } from './model';
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -42,7 +42,7 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
     );
   for (const ref of g.references)
     parts.push(
-      `<line class="ref tone-${ref.tone}" x1="${g.plot.left}" x2="${g.plot.right}" y1="${ref.y}" y2="${ref.y}"/>`,
+      `<line class="ref tone-${ref.tone}" stroke-dasharray="${ref.dash}" x1="${g.plot.left}" x2="${g.plot.right}" y1="${ref.y}" y2="${ref.y}"/>`,
     );
   for (const s of g.series) {
     parts.push(`<path class="series" d="${s.path}"/>`);
@@ -56,11 +56,13 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
 }
 
 function legendHtml(b: Extract<Block, { kind: 'chart' }>): string {
-  const item = (cls: string, label: string) =>
-    `<li><svg width="22" height="8" aria-hidden="true"><line class="${cls}" x1="0" x2="22" y1="4" y2="4"/></svg> ${escapeHtml(label)}</li>`;
+  const item = (line: string, label: string) =>
+    `<li><svg width="28" height="8" aria-hidden="true"><line ${line} x1="0" x2="28" y1="4" y2="4"/></svg> ${escapeHtml(label)}</li>`;
   return `<ul class="legend">${[
-    ...b.series.map((x) => item('series', x.name)),
-    ...(b.references ?? []).map((r) => item(`ref tone-${r.tone ?? 'info'}`, r.label)),
+    ...b.series.map((x) => item('class="series"', `${x.name} (solid line)`)),
+    ...chartGeometry(b).references.map((r) =>
+      item(`class="ref tone-${r.tone}" stroke-dasharray="${r.dash}"`, referenceLegend(r)),
+    ),
   ].join('')}</ul>`;
 }
 
@@ -136,14 +138,14 @@ th[scope=row] { font-weight: normal; } .align-right { text-align: right; } .alig
 dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; } dt { color: var(--muted); } dd { margin: 0; }
 .columns { display: flex; gap: 2em; flex-wrap: wrap; } .mono, pre { font-family: ui-monospace, monospace; font-size: .92em; overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; border: 1px solid var(--border); padding: .6em; }
-.tone-pass { color: var(--pass); } .tone-warn { color: var(--warn); } .tone-fail { color: var(--fail); } .tone-info { color: var(--info); }
-.badge { font-size: .7em; border: 1px solid currentColor; border-radius: 3px; padding: 0 .4em; vertical-align: middle; }
-.notice { border-left: 4px solid currentColor; padding: .4em .8em; margin: .6em 0; }
+.tone-pass { --tone: var(--pass); } .tone-warn { --tone: var(--warn); } .tone-fail { --tone: var(--fail); } .tone-info { --tone: var(--info); } .tone-neutral { --tone: var(--fg); }
+td[class*=tone-], dd[class*=tone-], p[class*=tone-] { border-left: 4px solid var(--tone); }
+.badge { font-size: .7em; border: 1px solid var(--tone); border-left-width: 4px; border-radius: 3px; padding: 0 .4em; vertical-align: middle; }
+.notice { border-left: 4px solid var(--tone, var(--border)); padding: .4em .8em; margin: .6em 0; }
 svg.chart { max-width: 100%; height: auto; } svg .grid { stroke: var(--border); } svg .axis { fill: var(--muted); font-size: 11px; }
 svg .series { fill: none; stroke: var(--info); stroke-width: 2; } svg .point { fill: var(--info); }
-svg .ref { stroke-dasharray: 4 3; stroke: currentColor; stroke-width: 1.5; }
+svg .ref { stroke: var(--tone, var(--fg)); stroke-width: 2; fill: none; }
 ul.legend { list-style: none; padding: 0; display: flex; gap: 1.2em; flex-wrap: wrap; font-size: .9em; } ul.legend svg { vertical-align: middle; }
-svg .tone-warn { color: var(--warn); } svg .tone-fail { color: var(--fail); } svg .tone-info { color: var(--info); } svg .tone-pass { color: var(--pass); }
 `;
 
 /** A standalone HTML document of the report (export). No scripts, no remote content. */

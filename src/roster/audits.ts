@@ -2,7 +2,7 @@
 // the solver, a hand edit, or a plan file from live SOLVEREIGN. Each returns the engine's AuditResult.
 import { AUDIT_CHECKS } from '../shared/runbook';
 import { DAY_ABBREVIATIONS, type Interval, parseForecastJson } from './forecast';
-import { daySpan, DEFAULT_RULES, isSplitDay, type RosterRules, toursOverlap } from './rules';
+import { DEFAULT_RULES, daySpan, isSplitDay, type RosterRules, toursConflict, toursOverlap } from './rules';
 import type { AuditResult, AuditViolation } from './types';
 
 /** The seven checks' names, in the contract's order (the runbook vocabulary owns the list). */
@@ -76,6 +76,7 @@ function violation(message: string, extra: Omit<AuditViolation, 'message'>): Aud
   if (extra.tour_ids !== undefined) v.tour_ids = extra.tour_ids;
   if (extra.day !== undefined) v.day = extra.day;
   if (extra.line !== undefined) v.line = extra.line;
+  if (extra.gap_minutes !== undefined) v.gap_minutes = extra.gap_minutes;
   return v;
 }
 
@@ -158,35 +159,48 @@ export function auditCoverage(plan: Plan): AuditResult {
   );
 }
 
-/** Overlap: no driver on two tours at once. */
-export function auditOverlap(plan: Plan): AuditResult {
+/**
+ * Overlap: no driver on two tours at once, no tour inside another's split break (the break belongs
+ * to its shift), and at least the minimum pause between two consecutive tours of one driver.
+ */
+export function auditOverlap(plan: Plan, rules: RosterRules = DEFAULT_RULES): AuditResult {
   const v: AuditViolation[] = [];
+  const pause = rules.minPauseMinutes;
+  const at = (t: PlanTour) => `${t.id} (${dayName(t.day)} ${clock(t.start)}-${clock(t.end)})`;
   for (const w of driverWeeks(plan)) {
-    const all = [...w.days.values()].flat().sort((a, b) => a.start - b.start);
+    const all = [...w.days.values()].flat().sort((a, b) => a.start - b.start || a.end - b.end);
     for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length && all[j]!.start < all[i]!.end; j++) {
+      for (let j = i + 1; j < all.length && all[j]!.start < all[i]!.end + pause; j++) {
         const a = all[i]!;
         const b = all[j]!;
-        if (!toursOverlap(a, b)) continue;
-        v.push(
-          violation(
-            `Driver ${w.driver_id} has ${a.id} (${dayName(a.day)} ${clock(a.start)}-${clock(a.end)}) and ${b.id} (${clock(b.start)}-${clock(b.end)}) at the same time.`,
-            {
-              driver_id: w.driver_id,
-              tour_ids: [a.id, b.id],
-              day: dayName(a.day),
-              ...(b.line !== undefined ? { line: b.line } : {}),
-            },
-          ),
-        );
+        if (!toursConflict(a, b, rules)) continue;
+        const gap = b.start - a.end;
+        const extra = {
+          driver_id: w.driver_id,
+          tour_ids: [a.id, b.id],
+          day: dayName(b.day),
+          ...(b.line !== undefined ? { line: b.line } : {}),
+        };
+        let message: string;
+        if (toursOverlap(a, b)) {
+          message = `Driver ${w.driver_id} has ${at(a)} and ${at(b)} at the same time.`;
+        } else if (gap < 0) {
+          // Sorted by start and not overlapping: b starts inside a's split break.
+          message = `Driver ${w.driver_id} has ${at(b)} inside the split break of ${at(a)}; the break belongs to that shift.`;
+        } else {
+          message = `Driver ${w.driver_id} changes over in ${gap} min between ${at(a)} and ${at(b)} (minimum ${pause} min).`;
+          v.push(violation(message, { ...extra, gap_minutes: gap }));
+          continue;
+        }
+        v.push(violation(message, extra));
       }
     }
   }
   return result(
     'Overlap',
     v,
-    'No driver has two tours at the same time.',
-    `${v.length} overlapping tour pair(s). Check the forecast for duplicate tours (ERR_AUDIT_002).`,
+    `No driver has two tours at once, a tour inside a split break, or less than ${pause} min between two tours.`,
+    `${v.length} overlapping or too-close tour pair(s). Check the forecast for duplicate tours (ERR_AUDIT_002).`,
   );
 }
 
@@ -370,7 +384,7 @@ export function runAudits(
 ): AuditResult[] {
   return [
     auditCoverage(plan),
-    auditOverlap(plan),
+    auditOverlap(plan, rules),
     auditRest(plan, rules),
     auditSpanRegular(plan, rules),
     auditSpanSplit(plan, rules),

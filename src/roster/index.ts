@@ -47,6 +47,7 @@ export {
   infeasibleAlone,
   isSplitDay,
   type RosterRules,
+  toursConflict,
   toursOverlap,
 } from './rules';
 /** Deterministic solver: `solve(tours, {seed})` -> assignments, lower bound, output_hash. */
@@ -86,9 +87,13 @@ export {
 } from './audits';
 /** KPIs of a plan. */
 export {
+  changeoverGaps,
+  changeoverHistogram,
   computeKpis,
   type RosterKpis,
 } from './kpis';
+/** The engine's own result types (the API schemas are checked against them). */
+export type { AuditCheckStatus, AuditDetails, AuditResult, AuditViolation, PlanKpis } from './types';
 /** Hashes: canonical JSON, config hash, output_hash. */
 export {
   canonicalJson,

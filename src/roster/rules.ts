@@ -11,6 +11,8 @@ export interface RosterRules {
   splitBreakMinutes: number;
   /** Drivers with at least this much work are full-time. */
   fullTimeMinutes: number;
+  /** Minimum changeover between two consecutive tours of one driver (depot and vehicle change). */
+  minPauseMinutes: number;
 }
 
 export const DEFAULT_RULES: Readonly<RosterRules> = {
@@ -21,6 +23,7 @@ export const DEFAULT_RULES: Readonly<RosterRules> = {
   maxSpanSplitMinutes: 16 * 60,
   splitBreakMinutes: 4 * 60,
   fullTimeMinutes: 40 * 60,
+  minPauseMinutes: 30,
 };
 
 /** The minimum a rule check needs of a tour (absolute minutes). */
@@ -38,6 +41,15 @@ export function toursOverlap(a: RuleTour, b: RuleTour): boolean {
   if (a.end <= b.start || b.end <= a.start) return false;
   for (const p of a.parts) for (const q of b.parts) if (p.start < q.end && q.start < p.end) return true;
   return false;
+}
+
+/**
+ * True when one driver cannot drive both tours: they overlap, one lies inside the other's split
+ * break (the break belongs to its shift), or the changeover between them is shorter than the
+ * minimum pause. A tour occupies its whole extent, first start to last end.
+ */
+export function toursConflict(a: RuleTour, b: RuleTour, rules: RosterRules = DEFAULT_RULES): boolean {
+  return a.start < b.end + rules.minPauseMinutes && b.start < a.end + rules.minPauseMinutes;
 }
 
 /** A day is a split shift if a tour is split or the day has a break >= splitBreakMinutes. */

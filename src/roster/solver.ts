@@ -5,12 +5,13 @@
 // Search budgets are counted in rule checks, not milliseconds, so results never depend on the clock
 // (only an explicit `timeLimitMs` that is hit can cut the search short: ERR_SOLVE_001).
 import { configHash, outputHash } from './hash';
-import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursOverlap } from './rules';
+import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
 import { seededRandom } from '../shared/random';
 
 export const DEFAULT_SEED = 94;
-export const SOLVER_VERSION = 'greedy-ls/1';
+/** Keys the sandbox's seed cache: bump it whenever the same input may solve differently. */
+export const SOLVER_VERSION = 'greedy-ls/2';
 
 export interface SolveOptions {
   /** Tie-breaking seed; default 94. */
@@ -66,7 +67,11 @@ export interface UncoveredTour {
 
 export interface LowerBound {
   value: number;
+  /** Most tours working at one moment (split breaks not counted). */
   peak_concurrent_tours: number;
+  /** Most tours occupying one moment, each extended by the minimum pause (split breaks counted). */
+  peak_with_pause: number;
+  /** Rest-aware peak: the pause-extended peak plus the drivers the 11 h rest keeps away. */
   peak_with_rest: number;
   weekly_hours: number;
   daily_tours: number;
@@ -94,9 +99,9 @@ export interface SolveResult {
 
 export { seededRandom };
 
-function peakOf(tours: readonly Pick<TourInstance, 'parts'>[]): number {
+function peakOf(intervals: readonly { start: number; end: number }[]): number {
   const events: [number, number][] = [];
-  for (const t of tours) for (const p of t.parts) events.push([p.start, 1], [p.end, -1]);
+  for (const p of intervals) events.push([p.start, 1], [p.end, -1]);
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   let peak = 0;
@@ -108,10 +113,14 @@ function peakOf(tours: readonly Pick<TourInstance, 'parts'>[]): number {
 }
 
 /**
- * Lower bound on drivers, the max of: peak concurrency; total work / weekly maximum; busiest day /
- * tours per day; and a rest-aware peak — at any moment t, the tours running at t need their own
- * drivers, and so do the previous day's tours ending less than the minimum rest before t (or the
- * next day's starting less than the rest after t): none of those drivers can be working at t.
+ * Lower bound on drivers, the max of:
+ * - peak concurrency of the tours' work parts;
+ * - pause-aware peak: each tour occupies first start to last end (a split's break is reserved)
+ *   plus the minimum pause after it; one driver's occupied intervals never intersect;
+ * - total work / weekly maximum; busiest day / tours per day;
+ * - rest-aware peak: at any moment t, the tours occupying t need their own drivers, and so do the
+ *   previous day's tours ending less than the minimum rest before t (or the next day's starting
+ *   less than the rest after t): none of those drivers can be working at t.
  */
 export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = DEFAULT_RULES): LowerBound {
   let work = 0;
@@ -120,30 +129,41 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
     work += t.workMinutes;
     perDay.set(t.day, (perDay.get(t.day) ?? 0) + 1);
   }
-  const peak = peakOf(tours);
+  const occupied = (t: TourInstance) => ({ start: t.start, end: t.end + rules.minPauseMinutes });
+  const peak = peakOf(tours.flatMap((t) => t.parts));
+  const pausePeak = peakOf(tours.map(occupied));
   const weekly = Math.ceil(work / rules.maxWeeklyMinutes);
   const daily = Math.ceil(Math.max(0, ...perDay.values()) / rules.maxToursPerDay);
   let restPeak = 0;
   const byDay = new Map<number, TourInstance[]>();
-  for (const t of tours) byDay.set(t.day, [...(byDay.get(t.day) ?? []), t]);
+  for (const t of tours) {
+    const list = byDay.get(t.day);
+    if (list) list.push(t);
+    else byDay.set(t.day, [t]);
+  }
   const dayList = (d: number) => byDay.get(d) ?? [];
-  const moments = [...new Set(tours.flatMap((t) => t.parts.map((p) => p.start)))].sort((a, b) => a - b);
+  const moments = [...new Set(tours.map((t) => t.start))].sort((a, b) => a - b);
   for (const m of moments) {
     const day = Math.floor(m / 1440) + 1;
-    const runs = (t: TourInstance) => t.parts.some((p) => p.start <= m && m < p.end);
-    // Tours running at m started today or (crossing midnight) the day before.
-    const today = dayList(day).filter(runs).length;
-    const running = today + dayList(day - 1).filter(runs).length;
-    // A driver on a late tour of the day before cannot start today before its end + rest; tours
-    // of the day before still running at m are theirs too, so only today's running tours count.
-    const before = dayList(day - 1).filter((t) => t.end > m - rules.minRestMinutes);
-    const after = dayList(day + 1).filter((t) => t.start < m + rules.minRestMinutes);
+    // Today's tours occupying m (pause included): a driver of the day before who ends less than the
+    // rest before m cannot hold any of them (each started by m).
+    const today = dayList(day).filter((t) => t.start <= m && m < t.end + rules.minPauseMinutes).length;
+    // Tours running at m (no pause: the next day's start is measured from the tour's real end).
+    const runs = (t: TourInstance) => t.start <= m && m < t.end;
+    const running = dayList(day).filter(runs).length + dayList(day - 1).filter(runs).length;
+    const before = dayList(day - 1)
+      .filter((t) => t.end > m - rules.minRestMinutes)
+      .map(occupied);
+    const after = dayList(day + 1)
+      .filter((t) => t.start < m + rules.minRestMinutes)
+      .map(occupied);
     const v = Math.max(today + peakOf(before), running + peakOf(after));
     if (v > restPeak) restPeak = v;
   }
   return {
-    value: Math.max(peak, weekly, daily, restPeak),
+    value: Math.max(peak, pausePeak, weekly, daily, restPeak),
     peak_concurrent_tours: peak,
+    peak_with_pause: pausePeak,
     peak_with_rest: restPeak,
     weekly_hours: weekly,
     daily_tours: daily,
@@ -241,7 +261,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
       if (ta.split) split = true;
-      for (let b = a + 1; b < list.length; b++) if (toursOverlap(ta, T[list[b]!]!)) return false;
+      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return false;
       if (a > 0 && ta.start - T[list[a - 1]!]!.end >= rules.splitBreakMinutes) split = true;
     }
     if (list.length === 0) return true;

@@ -42,4 +42,7 @@ export interface PlanKpis {
   avg_weekly_hours: number;
   total_tours: number;
   lower_bound?: number;
+  /** Average and shortest minutes between two consecutive tours of one driver on one day. */
+  avg_changeover_minutes: number | null;
+  min_changeover_minutes: number | null;
 }

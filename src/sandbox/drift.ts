@@ -3,7 +3,8 @@
 //    coverage < 100 % -> BLOCK, FTE ratio < 95 % -> WARN;
 // 2. live SOLVEREIGN's detector (`kpi_drift check`): a weighted z-score/percent score over the
 //    recent runs' history with levels OK / WARNING / ALERT / INCIDENT.
-import type { DriftLevel, DriftMetric, DriftStatus } from '../api/schemas';
+import { isKnown } from '../api/lenient';
+import { DRIFT_STATUSES, type DriftLevel, type DriftMetric, type DriftStatus } from '../api/schemas';
 
 export interface Band {
   expected?: number;
@@ -101,7 +102,8 @@ export function runbookMetrics(baseline: DriftBaseline, current: KpiSnapshot): D
 }
 
 export function runbookVerdict(metrics: readonly DriftMetric[]): DriftStatus {
-  return worstVerdict(metrics.map((m) => m.verdict));
+  // The sandbox's own metrics carry known verdicts only; the filter narrows the leniently read type.
+  return worstVerdict(metrics.map((m) => m.verdict).filter((v) => isKnown(DRIFT_STATUSES, v)));
 }
 
 // ------------------------------------------------------------------ live detector

@@ -59,19 +59,18 @@ function workspaceIncidentFile(): string | undefined {
 }
 
 export function registerSidebar(context: vscode.ExtensionContext, services: ExtensionServices): SidebarApi {
-  const { connection, log } = services;
-  const cfg = () => vscode.workspace.getConfiguration('solvereign');
+  const { config, connection, log } = services;
   let clock: (() => Date) | undefined;
   const now = () => (clock ? clock() : new Date());
   const slaOptions = (): SlaOptions => ({
-    contacts: parseContacts(cfg().get('contacts')),
-    timeZone: cfg().get<string>('incidents.timeZone') || 'Europe/Vienna',
+    contacts: parseContacts(config.get('contacts')),
+    timeZone: config.get('incidents.timeZone'),
   });
 
   // ------------------------------------------------------------------ trees
   const sites = new SitesProvider(connection);
   context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));
-  const runs = new RunsProvider(connection, log, () => cfg().get<number>('runs.pageSize', 25));
+  const runs = new RunsProvider(connection, log, () => config.get('runs.pageSize'));
   const incidents = new IncidentsProvider(connection, { now, slaOptions, filePath: workspaceIncidentFile });
   const runsView = vscode.window.createTreeView('solvereign.runs', {
     treeDataProvider: runs,
@@ -160,7 +159,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   };
   const scheduler = new RefreshScheduler(refreshAll, 250);
   const visibility = () => scheduler.setVisible(runsView.visible || incidentsView.visible);
-  scheduler.setInterval(cfg().get<number>('sidebar.refreshIntervalSeconds', 60));
+  scheduler.setInterval(config.get('sidebar.refreshIntervalSeconds'));
   visibility();
   // The SLA countdown moves with the clock: re-render and check transitions every 30 s (no requests).
   const ticker = setInterval(() => {
@@ -177,13 +176,11 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
     runsView.onDidChangeVisibility(visibility),
     incidentsView.onDidChangeVisibility(visibility),
     connection.onDidChange(() => void scheduler.request()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('solvereign.sidebar.refreshIntervalSeconds'))
-        scheduler.setInterval(cfg().get<number>('sidebar.refreshIntervalSeconds', 60));
-      if (e.affectsConfiguration('solvereign.runs.pageSize')) runs.reset();
-      if (e.affectsConfiguration('solvereign.contacts') || e.affectsConfiguration('solvereign.incidents'))
-        incidents.rerender();
-    }),
+    config.onDidChange(['sidebar.refreshIntervalSeconds'], () =>
+      scheduler.setInterval(config.get('sidebar.refreshIntervalSeconds')),
+    ),
+    config.onDidChange(['runs.pageSize'], () => runs.reset()),
+    config.onDidChange(['contacts', 'incidents.timeZone'], () => incidents.rerender()),
     vscode.workspace.onDidChangeWorkspaceFolders(fileChanged),
     watcher,
     watcher.onDidChange(fileChanged),

@@ -65,7 +65,7 @@ export class StatusBarController implements vscode.Disposable {
     this.item.backgroundColor = v.warning
       ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;
-    this.item.accessibilityInformation = { label: v.text.replace(/\$\([\w-]+\)\s*/g, '') };
+    this.item.accessibilityInformation = { label: v.accessibleName };
   }
 
   /** Reads health and the kill switch from the server, then renders. */

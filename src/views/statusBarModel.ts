@@ -1,6 +1,7 @@
 // What the status bar item says: `environment · site · health`, and whether it warns (kill switch
 // active or an S0/S1 incident open). vscode-free.
 import type { ConnectionState } from '../connection/connectionManager';
+import { accessibleName } from './accessibleName';
 
 export interface StatusBarInput {
   environment?: string;
@@ -20,6 +21,8 @@ export interface StatusBarView {
   text: string;
   tooltip: string;
   warning: boolean;
+  /** What a screen reader says: where, the connection state, health and why it warns. */
+  accessibleName: string;
 }
 
 const STATE_WORDS: Record<ConnectionState, string> = {
@@ -54,5 +57,16 @@ export function statusBarView(i: StatusBarInput): StatusBarView {
     `Open S0/S1 incidents: ${i.criticalOpen}`,
     'Click: SOLVEREIGN procedures',
   ].join('\n');
-  return { text, tooltip, warning };
+  const warnings = [
+    i.killSwitchActive && 'kill switch active',
+    i.criticalOpen > 0 && `${i.criticalOpen} open S0/S1 incident${i.criticalOpen === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  const name = accessibleName(
+    `SOLVEREIGN: ${env}`,
+    site === '—' ? 'no site' : site,
+    STATE_WORDS[i.state],
+    i.state === 'ready' && (i.health ?? (i.healthError ? 'health unknown' : 'checking health')),
+    warnings.length > 0 && `warning: ${warnings.join(' and ')}`,
+  );
+  return { text, tooltip, warning, accessibleName: name };
 }

@@ -211,6 +211,7 @@ class ReportPanel implements vscode.Disposable {
         try {
           const r = await this.host.exportReport({ panelId: this.id, format: m.format });
           if (r) this.notify(`Exported to ${r.path}`, 'info');
+          else this.notify('Export cancelled: nothing was written.');
         } catch (e) {
           this.notify(`Export failed: ${errorText(e)}`, 'fail');
         }

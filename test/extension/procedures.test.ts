@@ -91,7 +91,8 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
 
   it('SP-003: wrong role is blocked before the reason is asked', async () => {
     await signInAs('ops_readonly');
-    const [first] = await runs();
+    // An unpublished run: a published one is ALREADY_PUBLISHED before any role check.
+    const first = (await runs()).find((x) => !x.published);
     const r = await exec('solvereign.sp003.publishRun', first?.run_id, { reason: 'should never be sent' });
     assert.equal(r.result, 'BLOCKED');
     assert.equal(r.code, 'PERMISSION_DENIED');
@@ -150,12 +151,18 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     assert.equal((await api.connection.requireClient().status()).kill_switch_active, true);
 
     await signInAs('dispatcher');
-    const published = (await runs()).find((x) => x.status === 'PASS' && !x.locked) as RunSummary;
-    const pub = await exec('solvereign.sp003.publishRun', published.run_id, {
+    const unpublished = (await runs()).find(
+      (x) => (x.status === 'PASS' || x.status === 'WARN') && !x.published,
+    ) as RunSummary;
+    const pub = await exec('solvereign.sp003.publishRun', unpublished.run_id, {
       reason: 'publish during freeze',
     });
     assert.equal(pub.code, 'FREEZE_ACTIVE');
-    assert.match(pub.summary.join('\n'), /Resolution: Verify with ops/);
+    assert.match(
+      String(pub.headline),
+      /^BLOCKED — FREEZE_ACTIVE: kill switch is on for wien \(emergency, by /,
+    );
+    assert.match(pub.summary.join('\n'), /Resolution: Ask the Platform Lead/);
     const drill = await exec('solvereign.sp005.fireDrill', {});
     assert.equal(drill.result, 'BLOCKED');
 
@@ -320,7 +327,8 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
       status: 200,
       body: '{"kill_switch_active":"maybe"}',
     });
-    const [run] = (await (await extensionApi()).connection.requireClient().listRuns({ limit: 1 })).runs;
+    const { runs: all } = await (await extensionApi()).connection.requireClient().listRuns({ limit: 30 });
+    const run = all.find((x) => !x.published);
     const r = await exec('solvereign.sp003.publishRun', run?.run_id, {
       reason: 'publish with a broken server',
     });

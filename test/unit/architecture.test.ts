@@ -93,6 +93,12 @@ describe('architecture', () => {
       assert.deepEqual(offenders, []);
     });
   }
+  it('only src/config.ts reads the solvereign.* settings', () => {
+    const offenders = sourceFiles('src').filter(
+      (f) => f !== 'src/config.ts' && /getConfiguration\(/.test(readFileSync(path.join(root, f), 'utf8')),
+    );
+    assert.deepEqual(offenders, []);
+  });
 
   it('the activation bundle leaves out the language client, the solver and zod classic', async function () {
     this.timeout(60_000);

@@ -2,6 +2,9 @@
 // from the command's arguments when given, else from a prompt (QuickPick/InputBox through a
 // Prompter, with Back); a `do` step does the work under progress with cancellation. Every step's
 // outcome and duration is recorded. No `vscode` here: the extension supplies the Prompter.
+// Like aws-toolkit's wizard, the state is snapshotted before every step and Back restores the
+// snapshot of the question it returns to, so what later steps found or decided is forgotten and
+// steps hidden by `when` are decided again against the restored state.
 
 export const BACK: unique symbol = Symbol('back');
 export type Back = typeof BACK;
@@ -26,6 +29,8 @@ export interface PromptBase {
 export interface PickPrompt<T> extends PromptBase {
   placeholder?: string;
   items: PickItem<T>[];
+  /** Text typed that matches no item is taken as this value (then checked like any answer). */
+  acceptTyped?: (text: string) => T | undefined;
 }
 
 export interface InputPrompt extends PromptBase {
@@ -83,6 +88,8 @@ export interface AskStep<S, V = unknown> extends StepBase<S> {
   /** A choice. Items may depend on what earlier steps found. */
   pick?: (s: S) => PickItem<V>[] | Promise<PickItem<V>[]>;
   placeholder?: (s: S) => string;
+  /** A pick also takes typed text that matches no item (a run id not in the list). */
+  acceptTyped?: (text: string, s: S) => V | undefined;
   /** Free text. */
   input?: (s: S) => { prompt: string; placeholder?: string; value?: string };
   /** Turns an argument answer into the step's value (e.g. 'yes' -> true); defaults to identity. */
@@ -94,6 +101,8 @@ export interface AskStep<S, V = unknown> extends StepBase<S> {
   apply: (s: S, value: V) => void;
   /** How the answer reads in the record (default: the value, shortened). */
   describe?: (value: V, s: S) => string;
+  /** This answer ends the procedure as cancelled (a confirmation answered "No"). */
+  cancels?: (value: V, s: S) => boolean;
 }
 
 export interface DoStep<S> extends StepBase<S> {
@@ -154,8 +163,8 @@ export async function runSteps<S>(
   const signal = o.signal ?? new AbortController().signal;
   /** Records per executed step index (sub-steps are attached to their parent's index). */
   const byIndex = new Map<number, StepRecord[]>();
-  /** Indexes executed, in order (Back pops them). */
-  const trail: number[] = [];
+  /** Steps executed, in order (Back pops them), each with the state as it was before it. */
+  const trail: { index: number; before: S; prompted: boolean }[] = [];
   let status: EngineStatus = 'completed';
   let error: EngineResult['error'];
   const push = (i: number, r: StepRecord) => {
@@ -164,14 +173,18 @@ export async function runSteps<S>(
     byIndex.set(i, list);
     o.onStep?.(r);
   };
-  const askNumber = () => trail.filter((t) => steps[t]?.kind === 'ask').length + 1;
-  /** The question Back returns to: the last one with no state-changing step after it. */
+  const askNumber = () => trail.filter((t) => steps[t.index]?.kind === 'ask').length + 1;
+  /**
+   * The question Back returns to: the last one the user answered in a prompt with no
+   * state-changing step after it (an answer from the arguments would only be taken again).
+   */
   const backTarget = (): number | undefined => {
     for (let k = trail.length - 1; k >= 0; k--) {
-      const st = steps[trail[k] as number];
-      if (!st) continue;
+      const t = trail[k];
+      const st = t && steps[t.index];
+      if (!t || !st) continue;
       if (st.kind === 'do' && st.mutates) return undefined;
-      if (st.kind === 'ask') return k;
+      if (st.kind === 'ask' && t.prompted) return k;
     }
     return undefined;
   };
@@ -190,6 +203,7 @@ export async function runSteps<S>(
     }
     const stepStart = now();
     const s0 = performance.now();
+    const before = snapshot(state);
     if (step.kind === 'ask') {
       const has = Object.hasOwn(answers, step.key) && answers[step.key] !== undefined;
       let value: unknown;
@@ -226,6 +240,7 @@ export async function runSteps<S>(
               ...base,
               items,
               placeholder: step.placeholder?.(state) ?? step.title,
+              acceptTyped: step.acceptTyped ? (text) => step.acceptTyped?.(text, state) : undefined,
             });
           } else {
             const spec = step.input?.(state) ?? { prompt: step.title };
@@ -238,9 +253,12 @@ export async function runSteps<S>(
             });
           }
           if (got === BACK && back !== undefined) {
-            const target = trail[back] as number;
-            for (const t of trail.splice(back)) byIndex.delete(t);
-            i = target;
+            const [target, ...later] = trail.splice(back);
+            for (const t of [target, ...later]) if (t) byIndex.delete(t.index);
+            if (target) {
+              restore(state, target.before);
+              i = target.index;
+            }
             continue;
           }
           if (got === undefined || got === BACK) {
@@ -258,11 +276,26 @@ export async function runSteps<S>(
         const message = messageOf(e);
         error = { step: step.title, message };
         push(i, rec(step, 'error', message, stepStart, performance.now() - s0));
-        trail.push(i);
+        trail.push({ index: i, before, prompted: false });
+        break;
+      }
+      if (step.cancels?.(value as never, state)) {
+        status = 'cancelled';
+        trail.push({ index: i, before, prompted: by === 'prompt' });
+        push(i, {
+          ...rec(
+            step,
+            'cancelled',
+            step.describe ? step.describe(value as never, state) : short(value),
+            stepStart,
+            performance.now() - s0,
+          ),
+          answeredBy: by,
+        });
         break;
       }
       step.apply(state, value as never);
-      trail.push(i);
+      trail.push({ index: i, before, prompted: by === 'prompt' });
       push(i, {
         ...rec(
           step,
@@ -279,7 +312,7 @@ export async function runSteps<S>(
 
     // a `do` step
     o.onProgress?.(step.title, i, steps.length);
-    trail.push(i);
+    trail.push({ index: i, before, prompted: false });
     const ctx: DoContext = {
       signal,
       report: (m) => o.onProgress?.(`${step.title}: ${m}`, i, steps.length),
@@ -312,9 +345,9 @@ export async function runSteps<S>(
     }
     i++;
   }
-  const records = trail.flatMap((t) => byIndex.get(t) ?? []);
+  const records = trail.flatMap((t) => byIndex.get(t.index) ?? []);
   // A step that ended the run without being pushed onto the trail (cancel before it, a bad answer).
-  for (const [k, list] of byIndex) if (!trail.includes(k)) records.push(...list);
+  for (const [k, list] of byIndex) if (!trail.some((t) => t.index === k)) records.push(...list);
   return {
     status,
     steps: records,
@@ -323,6 +356,30 @@ export async function runSteps<S>(
     endedAt: now().toISOString(),
     ms: Math.round(performance.now() - t0),
   };
+}
+
+/** A deep copy of the state (plain data: answers and what the server said). */
+export function snapshot<S>(state: S): S {
+  try {
+    return structuredClone(state);
+  } catch {
+    // A value that cannot be cloned (a function, a handle): the top level is still restored.
+    return { ...state };
+  }
+}
+
+/** Puts the state back to a snapshot in place (the procedure keeps its reference to the object). */
+function restore<S>(state: S, before: S): void {
+  const target = state as Record<string, unknown>;
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, snapshot(before));
+}
+
+/** A value an earlier step must have set; a missing one is a clear step error, not a crash. */
+export function need<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null)
+    throw new StepError(`${what} is missing (an earlier step did not set it)`);
+  return value;
 }
 
 function rec(
@@ -383,4 +440,47 @@ export function yesNo(raw: unknown): unknown {
     if (['no', 'n', 'false', '0'].includes(t)) return false;
   }
   return raw;
+}
+
+// ---------------------------------------------------------------- the confirm step
+
+export interface ConfirmSpec<S> {
+  id?: string;
+  title: string;
+  when?: (s: S) => boolean;
+  /** Exactly what will be sent, as label/value rows (run id, action, reason, role …). */
+  rows: (s: S) => [string, string][];
+  /** The accepting choice: "Publish RUN-20260113-001 now". */
+  go: (s: S) => string;
+  /** Keeps what was shown: the state-changing step sends exactly this. */
+  keep: (s: S) => void;
+}
+
+export function confirmRows(rows: readonly [string, string][]): string {
+  return rows.map(([k, v]) => `${k}: ${v}`).join(' · ');
+}
+
+/**
+ * The last question of every state-changing procedure. Scripted runs (an answers object, the CLI
+ * with --yes) confirm by default; `confirm: false` cancels there too.
+ */
+export function confirmStep<S>(spec: ConfirmSpec<S>): AskStep<S, boolean> {
+  return {
+    kind: 'ask',
+    id: spec.id ?? 'confirm',
+    title: spec.title,
+    key: 'confirm',
+    when: spec.when,
+    pick: (s) => [
+      { label: spec.go(s), value: true, detail: confirmRows(spec.rows(s)) },
+      { label: 'Cancel — send nothing', value: false },
+    ],
+    placeholder: (s) => `Sends exactly: ${confirmRows(spec.rows(s))}`,
+    coerce: yesNo,
+    defaultAnswer: () => true,
+    cancels: (v) => v !== true,
+    apply: (s) => spec.keep(s),
+    describe: (v, s) =>
+      `${v === true ? 'confirmed' : 'not confirmed, nothing sent'} — ${confirmRows(spec.rows(s))}`,
+  };
 }

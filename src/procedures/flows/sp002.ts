@@ -9,7 +9,7 @@ import { AuditDetails, type RunDetail, type RunSummary } from '../../api/schemas
 import type { HealthCheckResult } from '../../ops/healthCheck';
 import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } from '../analysis';
 import type { ProcedureEnv } from '../context';
-import { messageOf, type PickItem, type Step, type StepOutcome } from '../engine/engine';
+import { messageOf, need, type PickItem, type Step, type StepOutcome } from '../engine/engine';
 import { readZip } from '../../shared/zip';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
@@ -41,6 +41,8 @@ export interface Evidence {
   checksums?: Record<string, string>;
   /** Files whose sha256 differs from the server's checksum list. */
   mismatched: string[];
+  /** Why the checksums could not be read: then nothing was verified. */
+  checksumsProblem?: string;
 }
 
 export interface InvestigateState {
@@ -83,10 +85,18 @@ export function detectSymptoms(run: RunDetail): Symptom[] {
   if (audit('Overlap')?.status === 'FAIL')
     out.push({ id: 'overlap', text: 'Overlap FAIL -> data quality: check for duplicate tours' });
   const rt = run.kpis.runtime_seconds;
-  if ((rt != null && rt > RUNTIME_LIMIT_S) || run.error_code === 'ERR_SOLVE_001') {
+  if (run.error_code === 'ERR_SOLVE_001') {
+    // The run's own limit is the one that was hit (it may be far below the runbook's 60 s).
     out.push({
       id: 'runtime',
-      text: `Runtime ${rt ?? '?'} s > ${RUNTIME_LIMIT_S} s${run.error_code ? ` (${run.error_code})` : ''} -> large dataset: consider splitting`,
+      text: `Solver time limit reached (ERR_SOLVE_001${run.error_message ? `: ${run.error_message}` : ''}; ran ${
+        rt ?? '?'
+      } s) -> raise the run's time limit, or split a large input`,
+    });
+  } else if (rt != null && rt > RUNTIME_LIMIT_S) {
+    out.push({
+      id: 'runtime',
+      text: `Runtime ${rt} s > ${RUNTIME_LIMIT_S} s -> large dataset: consider splitting`,
     });
   }
   if (audit('Reproducibility')?.status === 'FAIL') {
@@ -151,7 +161,14 @@ export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolv
         : 'duplicate tours in the input (ERR_AUDIT_002)',
     );
   }
-  if (has('runtime')) why.push('input too large for the time limit: split it (ERR_SOLVE_001)');
+  if (has('runtime')) {
+    const rt = s.run?.kpis.runtime_seconds;
+    why.push(
+      s.run?.error_code === 'ERR_SOLVE_001' && (rt == null || rt <= RUNTIME_LIMIT_S)
+        ? `the run's own time limit was hit after ${rt ?? '?'} s (${s.run.error_message ?? 'ERR_SOLVE_001'}): re-run with a larger limit; split only a large input`
+        : 'input too large for the time limit: split it (ERR_SOLVE_001)',
+    );
+  }
   if (has('infeasible')) why.push('no feasible solution: constraints vs input (ERR_SOLVE_002)');
   if (why.length) return { c: 'input', why };
   if (has('error') || s.run?.status === 'ERROR')
@@ -187,10 +204,13 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
     manifest = undefined;
   }
   let checksums: Record<string, string> | undefined;
+  let checksumsProblem: string | undefined;
   try {
     checksums = (await env.client.evidenceChecksums(runId, { signal: env.signal })).checksums;
-  } catch {
+  } catch (e) {
+    if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
     checksums = undefined;
+    checksumsProblem = messageOf(e);
   }
   const mismatched: string[] = [];
   if (checksums) {
@@ -206,6 +226,7 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
     manifest,
     checksums,
     mismatched,
+    checksumsProblem,
   };
 }
 
@@ -302,7 +323,7 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       id: 'status',
       title: 'Gather information: run status',
       run: async (s) => {
-        s.run = await env.client.getRun(s.runId as string, { signal: env.signal });
+        s.run = await env.client.getRun(need(s.runId, 'the run id'), { signal: env.signal });
         const r = s.run;
         const failed = r.status === 'FAIL' || r.status === 'ERROR' || r.status === 'BLOCKED';
         return {
@@ -338,13 +359,19 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       title: 'Fetch the evidence pack',
       run: async (s) => {
         try {
-          s.evidence = await loadEvidence(env, s.runId as string);
+          s.evidence = await loadEvidence(env, need(s.runId, 'the run id'));
         } catch (e) {
           if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
           s.evidenceProblem = messageOf(e);
           return { status: 'warn', detail: `evidence unavailable: ${s.evidenceProblem}` };
         }
         const ev = s.evidence;
+        if (ev.checksumsProblem) {
+          return {
+            status: 'warn',
+            detail: `${ev.files.length} files${ev.sha256 ? `, sha256 ${ev.sha256.slice(0, 16)}…` : ''}; NOT verified: the checksums could not be loaded (${ev.checksumsProblem})`,
+          };
+        }
         return {
           status: ev.mismatched.length ? 'fail' : 'ok',
           detail: `${ev.files.length} files${ev.sha256 ? `, sha256 ${ev.sha256.slice(0, 16)}…` : ''}${
@@ -391,7 +418,11 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
         const prev = await loadEvidence(env, s.previous.run_id);
         if (!prev.forecast)
           return { status: 'skipped', detail: `${s.previous.run_id} has no input in its evidence pack` };
-        s.diff = await analysis().diffForecasts(prev.forecast, s.evidence?.forecast as string, env.signal);
+        s.diff = await analysis().diffForecasts(
+          prev.forecast,
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+          env.signal,
+        );
         const d = s.diff;
         return {
           status: d.unchanged ? 'ok' : 'warn',
@@ -409,7 +440,11 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       run: async (s) => {
         const ov = s.violations.filter((v) => v.check === 'Overlap');
         const skip = needForecast(s);
-        if (!skip) s.duplicates = await analysis().findDuplicates(s.evidence?.forecast as string, env.signal);
+        if (!skip)
+          s.duplicates = await analysis().findDuplicates(
+            need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+            env.signal,
+          );
         const dups = s.duplicates?.duplicates ?? [];
         const parts: string[] = [];
         if (dups.length) {
@@ -439,7 +474,10 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       run: async (s) => {
         const skip = needForecast(s);
         if (skip) return { ...skip, detail: `consider splitting the input; ${skip.detail}` };
-        s.split = await analysis().suggestSplit(s.evidence?.forecast as string, env.signal);
+        s.split = await analysis().suggestSplit(
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
+          env.signal,
+        );
         return { status: 'warn', detail: `${s.split.tourCount} tours: ${s.split.suggestion}` };
       },
     },
@@ -455,7 +493,7 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
         const seed = Number(s.evidence?.manifest?.solver_seed ?? run.seed ?? 94);
         ctx.report(`solving twice with seed ${seed}`);
         s.resolve = await analysis().resolveTwice(
-          s.evidence?.forecast as string,
+          need(s.evidence?.forecast, 'the forecast of the evidence pack'),
           run.week_id,
           seed,
           s.searchBudget ?? DEFAULT_RESOLVE_BUDGET,

@@ -1,13 +1,13 @@
 // SP-004 KPI Drift Check: run the drift check, open the drift report; WARN -> document and proceed
 // with an approval note; BLOCK -> investigate (SP-002); update the baseline with a reason (Ops
 // Lead / Platform Lead — checked before anything is asked).
-import type { BaselineBand, DriftReport } from '../../api/schemas';
+import type { BaselineBand, BaselineUpdate, DriftReport } from '../../api/schemas';
 import { BASELINE_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
-import { messageOf, type PickItem, reasonProblem, type Step } from '../engine/engine';
+import { confirmStep, messageOf, need, type PickItem, reasonProblem, type Step } from '../engine/engine';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { requireRole } from './common';
+import { requireRole, roleTitle } from './common';
 
 export type DriftDecision = 'done' | 'proceed' | 'investigate' | 'updateBaseline';
 
@@ -18,6 +18,8 @@ export interface DriftState {
   approvalNote?: string;
   values?: Record<string, number | BaselineBand>;
   reason?: string;
+  /** Exactly what the confirmation showed and the update sends. */
+  request?: BaselineUpdate;
   updated?: DriftReport;
   investigation?: { result?: string; recordPath?: string } | { error: string };
   reportOpened?: 'webview' | 'markdown';
@@ -201,6 +203,20 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
         s.reason = v.trim();
       },
     },
+    confirmStep<DriftState>({
+      title: 'Confirm: update the KPI baseline?',
+      when: (s) => s.decision === 'updateBaseline',
+      rows: (s) => [
+        ['Action', 'update the KPI baseline'],
+        ['Values', JSON.stringify(s.values ?? {})],
+        ['Reason', s.reason ?? ''],
+        ['As', `${env.who.email ?? 'unknown'} (${roleTitle(env.who.role)})`],
+      ],
+      go: () => 'Update the baseline now',
+      keep: (s) => {
+        s.request = { values: s.values ?? {}, reason: need(s.reason, 'the reason') };
+      },
+    }),
     {
       kind: 'do',
       id: 'update',
@@ -208,10 +224,9 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
       mutates: true,
       when: (s) => s.decision === 'updateBaseline',
       run: async (s) => {
-        s.updated = await env.client.updateBaseline(
-          { values: s.values ?? {}, reason: s.reason as string },
-          { signal: env.signal },
-        );
+        s.updated = await env.client.updateBaseline(need(s.request, 'the confirmed request'), {
+          signal: env.signal,
+        });
         return { detail: `baseline of ${s.updated.baseline_date ?? '?'}; verdict now ${s.updated.verdict}` };
       },
     },

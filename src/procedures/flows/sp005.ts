@@ -5,10 +5,10 @@
 import { type DrillStep, type FireDrillOutcome, runFireDrill } from '../../ops/fireDrill';
 import { FIRE_DRILL_TARGET_MS, KILL_SWITCH_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
-import { messageOf, reasonProblem, type Step, type StepStatus, yesNo } from '../engine/engine';
+import { confirmStep, messageOf, reasonProblem, type Step, type StepStatus } from '../engine/engine';
 import { formatMs, table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { type CreatedIncident, codeBlock, createIncident, requireRole } from './common';
+import { type CreatedIncident, codeBlock, createIncident, requireRole, roleTitle } from './common';
 
 export interface DrillState {
   retry: boolean;
@@ -49,26 +49,10 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
     },
     {
       kind: 'ask',
-      id: 'confirm',
-      title: `Start the fire drill on ${site}? Publish and lock are disabled for a few seconds.`,
-      key: 'confirm',
-      when: (s) => !s.retry,
-      pick: () => [
-        { label: `Start the drill on ${site}`, value: true },
-        { label: 'Not now', value: false },
-      ],
-      coerce: yesNo,
-      defaultAnswer: () => true,
-      apply: (s, v: boolean) => {
-        s.confirmed = v;
-      },
-    },
-    {
-      kind: 'ask',
       id: 'reason',
       title: 'Reason recorded with the toggles',
       key: 'reason',
-      when: (s) => !s.retry && s.confirmed === true,
+      when: (s) => !s.retry,
       input: (s) => ({ prompt: 'Reason (at least 10 characters)', value: s.reason }),
       defaultAnswer: (s) => s.reason,
       validate: (v) => reasonProblem(v),
@@ -76,6 +60,21 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
         s.reason = v.trim();
       },
     },
+    confirmStep<DrillState>({
+      title: `Start the fire drill on ${site}? Publish and lock are disabled for a few seconds.`,
+      when: (s) => !s.retry,
+      rows: (s) => [
+        ['Action', 'disable, then re-enable publish and lock (fire drill)'],
+        ['Mode', 'drill'],
+        ['Site', site],
+        ['Reason', s.reason ?? ''],
+        ['As', `${env.who.email ?? 'unknown'} (${roleTitle(env.who.role)})`],
+      ],
+      go: () => `Start the drill on ${site}`,
+      keep: (s) => {
+        s.confirmed = true;
+      },
+    }),
     {
       kind: 'do',
       id: 'drill',
@@ -83,7 +82,7 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
       mutates: true,
       when: (s) => !s.retry,
       run: async (s, ctx) => {
-        if (!s.confirmed) return { status: 'skipped', stop: true, detail: 'the drill was not started' };
+        if (!s.confirmed) return { status: 'skipped', stop: true, detail: 'the drill was not confirmed' };
         const out = await runFireDrill(env.client, {
           reason: s.reason,
           signal: env.signal,

@@ -6,7 +6,17 @@ import type { Incident, SystemStatus } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
-import { messageOf, type PickItem, reasonProblem, type Step } from '../engine/engine';
+import {
+  confirmRows,
+  confirmStep,
+  messageOf,
+  need,
+  type PickItem,
+  reasonProblem,
+  type Step,
+  yesNo,
+} from '../engine/engine';
+import { recordFileName } from '../engine/record';
 import type { ProcedureDef } from '../runner';
 import {
   type CreatedIncident,
@@ -15,17 +25,40 @@ import {
   contactLabel,
   createIncident,
   requireRole,
+  roleTitle,
 } from './common';
+
+/** Exactly what the confirmation showed and the switch call sends. */
+export interface KillRequest {
+  action: 'disable';
+  mode: 'emergency';
+  reason: string;
+  site: string;
+  as: string;
+}
 
 export interface KillState {
   status?: SystemStatus;
   reason?: string;
-  confirmed?: boolean;
+  request?: KillRequest;
+  /** A fire drill held the switch: this emergency stop upgrades it. */
+  upgradesDrill?: boolean;
   after?: SystemStatus;
   incident?: CreatedIncident;
   incidentError?: string;
   notice?: string;
+  noticePath?: string;
   alreadyActive?: boolean;
+}
+
+function killRows(r: KillRequest): [string, string][] {
+  return [
+    ['Action', 'stop publish and lock (kill switch on)'],
+    ['Mode', 'emergency'],
+    ['Site', r.site],
+    ['Reason', `EMERGENCY: ${r.reason}`],
+    ['As', r.as],
+  ];
 }
 
 export function stakeholderNotice(
@@ -53,6 +86,16 @@ export function stakeholderNotice(
   ].join('\n');
 }
 
+function killRequest(env: ProcedureEnv, s: KillState): KillRequest {
+  return {
+    action: 'disable',
+    mode: 'emergency',
+    reason: need(s.reason, 'the reason'),
+    site: env.environment.site ?? '?',
+    as: `${env.who.email ?? 'unknown'} (${roleTitle(env.who.role)})`,
+  };
+}
+
 function killSteps(env: ProcedureEnv): Step<KillState>[] {
   const site = env.environment.site ?? '';
   return [
@@ -69,6 +112,16 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       title: 'Check the current state',
       run: async (s) => {
         s.status = await env.client.status({ signal: env.signal });
+        if (s.status.kill_switch_active && s.status.kill_switch_mode === 'drill') {
+          // An emergency during a fire drill must not end with the drill's re-enable (no RCA needed).
+          s.upgradesDrill = true;
+          return {
+            status: 'warn',
+            detail: `a fire drill holds the kill switch for ${site} (by ${
+              s.status.kill_switch_activated_by ?? 'unknown'
+            }); this emergency stop upgrades it to emergency: only the Platform Lead can lift it, with an RCA`,
+          };
+        }
         if (s.status.kill_switch_active) {
           s.alreadyActive = true;
           return {
@@ -80,7 +133,9 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
           };
         }
         return {
-          detail: `publish_enabled=${s.status.publish_enabled}, lock_enabled=${s.status.lock_enabled}`,
+          detail: `kill switch off; publish ${s.status.publish_enabled ? 'enabled' : 'disabled'}, lock ${
+            s.status.lock_enabled ? 'enabled' : 'disabled'
+          }`,
         };
       },
     },
@@ -102,12 +157,16 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       id: 'confirm',
       title: `Type the site name "${site}" to stop publish and lock`,
       key: 'confirmSite',
-      input: () => ({ prompt: `Type ${site} to confirm the EMERGENCY kill switch`, placeholder: site }),
+      // Typing the site is the confirmation: the prompt shows exactly what will be sent.
+      input: (s) => ({
+        prompt: `Type ${site} to send: ${confirmRows(killRows(killRequest(env, s)))}`,
+        placeholder: site,
+      }),
       validate: (v) => (typeof v === 'string' && v.trim() === site ? undefined : `type exactly "${site}"`),
       apply: (s) => {
-        s.confirmed = true;
+        s.request = killRequest(env, s);
       },
-      describe: (v) => `confirmed by typing "${v}"`,
+      describe: (v, s) => `confirmed by typing "${v}" — ${confirmRows(killRows(killRequest(env, s)))}`,
     },
     {
       kind: 'do',
@@ -115,16 +174,26 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       title: 'Activate the kill switch (emergency)',
       mutates: true,
       run: async (s) => {
+        const req = need(s.request, 'the confirmed request');
         const t0 = performance.now();
         s.after = await env.client.killSwitch(
-          { action: 'disable', mode: 'emergency', reason: `EMERGENCY: ${s.reason}` },
+          { action: req.action, mode: req.mode, reason: `EMERGENCY: ${req.reason}` },
           { signal: env.signal },
         );
+        const ms = Math.round(performance.now() - t0);
+        const mode = s.after.kill_switch_mode;
+        const ok = s.after.kill_switch_active && (mode === 'emergency' || mode == null);
         return {
-          status: s.after.kill_switch_active ? 'ok' : 'fail',
-          detail: `kill_switch_active=${s.after.kill_switch_active}, publish_enabled=${s.after.publish_enabled}, lock_enabled=${
-            s.after.lock_enabled
-          } (${Math.round(performance.now() - t0)} ms)`,
+          status: ok ? 'ok' : 'fail',
+          detail: s.after.kill_switch_active
+            ? `kill switch on (${mode ?? 'mode not reported'})${
+                mode === 'drill'
+                  ? ': the server kept the fire drill mode, so a dispatcher could re-enable without an RCA — tell the Platform Lead'
+                  : ''
+              }; publish ${s.after.publish_enabled ? 'STILL enabled' : 'disabled'}, lock ${
+                s.after.lock_enabled ? 'STILL enabled' : 'disabled'
+              } (${ms} ms)`
+            : `the server answered but the kill switch is NOT on (${ms} ms)`,
         };
       },
     },
@@ -162,14 +231,14 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       id: 'notify',
       title: 'Stakeholder notice',
       run: async (s) => {
-        s.notice = stakeholderNotice(
-          env,
-          s.reason as string,
-          s.after?.kill_switch_activated_at ?? env.now().toISOString(),
-          s.incident?.id,
-        );
+        const at = s.after?.kill_switch_activated_at ?? env.now().toISOString();
+        s.notice = stakeholderNotice(env, need(s.reason, 'the reason'), at, s.incident?.id);
+        const name = recordFileName({ startedAt: at, title: 'SP-006 stakeholder notice', subject: site });
+        s.noticePath = await env.host.saveAndOpen(name, `# Stakeholder notice\n\n${codeBlock(s.notice)}\n`);
         return {
-          detail: `to ${env.host.contacts().filter((c) => c.email || c.phone).length} contacts (opened as a document)`,
+          detail: `to ${env.host.contacts().filter((c) => c.email || c.phone).length} contacts; ${
+            s.noticePath ? `saved as ${s.noticePath} and opened` : 'no workspace folder: opened unsaved'
+          }`,
         };
       },
     },
@@ -187,7 +256,9 @@ export const sp006Kill: ProcedureDef<KillState> = {
     const summary: string[] = [];
     if (executed)
       summary.push(
-        `Kill switch ACTIVE for ${env.environment.site}: publish and lock are stopped. Reason: ${s.reason}`,
+        `Kill switch ACTIVE for ${env.environment.site}${
+          s.upgradesDrill ? ' (the running fire drill is now an emergency stop)' : ''
+        }: publish and lock are stopped. Reason: ${s.reason}`,
       );
     if (s.incident) summary.push(`S1 incident ${s.incident.id} (${s.incident.where})`);
     if (s.incidentError) summary.push(`Incident NOT created: ${s.incidentError} — create it by hand`);
@@ -201,12 +272,13 @@ export const sp006Kill: ProcedureDef<KillState> = {
         incidentId: s.incident?.id,
         incidentWhere: s.incident?.where,
         notice: s.notice,
+        noticePath: s.noticePath,
+        upgradedDrill: s.upgradesDrill === true && executed,
         status: s.after,
       },
     };
   },
   after: async (s, _r, env) => {
-    if (s.notice) await env.host.openMarkdown(`# Stakeholder notice\n\n${codeBlock(s.notice)}\n`);
     if (s.after?.kill_switch_active) {
       env.host.notify(
         'warn',
@@ -225,9 +297,41 @@ export interface RecoverState {
   incidents: Incident[];
   lessons?: string;
   reason?: string;
+  /** Resolve the incident as well as adding the lessons learned (asked, never assumed). */
+  resolveIncident: boolean;
+  /** Why the server's incidents could not be read (the picker then lacks them). */
+  incidentsError?: string;
+  request?: RecoverRequest;
   after?: SystemStatus;
   incidentUpdated?: boolean;
+  incidentResolved?: boolean;
   notActive?: boolean;
+}
+
+/** Exactly what the confirmation showed: the re-enable and what happens to the incident. */
+export interface RecoverRequest {
+  reason: string;
+  rcaRef: string;
+  incidentId?: string;
+  resolveIncident: boolean;
+  as: string;
+}
+
+function recoverRows(r: RecoverRequest, site: string): [string, string][] {
+  return [
+    ['Action', 're-enable publish and lock (kill switch off)'],
+    ['Mode', 'emergency'],
+    ['Site', site],
+    ['Reason', r.reason],
+    ['RCA', r.rcaRef],
+    [
+      'Incident',
+      r.incidentId
+        ? `${r.incidentId}: add lessons learned${r.resolveIncident ? ' and RESOLVE' : ', keep open'}`
+        : 'none',
+    ],
+    ['As', r.as],
+  ];
 }
 
 function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
@@ -254,16 +358,23 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
             detail: `the kill switch is not active for ${site}; nothing to recover`,
           };
         }
+        const active = `active since ${s.status.kill_switch_activated_at ?? '?'} (${
+          s.status.kill_switch_mode ?? 'mode not reported'
+        }): ${s.status.kill_switch_reason ?? ''}`;
         try {
           s.incidents = (await env.client.incidents({ signal: env.signal })).incidents.filter(
             isActiveIncident,
           );
-        } catch {
+        } catch (e) {
+          // Recorded: without the server's incidents the picker cannot offer the S1 of the stop.
           s.incidents = [];
+          s.incidentsError = messageOf(e);
+          return {
+            status: 'warn',
+            detail: `${active}. The server's incidents could not be loaded (${s.incidentsError}): type the incident id or choose none`,
+          };
         }
-        return {
-          detail: `active since ${s.status.kill_switch_activated_at ?? '?'} (${s.status.kill_switch_mode ?? '?'}): ${s.status.kill_switch_reason ?? ''}`,
-        };
+        return { detail: active };
       },
     },
     {
@@ -317,6 +428,31 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
     },
     {
       kind: 'ask',
+      id: 'resolve',
+      title: 'Resolve the incident too?',
+      key: 'resolveIncident',
+      when: (s) => !!s.incidentId,
+      pick: (s) => [
+        {
+          label: `No, keep ${s.incidentId} open`,
+          value: false,
+          description: 'only add the lessons learned to its timeline',
+        },
+        {
+          label: `Yes, resolve ${s.incidentId}`,
+          value: true,
+          description: `root cause: see ${s.rcaRef}`,
+        },
+      ],
+      coerce: yesNo,
+      defaultAnswer: () => false,
+      apply: (s, v: boolean) => {
+        s.resolveIncident = v;
+      },
+      describe: (v: boolean, s) => (v ? `resolve ${s.incidentId}` : `keep ${s.incidentId} open`),
+    },
+    {
+      kind: 'ask',
       id: 'reason',
       title: 'Reason for the re-enable',
       key: 'reason',
@@ -327,14 +463,23 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
         s.reason = v.trim();
       },
     },
+    confirmStep<RecoverState>({
+      title: `Confirm: re-enable publish and lock for ${site}?`,
+      rows: (s) => recoverRows(recoverRequest(env, s), site),
+      go: () => `Re-enable ${site} now`,
+      keep: (s) => {
+        s.request = recoverRequest(env, s);
+      },
+    }),
     {
       kind: 'do',
       id: 'execute',
       title: 'Re-enable publish and lock',
       mutates: true,
       run: async (s) => {
+        const req = need(s.request, 'the confirmed request');
         s.after = await env.client.killSwitch(
-          { action: 'enable', mode: 'emergency', reason: s.reason as string, rca_ref: s.rcaRef },
+          { action: 'enable', mode: 'emergency', reason: req.reason, rca_ref: req.rcaRef },
           { signal: env.signal },
         );
         const ok = !s.after.kill_switch_active && s.after.publish_enabled && s.after.lock_enabled;
@@ -348,27 +493,35 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
       kind: 'do',
       id: 'lessons-entry',
       title: 'Add lessons learned to the incident timeline',
-      when: (s) => !!s.incidentId,
+      when: (s) => !!s.request?.incidentId,
       run: async (s) => {
+        const req = need(s.request, 'the confirmed request');
+        const id = need(req.incidentId, 'the incident id');
         try {
           await env.client.patchIncident(
-            s.incidentId as string,
+            id,
             {
-              status: 'resolved',
-              root_cause: `See ${s.rcaRef}`,
+              ...(req.resolveIncident
+                ? { status: 'resolved' as const, root_cause: `See ${req.rcaRef}` }
+                : {}),
               timeline_entry: {
-                action: `Lessons learned (RCA ${s.rcaRef}): ${s.lessons}`,
+                action: `Lessons learned (RCA ${req.rcaRef}): ${s.lessons}`,
                 actor: env.who.email ?? null,
               },
             },
             { signal: env.signal },
           );
           s.incidentUpdated = true;
-          return { detail: `${s.incidentId}: lessons learned added, resolved` };
+          s.incidentResolved = req.resolveIncident;
+          return {
+            detail: `${id}: lessons learned added${req.resolveIncident ? ', resolved' : ', left open (not asked to resolve)'}`,
+          };
         } catch (e) {
           return {
             status: 'fail',
-            detail: `${s.incidentId} not updated (${messageOf(e)}); add the lessons learned by hand`,
+            detail: `${id} not updated (${messageOf(e)}); add the lessons learned${
+              req.resolveIncident ? ' and resolve it' : ''
+            } by hand`,
           };
         }
       },
@@ -376,11 +529,21 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
   ];
 }
 
+function recoverRequest(env: ProcedureEnv, s: RecoverState): RecoverRequest {
+  return {
+    reason: need(s.reason, 'the reason'),
+    rcaRef: need(s.rcaRef, 'the RCA reference'),
+    incidentId: s.incidentId,
+    resolveIncident: !!s.incidentId && s.resolveIncident,
+    as: `${env.who.email ?? 'unknown'} (${roleTitle(env.who.role)})`,
+  };
+}
+
 export const sp006Recover: ProcedureDef<RecoverState> = {
   procedure: 'SP-006',
   title: 'SP-006 Recover from Kill Switch',
   command: 'solvereign.sp006.recover',
-  init: () => ({ incidents: [] }),
+  init: () => ({ incidents: [], resolveIncident: false }),
   steps: recoverSteps,
   finish: (s, _run, env) => {
     const ok = !!s.after && !s.after.kill_switch_active;
@@ -388,6 +551,14 @@ export const sp006Recover: ProcedureDef<RecoverState> = {
     if (ok) summary.push(`Publish and lock re-enabled for ${env.environment.site} (RCA ${s.rcaRef}).`);
     if (s.lessons) summary.push(`Lessons learned: ${s.lessons}`);
     if (s.notActive) summary.push('The kill switch was not active.');
+    if (s.incidentsError)
+      summary.push(
+        `The server's incidents could not be loaded (${s.incidentsError}); the incident was not picked from them.`,
+      );
+    if (s.incidentUpdated)
+      summary.push(
+        `${s.incidentId}: lessons learned added; ${s.incidentResolved ? 'resolved' : 'still open'}.`,
+      );
     return {
       result: ok ? 'RECOVERED' : s.notActive ? 'NOT_ACTIVE' : undefined,
       summary,
@@ -396,6 +567,8 @@ export const sp006Recover: ProcedureDef<RecoverState> = {
         rcaRef: s.rcaRef,
         incidentId: s.incidentId,
         incidentUpdated: s.incidentUpdated === true,
+        incidentResolved: s.incidentResolved === true,
+        incidentsError: s.incidentsError,
         status: s.after,
       },
     };

@@ -4,16 +4,17 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident as IncidentT } from '../../api/schemas';
+import { type Config, SETTINGS } from '../../config';
 import type { Logger } from '../../connection/log';
 import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/incidentFile';
 import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
 import { parseIncidentFile } from '../incidentFile';
-import { DEFAULT_RECORDS_FOLDER, resolveRecordsFolder } from '../recordsFolder';
+import { resolveRecordsFolder } from '../recordsFolder';
 import { writeFileSafe } from '../../shared/safeWrite';
 
-export { DEFAULT_RECORDS_FOLDER } from '../recordsFolder';
+export const DEFAULT_RECORDS_FOLDER = SETTINGS['records.folder'].default;
 
 function workspaceRoot(): vscode.Uri | undefined {
   return (
@@ -22,21 +23,23 @@ function workspaceRoot(): vscode.Uri | undefined {
   );
 }
 
-export function recordsFolder(): vscode.Uri | undefined {
-  return recordsTarget()?.uri;
+export function recordsFolder(config: Config): vscode.Uri | undefined {
+  return recordsTarget(config)?.uri;
 }
 
-function recordsTarget(): { uri: vscode.Uri; root?: string; ignored?: string } | undefined {
+/**
+ * The records folder: a workspace setting stays inside the workspace (a cloned repository's
+ * settings must not send files elsewhere); a folder outside it only from the user's settings.
+ */
+function recordsTarget(config: Config): { uri: vscode.Uri; root?: string; ignored?: string } | undefined {
   const root = workspaceRoot();
   if (!root) return undefined;
-  const inspected = vscode.workspace.getConfiguration('solvereign', root).inspect<string>('records.folder');
-  const user = inspected?.globalValue || undefined;
-  const workspace = inspected?.workspaceFolderValue || inspected?.workspaceValue || undefined;
+  const { user, workspace } = config.layers('records.folder', root);
   if (root.scheme !== 'file') {
     const setting = workspace ?? user ?? DEFAULT_RECORDS_FOLDER;
     return { uri: vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..')) };
   }
-  const r = resolveRecordsFolder(root.fsPath, { user, workspace });
+  const r = resolveRecordsFolder(root.fsPath, { user, workspace }, DEFAULT_RECORDS_FOLDER);
   return { uri: vscode.Uri.file(r.folder), root: r.root, ignored: r.ignored };
 }
 
@@ -48,6 +51,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
+    private readonly config: Config,
   ) {}
 
   async readWorkspaceIncidents(): Promise<{ incidents: IncidentT[]; found: boolean; error?: string }> {
@@ -86,8 +90,19 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
   }
 
+  async saveAndOpen(name: string, content: string): Promise<string | undefined> {
+    const saved = await this.saveFile(name, content);
+    if (saved === undefined) {
+      await this.openMarkdown(content);
+      return undefined;
+    }
+    const uri = saved.includes('://') ? vscode.Uri.parse(saved) : vscode.Uri.file(saved);
+    await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true });
+    return saved;
+  }
+
   async saveFile(name: string, content: string): Promise<string | undefined> {
-    const target = recordsTarget();
+    const target = recordsTarget(this.config);
     if (!target) return undefined;
     if (target.ignored) this.log.warn(target.ignored);
     const uri = vscode.Uri.joinPath(target.uri, name);
@@ -118,7 +133,7 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   contacts(): Contact[] {
-    const set = parseContacts(vscode.workspace.getConfiguration('solvereign').get('contacts'));
+    const set = parseContacts(this.config.get('contacts'));
     // Roles the setting does not name keep the runbook's defaults (a message still has an address).
     const named = new Set(set.map((c) => c.role.toLowerCase()));
     return [...set, ...DEFAULT_CONTACTS.filter((d) => !named.has(d.role.toLowerCase()))];

@@ -33,6 +33,13 @@ export class QuickInputPrompter implements Prompter {
       qp.onDidAccept(() => {
         const sel = qp.selectedItems[0];
         if (sel) finish(sel.value);
+        else if (p.acceptTyped && qp.value.trim()) {
+          // A typed value matching no item still gets an answer (checked by the next steps).
+          const typed = p.acceptTyped(qp.value.trim());
+          if (typed !== undefined) finish(typed);
+          // QuickPick has no validation message: the title says why Enter did nothing.
+          else qp.title = `${p.title} — "${qp.value.trim()}" is not one of the choices`;
+        }
       });
       qp.onDidHide(() => finish(undefined));
       qp.show();

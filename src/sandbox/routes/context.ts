@@ -1,6 +1,7 @@
 // What every area of the sandbox's routes shares: the app state, the per-request context, and the
 // small helpers each area needs (audit rows, the addressed site and run, integer query parameters).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reasonProblem } from '../../ops/reason';
 import { ROLES, type Role } from '../../shared/runbook';
 import { notFound, type Principal, type RouteDef, validationError } from '../http';
 import type { RunRecord, SiteRow, Store } from '../store';
@@ -102,4 +103,10 @@ export function intParam(q: URLSearchParams, name: string, def: number, min: num
   if (n < min || n > max)
     throw validationError([{ field: name, message: `must be between ${min} and ${max}` }]);
   return n;
+}
+
+/** The audit reason rule shared with the CLI and the extension (trimmed, long enough): 422 otherwise. */
+export function checkReason(reason: string): void {
+  const problem = reasonProblem(reason);
+  if (problem) throw validationError([{ field: 'reason', message: problem }]);
 }

@@ -11,7 +11,7 @@ import {
 } from '../drift';
 import { json, notFound, type Reply, validate } from '../http';
 import type { RunRecord } from '../store';
-import { audit, type Ctx, DISPATCHER, type Route } from './context';
+import { audit, checkReason, type Ctx, DISPATCHER, type Route } from './context';
 
 function driftSample(run: RunRecord): DetectorSample {
   return {
@@ -81,6 +81,7 @@ const BASELINE_ALIASES: Record<string, string> = {
 
 function putBaseline(ctx: Ctx): Reply {
   const body = validate(S.BaselineUpdate, ctx.body);
+  checkReason(body.reason);
   const current = baselineOf(ctx).data;
   const before = JSON.parse(JSON.stringify(current.roster_kpis ?? {}));
   const kpis: Record<string, S.BaselineBand> = { ...(current.roster_kpis as Record<string, S.BaselineBand>) };

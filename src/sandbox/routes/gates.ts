@@ -4,7 +4,7 @@ import * as S from '../../api/schemas';
 import { APPROVER_ROLES, AUDIT_CHECKS } from '../../shared/runbook';
 import { ApiError, forbidden, json, type Reply, validate, validationError } from '../http';
 import type { RunRecord } from '../store';
-import { aeId, audit, type Ctx, DISPATCHER, type Route, runOf, siteOf } from './context';
+import { aeId, audit, checkReason, type Ctx, DISPATCHER, type Route, runOf, siteOf } from './context';
 
 /** The approver checks shared by publish and lock. */
 function approverCheck(ctx: Ctx, body: { approver_id: string; approver_role: string }): void {
@@ -26,7 +26,7 @@ function approverCheck(ctx: Ctx, body: { approver_id: string; approver_role: str
 
 function gateBlock(
   run: RunRecord,
-  status: string,
+  status: (typeof S.PUBLISH_LOCK_STATUSES)[number],
   errorCode: string,
   reason: string,
   message: string,
@@ -92,12 +92,8 @@ function publishLockDone(
   } satisfies S.PublishLockResponse);
 }
 
-function publish(ctx: Ctx): Reply {
-  const body = validate(S.PublishRequest, ctx.body);
-  approverCheck(ctx, body);
-  const run = runOf(ctx);
-  const blocked = freezeBlock(ctx, run, 'publish');
-  if (blocked) return json(200, blocked);
+/** Why publishing this run cannot go ahead (or that it is already done); undefined to go ahead. */
+function publishPrecondition(run: RunRecord, body: S.PublishRequest): Reply | undefined {
   if (run.published) {
     return publishLockDone(
       run,
@@ -118,31 +114,11 @@ function publish(ctx: Ctx): Reply {
       failed_audits: run.audit_results.filter((a) => a.status !== 'PASS').map((a) => a.check_name),
     });
   }
-  const at = ctx.app.now().toISOString();
-  const by = ctx.principal!.email;
-  let id = 0;
-  ctx.app.store.db.transaction(() => {
-    ctx.app.store.markPublished(ctx.tenant, ctx.site, run.run_id, at, by);
-    id = audit(ctx, 'RUN_PUBLISHED', 'publish', body.reason, {
-      run_id: run.run_id,
-      approver_id: body.approver_id,
-      approver_role: body.approver_role,
-      override_warn: body.override_warn === true,
-      run_status: run.status,
-      evidence_hash: run.evidence_hash,
-    });
-  })();
-  return publishLockDone(run, 'PUBLISHED', `Run ${run.run_id} published by ${by}`, {
-    auditEventId: aeId(id),
-  });
+  return undefined;
 }
 
-function lock(ctx: Ctx): Reply {
-  const body = validate(S.LockRequest, ctx.body);
-  approverCheck(ctx, body);
-  const run = runOf(ctx);
-  const blocked = freezeBlock(ctx, run, 'lock');
-  if (blocked) return json(200, blocked);
+/** Why locking this run cannot go ahead (or that it is already done); undefined to go ahead. */
+function lockPrecondition(run: RunRecord): Reply | undefined {
   if (run.locked) {
     return publishLockDone(
       run,
@@ -178,19 +154,51 @@ function lock(ctx: Ctx): Reply {
       ),
     );
   }
+  return undefined;
+}
+
+type GateRequest = { what: 'publish'; body: S.PublishRequest } | { what: 'lock'; body: S.LockRequest };
+
+/**
+ * Publish and lock: the request and approver checks, the freeze, the action's own preconditions,
+ * then the state change and its audit event in one transaction.
+ */
+function publishOrLock(ctx: Ctx, what: 'publish' | 'lock'): Reply {
+  const request: GateRequest =
+    what === 'publish'
+      ? { what, body: validate(S.PublishRequest, ctx.body) }
+      : { what, body: validate(S.LockRequest, ctx.body) };
+  const { body } = request;
+  checkReason(body.reason);
+  approverCheck(ctx, body);
+  const run = runOf(ctx);
+  const blocked = freezeBlock(ctx, run, what);
+  if (blocked) return json(200, blocked);
+  const refused = request.what === 'publish' ? publishPrecondition(run, request.body) : lockPrecondition(run);
+  if (refused) return refused;
+  const { store } = ctx.app;
   const at = ctx.app.now().toISOString();
   const by = ctx.principal!.email;
+  const approver = { run_id: run.run_id, approver_id: body.approver_id, approver_role: body.approver_role };
   let id = 0;
-  ctx.app.store.db.transaction(() => {
-    ctx.app.store.markLocked(ctx.tenant, ctx.site, run.run_id, at, by);
-    id = audit(ctx, 'RUN_LOCKED', 'lock', body.reason, {
-      run_id: run.run_id,
-      approver_id: body.approver_id,
-      approver_role: body.approver_role,
-      evidence_hash: run.evidence_hash,
-    });
+  store.db.transaction(() => {
+    if (request.what === 'publish') {
+      store.markPublished(ctx.tenant, ctx.site, run.run_id, at, by);
+      id = audit(ctx, 'RUN_PUBLISHED', 'publish', body.reason, {
+        ...approver,
+        override_warn: request.body.override_warn === true,
+        run_status: run.status,
+        evidence_hash: run.evidence_hash,
+      });
+    } else {
+      store.markLocked(ctx.tenant, ctx.site, run.run_id, at, by);
+      id = audit(ctx, 'RUN_LOCKED', 'lock', body.reason, { ...approver, evidence_hash: run.evidence_hash });
+    }
   })();
-  return publishLockDone(run, 'LOCKED', `Run ${run.run_id} locked by ${by}`, { auditEventId: aeId(id) });
+  const done = what === 'publish' ? 'PUBLISHED' : 'LOCKED';
+  return publishLockDone(run, done, `Run ${run.run_id} ${done.toLowerCase()} by ${by}`, {
+    auditEventId: aeId(id),
+  });
 }
 
 export const gatesRoutes = (): Route[] => [
@@ -199,13 +207,13 @@ export const gatesRoutes = (): Route[] => [
     path: `${DISPATCHER}/runs/:run_id/publish`,
     scope: 'site',
     roles: APPROVER_ROLES,
-    handler: publish,
+    handler: (ctx) => publishOrLock(ctx, 'publish'),
   },
   {
     method: 'POST',
     path: `${DISPATCHER}/runs/:run_id/lock`,
     scope: 'site',
     roles: APPROVER_ROLES,
-    handler: lock,
+    handler: (ctx) => publishOrLock(ctx, 'lock'),
   },
 ];

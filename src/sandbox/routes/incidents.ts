@@ -1,6 +1,7 @@
 // Incidents (list, create, patch with a timeline entry per change) and the tenant's escalation
 // status built from active incidents and kill switches.
 import * as S from '../../api/schemas';
+import { applyIncidentPatch, draftIncident } from '../../incidents/incidentPatch';
 import { randomCode } from '../crypto';
 import { ApiError, forbidden, json, notFound, type Reply, validate } from '../http';
 import { dateStamp } from '../time';
@@ -12,24 +13,10 @@ function incidentCreate(ctx: Ctx): Reply {
     throw new ApiError(403, 'TENANT_MISMATCH', `Cannot create an incident for tenant '${body.tenant_id}'`);
   }
   const now = ctx.app.now();
-  const at = now.toISOString();
-  const actor = ctx.principal!.email;
-  const incident: S.Incident = {
-    id: `INC-${dateStamp(now)}-${randomCode(6)}`,
-    type: body.type,
-    severity: body.severity,
-    status: body.status ?? 'new',
-    tenant_id: ctx.tenant,
-    summary: body.summary,
-    created_at: at,
-    updated_at: at,
-    resolved_at: body.status === 'resolved' ? at : null,
-    assigned_to: body.assigned_to ?? null,
-    root_cause: null,
-    evidence: body.evidence ?? [],
-    timeline: [...(body.timeline ?? []), { timestamp: at, action: 'Incident created', actor }],
-  };
-  S.Incident.parse(incident);
+  const incident = draftIncident(
+    { ...body, tenant_id: ctx.tenant },
+    { now, actor: ctx.principal!.email, id: `INC-${dateStamp(now)}-${randomCode(6)}` },
+  );
   ctx.app.store.insertIncident(incident);
   audit(ctx, 'INCIDENT_CREATED', 'create', body.summary, {
     incident_id: incident.id,
@@ -37,6 +24,20 @@ function incidentCreate(ctx: Ctx): Reply {
     type: incident.type,
   });
   return json(201, incident);
+}
+
+/** What a patch changes, for the audit trail (text fields only as "changed"). */
+function patchChanges(before: S.Incident, patch: S.IncidentPatch): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  if (patch.status && patch.status !== before.status)
+    changes.status = { from: before.status, to: patch.status };
+  if (patch.severity && patch.severity !== before.severity)
+    changes.severity = { from: before.severity, to: patch.severity };
+  if (patch.summary !== undefined) changes.summary = true;
+  if (patch.assigned_to !== undefined) changes.assigned_to = patch.assigned_to;
+  if (patch.root_cause !== undefined) changes.root_cause = true;
+  if (patch.evidence) changes.evidence_added = patch.evidence.length;
+  return changes;
 }
 
 function incidentPatch(ctx: Ctx): Reply {
@@ -48,52 +49,17 @@ function incidentPatch(ctx: Ctx): Reply {
   if (found.tenant_code === null && ctx.principal!.role_name !== 'platform_admin') {
     throw forbidden('Platform-wide incidents can only be changed by platform_admin');
   }
-  const at = ctx.app.now().toISOString();
-  const actor = ctx.principal!.email;
-  const i: S.Incident = { ...found.incident, timeline: [...(found.incident.timeline ?? [])] };
-  const changes: Record<string, unknown> = {};
-  if (body.status && body.status !== i.status) {
-    changes.status = { from: i.status, to: body.status };
-    i.timeline!.push({ timestamp: at, action: `Status ${i.status} -> ${body.status}`, actor });
-    i.status = body.status;
-    i.resolved_at = body.status === 'resolved' ? at : i.status === 'resolved' ? i.resolved_at : null;
-  }
-  if (body.severity && body.severity !== i.severity) {
-    changes.severity = { from: i.severity, to: body.severity };
-    i.timeline!.push({ timestamp: at, action: `Severity ${i.severity} -> ${body.severity}`, actor });
-    i.severity = body.severity;
-  }
-  if (body.summary !== undefined) {
-    changes.summary = true;
-    i.summary = body.summary;
-  }
-  if (body.assigned_to !== undefined) {
-    changes.assigned_to = body.assigned_to;
-    i.assigned_to = body.assigned_to;
-  }
-  if (body.root_cause !== undefined) {
-    changes.root_cause = true;
-    i.root_cause = body.root_cause;
-  }
-  if (body.evidence) {
-    changes.evidence_added = body.evidence.length;
-    i.evidence = [...(i.evidence ?? []), ...body.evidence];
-  }
-  if (body.timeline_entry) {
-    i.timeline!.push({
-      timestamp: at,
-      action: body.timeline_entry.action,
-      actor: body.timeline_entry.actor ?? actor,
-    });
-  }
-  i.updated_at = at;
-  S.Incident.parse(i);
-  ctx.app.store.updateIncident(i);
-  audit(ctx, 'INCIDENT_UPDATED', 'update', body.timeline_entry?.action ?? null, {
-    incident_id: i.id,
-    changes,
+  const updated = applyIncidentPatch(found.incident, {
+    ...body,
+    now: ctx.app.now(),
+    actor: ctx.principal!.email,
   });
-  return json(200, i);
+  ctx.app.store.updateIncident(updated);
+  audit(ctx, 'INCIDENT_UPDATED', 'update', body.timeline_entry?.action ?? null, {
+    incident_id: updated.id,
+    changes: patchChanges(found.incident, body),
+  });
+  return json(200, updated);
 }
 
 const SEV_ORDER: S.Incident['severity'][] = ['S0', 'S1', 'S2', 'S3'];

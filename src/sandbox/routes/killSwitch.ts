@@ -4,7 +4,7 @@ import { KILL_SWITCH_ROLES, type Role } from '../../shared/runbook';
 import { randomCode } from '../crypto';
 import { forbidden, json, type Reply, validate } from '../http';
 import { dateStamp } from '../time';
-import { audit, type Ctx, DISPATCHER, type Route, siteOf } from './context';
+import { audit, checkReason, type Ctx, DISPATCHER, type Route, siteOf } from './context';
 import { systemStatus } from './status';
 
 const KILL_ROLES: readonly Role[] = [
@@ -13,6 +13,7 @@ const KILL_ROLES: readonly Role[] = [
 
 function killSwitch(ctx: Ctx): Reply {
   const body = validate(S.KillSwitchRequest, ctx.body);
+  checkReason(body.reason);
   const p = ctx.principal!;
   const site = siteOf(ctx);
   const active = site.kill_switch_active === 1;
@@ -24,7 +25,10 @@ function killSwitch(ctx: Ctx): Reply {
         `Role ${p.role_name} may not disable in ${body.mode} mode (allowed: ${allowed.join(', ')})`,
       );
     }
-    if (!active) {
+    // An emergency stop during a fire drill upgrades it: otherwise the drill's re-enable (any
+    // dispatcher, no RCA) would lift an emergency.
+    const upgrade = active && body.mode === 'emergency' && site.kill_switch_mode !== 'emergency';
+    if (!active || upgrade) {
       changed = true;
       ctx.app.store.setKillSwitch(ctx.tenant, ctx.site, {
         active: true,

@@ -11,6 +11,7 @@ import {
   type SlaStatus,
   slaStatus,
 } from '../../incidents/sla';
+import { accessibleName, LEVEL_WORDS } from '../accessibleName';
 
 export interface SourceState {
   source: IncidentSource;
@@ -104,6 +105,8 @@ export interface IncidentRow {
   label: string;
   description: string;
   tooltip: string;
+  /** Name, status, SLA state and escalation: what the row shows, in words. */
+  accessibleName: string;
   sla: SlaStatus;
 }
 
@@ -120,7 +123,8 @@ export function incidentRow(i: Incident, now: Date, opts: SlaOptions = {}): Inci
     `${sla.tier.tier} SLA: respond by ${sla.responseDueAt.toISOString()}, resolve by ${sla.resolutionDueAt.toISOString()}`,
     `Escalation: ${sla.escalation.rule.text}`,
   ].join('\n');
-  return { label: `${i.severity} ${i.summary}`, description, tooltip, sla };
+  const label = `${i.severity} ${i.summary}`;
+  return { label, description, tooltip, accessibleName: accessibleName(label, description), sla };
 }
 
 export interface DetailRow {
@@ -185,4 +189,28 @@ export function incidentRefFromArg(arg: unknown): { source?: IncidentSource; id:
   if (typeof o.id === 'string') return { source, id: o.id };
   if (o.incident && typeof o.incident.id === 'string') return { source, id: o.incident.id };
   return undefined;
+}
+
+// ---------------------------------------------------------------- accessible names of the rows
+
+/** A source group: "Server incidents, Local sandbox lts/wien, 1 active"; the file group is named, not a path. */
+export function sourceGroupAccessibleName(
+  source: IncidentSource,
+  where: string | undefined,
+  activeCount: number | undefined,
+): string {
+  return accessibleName(
+    source === 'server' ? 'Server incidents' : 'Workspace file incidents',
+    source === 'server' ? where : undefined,
+    activeCount !== undefined && `${activeCount} active`,
+  );
+}
+
+export function closedGroupAccessibleName(count: number): string {
+  return accessibleName('Closed incidents', String(count));
+}
+
+/** A detail row under an incident: "SLA (L2), problem, resolution SLA BREACHED (1d 16h) — due …". */
+export function detailAccessibleName(row: DetailRow): string {
+  return accessibleName(row.label, LEVEL_WORDS[row.level], row.description);
 }

@@ -6,7 +6,9 @@ import type { Incident } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { IncidentSource, SlaOptions } from '../../incidents/sla';
 import {
+  closedGroupAccessibleName,
   type DetailRow,
+  detailAccessibleName,
   type IncidentsSnapshot,
   incidentDetailRows,
   incidentRow,
@@ -15,6 +17,7 @@ import {
   loadWorkspaceIncidents,
   type SourceState,
   sortIncidents,
+  sourceGroupAccessibleName,
 } from './incidentsModel';
 import { isActive } from '../../incidents/sla';
 
@@ -38,7 +41,7 @@ const SEVERITY_ICON: Record<Incident['severity'], vscode.ThemeIcon> = {
   S3: new vscode.ThemeIcon('info'),
 };
 const LEVEL_ICON: Record<DetailRow['level'], vscode.ThemeIcon> = {
-  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
   info: new vscode.ThemeIcon('circle-small'),
@@ -122,7 +125,13 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
               : ''
             : '.claude/state/active-incidents.json';
         item.description = `${where}${st ? ` · ${active} active` : ''}`;
-        item.tooltip = node.source === 'server' ? 'Incidents recorded on the SOLVEREIGN server' : st?.path;
+        item.tooltip =
+          node.source === 'server'
+            ? 'Incidents recorded on the SOLVEREIGN server'
+            : `Incidents tracked in the workspace file${st?.path ? `\n${st.path}` : ''}`;
+        item.accessibilityInformation = {
+          label: sourceGroupAccessibleName(node.source, where, st ? active : undefined),
+        };
         item.iconPath = new vscode.ThemeIcon(node.source === 'server' ? 'cloud' : 'file');
         item.contextValue = `incidents.source.${node.source}`;
         return item;
@@ -135,8 +144,9 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.tooltip = `${row.tooltip}\nSource: ${node.source === 'server' ? 'server' : 'workspace file'}`;
         item.iconPath = isActive(node.incident.status)
           ? SEVERITY_ICON[node.incident.severity]
-          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+          : new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon'));
         item.contextValue = `incident.${node.source}.${isActive(node.incident.status) ? 'active' : 'closed'}`;
+        item.accessibilityInformation = { label: row.accessibleName };
         return item;
       }
       case 'closed': {
@@ -147,6 +157,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.id = `incidents:${node.source}:closed`;
         item.iconPath = new vscode.ThemeIcon('archive');
         item.contextValue = 'incidents.closed';
+        item.accessibilityInformation = { label: closedGroupAccessibleName(node.incidents.length) };
         return item;
       }
       case 'detail': {
@@ -156,6 +167,7 @@ export class IncidentsProvider implements vscode.TreeDataProvider<IncidentsNode>
         item.tooltip = `${node.row.label}: ${node.row.description}`;
         item.iconPath = LEVEL_ICON[node.row.level];
         item.contextValue = `incident.detail.${node.row.id.replace(/-\d+$/, '')}`;
+        item.accessibilityInformation = { label: detailAccessibleName(node.row) };
         return item;
       }
       case 'message': {

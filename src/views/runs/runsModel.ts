@@ -4,8 +4,19 @@
 // so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
-import type { RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import { describeValue } from '../../api/lenient';
+import {
+  AUDIT_STATUSES,
+  type AuditResult,
+  DRIFT_STATUSES,
+  RUN_STATUSES,
+  type RunDetail,
+  type RunList,
+  type RunStatus,
+  type RunSummary,
+} from '../../api/schemas';
 import { escapeMarkdown } from '../../shared/markdown';
+import { accessibleName } from '../accessibleName';
 
 export interface RunsSource {
   listRuns(q: { limit?: number; status?: RunStatus; offset?: number }, o?: CallOptions): Promise<RunList>;
@@ -282,14 +293,17 @@ export function runContextValue(r: RunSummary): string {
       return 'run.error';
     case 'BLOCKED':
       return 'run.blocked';
-    default:
+    case 'PENDING':
       return 'run.pending';
+    default:
+      // A status this client does not know: no publish/lock actions are offered on it.
+      return 'run.unknown';
   }
 }
 
 /** One line under the run id: verdict, week, audits, KPIs, publish/lock markers. */
 export function runDescription(r: RunSummary): string {
-  const parts = [r.status, r.week_id, `audits ${r.audit_pass_count}/${r.audit_total}`];
+  const parts = [runStatusLabel(r.status), r.week_id, `audits ${r.audit_pass_count}/${r.audit_total}`];
   if (r.coverage_percent !== null && r.coverage_percent !== undefined)
     parts.push(`cov ${r.coverage_percent}%`);
   if (r.published) parts.push('published');
@@ -307,7 +321,7 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
   const fmt = (v: number | null | undefined, unit = '') =>
     v === null || v === undefined ? '—' : `${v}${unit}`;
   const lines = [
-    `${r.run_id} — ${r.status} (${r.tenant_code}/${r.site_code}, week ${r.week_id})`,
+    `${r.run_id} — ${runStatusLabel(r.status)} (${r.tenant_code}/${r.site_code}, week ${r.week_id})`,
     `Created ${r.timestamp}`,
     `Audits: ${r.audit_pass_count}/${r.audit_total} passed`,
     `Headcount: ${fmt(d?.kpis.headcount ?? r.headcount)} · coverage: ${fmt(d?.kpis.coverage_percent ?? r.coverage_percent, '%')}`,
@@ -322,7 +336,9 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
     if (k.total_tours !== undefined)
       lines.push(`Tours: ${k.total_tours} · lower bound ${fmt(k.lower_bound)}`);
   }
-  lines.push(`KPI drift: ${d?.kpis.drift_status ?? r.kpi_drift_status ?? '—'}`);
+  lines.push(
+    `KPI drift: ${describeValue(DRIFT_STATUSES, d?.kpis.drift_status ?? r.kpi_drift_status) ?? '—'}`,
+  );
   lines.push(
     r.published ? `Published ${r.published_at ?? ''} by ${r.published_by ?? '?'}` : 'Not published',
     r.locked ? `Locked ${r.locked_at ?? ''} by ${r.locked_by ?? '?'}` : 'Not locked',
@@ -331,4 +347,48 @@ export function runTooltipLines(r: RunSummary, d?: RunDetail): string[] {
     lines.push(`Error: ${r.error_code ?? ''} ${r.error_message ?? ''}`.trim());
   if (d?.output_hash) lines.push(`Output hash: ${d.output_hash}`);
   return lines;
+}
+
+/** A run's status for display: "unknown: server sent 'X'" for one this client does not know. */
+export function runStatusLabel(status: string): string {
+  return describeValue(RUN_STATUSES, status) ?? status;
+}
+
+/** An audit check's status for display, unknown values named as such. */
+export function auditStatusLabel(status: string): string {
+  return describeValue(AUDIT_STATUSES, status) ?? status;
+}
+
+// ---------------------------------------------------------------- accessible names of the rows
+
+/** A run: "RUN-…, FAIL, week 2026-W49, audits 5 of 7 passed, coverage 98%, published". */
+export function runAccessibleName(r: RunSummary): string {
+  return accessibleName(
+    r.run_id,
+    runStatusLabel(r.status),
+    `week ${r.week_id}`,
+    `audits ${r.audit_pass_count} of ${r.audit_total} passed`,
+    r.coverage_percent !== null && r.coverage_percent !== undefined && `coverage ${r.coverage_percent}%`,
+    r.published && 'published',
+    r.locked && 'locked',
+  );
+}
+
+/** The line beside an audit check: its status and violation count. */
+export function auditDescription(a: AuditResult): string {
+  return `${auditStatusLabel(a.status)}${a.violation_count ? ` · ${plural(a.violation_count, 'violation')}` : ''}`;
+}
+
+/** An audit check of a run: "Overlap, FAIL, 14 violations" (not its long tooltip). */
+export function auditAccessibleName(a: AuditResult): string {
+  return accessibleName(a.check_name, auditDescription(a));
+}
+
+/** The "Load more…" row: what it does and how many runs are loaded. */
+export function loadMoreAccessibleName(loaded: number, total: number | undefined): string {
+  return accessibleName('Load more runs', `${loaded} of ${total ?? 'unknown'} loaded`);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -4,7 +4,17 @@ import * as vscode from 'vscode';
 import type { AuditResult, RunStatus, RunSummary } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Logger } from '../../connection/log';
-import { RunsModel, runContextValue, runDescription, runTooltipMarkdown } from './runsModel';
+import {
+  auditAccessibleName,
+  auditDescription,
+  auditStatusLabel,
+  loadMoreAccessibleName,
+  RunsModel,
+  runAccessibleName,
+  runContextValue,
+  runDescription,
+  runTooltipMarkdown,
+} from './runsModel';
 
 export type RunsNode =
   | { kind: 'run'; run: RunSummary }
@@ -15,7 +25,7 @@ export type RunsNode =
   | { kind: 'message'; label: string; detail?: string; retry?: boolean };
 
 const STATUS_ICON: Record<string, vscode.ThemeIcon> = {
-  PASS: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  PASS: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   WARN: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   FAIL: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   ERROR: new vscode.ThemeIcon('bug', new vscode.ThemeColor('testing.iconFailed')),
@@ -139,20 +149,21 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         item.description = runDescription(r);
         item.iconPath = r.locked
           ? new vscode.ThemeIcon('lock', STATUS_ICON[r.status]?.color)
-          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('circle-outline'));
+          : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('question'));
         item.contextValue = runContextValue(r);
         item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(r));
-        item.accessibilityInformation = { label: `${r.run_id} ${runDescription(r)}` };
+        item.accessibilityInformation = { label: runAccessibleName(r) };
         return item;
       }
       case 'audit': {
         const a = node.audit;
         const item = new vscode.TreeItem(a.check_name, vscode.TreeItemCollapsibleState.None);
         item.id = `audit:${node.run.tenant_code}/${node.run.site_code}/${node.run.run_id}/${a.check_name}`;
-        item.description = `${a.status}${a.violation_count ? ` · ${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}` : ''}`;
-        item.iconPath = STATUS_ICON[a.status];
+        item.description = auditDescription(a);
+        item.iconPath = STATUS_ICON[a.status] ?? new vscode.ThemeIcon('question');
         item.contextValue = `audit.${a.status.toLowerCase()}`;
-        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${a.status}`;
+        item.tooltip = auditDetailText(a) ?? `${a.check_name}: ${auditStatusLabel(a.status)}`;
+        item.accessibilityInformation = { label: auditAccessibleName(a) };
         return item;
       }
       case 'loadMore': {
@@ -162,6 +173,10 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
         item.description = m ? `${m.runs.length} of ${m.total ?? '?'}` : undefined;
         item.iconPath = new vscode.ThemeIcon('fold-down');
         item.contextValue = 'runs.loadMore';
+        item.accessibilityInformation = {
+          label: loadMoreAccessibleName(m?.runs.length ?? 0, m?.total),
+          role: 'button',
+        };
         item.command = { command: 'solvereign.runs.loadMore', title: 'Load More Runs' };
         return item;
       }

@@ -3,6 +3,7 @@
 import type { SolvereignClient } from '../../api/client';
 import type { Health, Session, SystemStatus } from '../../api/schemas';
 import type { Environment } from '../../connection/environments';
+import { accessibleName, LEVEL_WORDS } from '../accessibleName';
 
 export interface SiteRef {
   tenant: string;
@@ -142,4 +143,43 @@ export function factRows(f: SiteFacts): FactRow[] {
             : 'error',
   });
   return rows;
+}
+
+// ---------------------------------------------------------------- accessible names of the rows
+
+/** A fact row: "Kill switch, OK, off". */
+export function factAccessibleName(row: FactRow): string {
+  return accessibleName(row.label, LEVEL_WORDS[row.level], row.description);
+}
+
+/** The active environment: name, that it is active, the connection state, who is signed in. */
+export function activeEnvironmentAccessibleName(
+  name: string,
+  state: string,
+  user?: { email: string; role: string },
+): string {
+  return accessibleName(
+    name,
+    'active environment',
+    state,
+    user && `signed in as ${user.email} (${user.role})`,
+  );
+}
+
+/** Another environment: a switcher row. */
+export function otherEnvironmentAccessibleName(env: Environment, signedIn: boolean | undefined): string {
+  return accessibleName(
+    env.name,
+    `environment ${env.tenant}/${env.site}`,
+    signedIn === undefined ? undefined : signedIn ? 'signed in' : 'not signed in',
+    'activate to switch',
+  );
+}
+
+export function tenantAccessibleName(tenant: string, tenantName?: string): string {
+  return accessibleName(`Tenant ${tenant}`, tenantName);
+}
+
+export function siteAccessibleName(ref: SiteRef, active: boolean): string {
+  return accessibleName(`Site ${ref.site}`, ref.siteName, active && 'active');
 }

@@ -2,7 +2,18 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
-import { type FactRow, factRows, loadSiteFacts, type SiteRef, sitesOf } from './sitesModel';
+import {
+  activeEnvironmentAccessibleName,
+  type FactRow,
+  factAccessibleName,
+  factRows,
+  loadSiteFacts,
+  otherEnvironmentAccessibleName,
+  type SiteRef,
+  siteAccessibleName,
+  sitesOf,
+  tenantAccessibleName,
+} from './sitesModel';
 
 export type SitesNode =
   | { kind: 'environment'; env: Environment; active?: boolean; signedIn?: boolean }
@@ -12,7 +23,7 @@ export type SitesNode =
   | { kind: 'message'; label: string; detail?: string; retry?: boolean };
 
 const LEVEL_ICON: Record<FactRow['level'], vscode.ThemeIcon> = {
-  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('solvereign.passedIcon')),
   warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
   info: new vscode.ThemeIcon('info'),
@@ -44,6 +55,10 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
           item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm-outline' : 'cloud');
           item.contextValue = `environment.inactive${node.env.isLocalSandbox ? '.sandbox' : ''}`;
           item.tooltip = `${node.env.name}\n${node.env.url}\nSwitch to this environment`;
+          item.accessibilityInformation = {
+            label: otherEnvironmentAccessibleName(node.env, node.signedIn),
+            role: 'button',
+          };
           item.command = {
             command: 'solvereign.selectEnvironment',
             title: 'Select Environment',
@@ -57,6 +72,14 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
         item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm' : 'cloud');
         item.contextValue = `environment${node.env.isLocalSandbox ? '.sandbox' : ''}`;
         item.tooltip = `${node.env.name} (active)\n${node.env.url}\n${this.connection.describeState()}`;
+        const session = this.connection.session;
+        item.accessibilityInformation = {
+          label: activeEnvironmentAccessibleName(
+            node.env.name,
+            this.connection.state === 'ready' ? 'connected' : this.connection.describeState(),
+            session ? { email: session.email, role: session.role_name } : undefined,
+          ),
+        };
         return item;
       }
       case 'tenant': {
@@ -65,6 +88,7 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
         item.description = node.tenantName;
         item.iconPath = new vscode.ThemeIcon('organization');
         item.contextValue = 'tenant';
+        item.accessibilityInformation = { label: tenantAccessibleName(node.tenant, node.tenantName) };
         return item;
       }
       case 'site': {
@@ -73,6 +97,7 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
         item.description = `${node.ref.siteName ?? ''}${node.active ? ' (active)' : ''}`.trim();
         item.iconPath = new vscode.ThemeIcon('location');
         item.contextValue = node.active ? 'site.active' : 'site';
+        item.accessibilityInformation = { label: siteAccessibleName(node.ref, node.active) };
         item.command = node.active
           ? undefined
           : {
@@ -89,6 +114,7 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
         item.iconPath = LEVEL_ICON[node.row.level];
         item.tooltip = node.row.tooltip ?? `${node.row.label}: ${node.row.description}`;
         item.contextValue = `fact.${node.row.id.split('/').pop()}`;
+        item.accessibilityInformation = { label: factAccessibleName(node.row) };
         return item;
       }
       case 'message': {

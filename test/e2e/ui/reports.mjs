@@ -1,6 +1,6 @@
 // UI: the report webviews in code-server, driven like a person (palette, quick picks, clicks), read
 // inside the webview (two nested iframes) and photographed. Tests run in name order and share a page.
-import { demoCredentials } from '../../support/code-server.mjs';
+import { adminKey, closeAll, command, createRun, pick, reportFrame, signIn } from '../reportSteps.mjs';
 
 export const timeout = 90000;
 
@@ -9,85 +9,12 @@ const NOTE = '<img src=x onerror=alert(1)> <b>bold</b> note';
 // Line 3 (a 16 h tour nobody may drive) becomes a Coverage violation that points at forecast line 3.
 const FORECAST = '# UI test week\nMo 06:00-14:00\nMo 05:00-21:00\nDi 06:00-14:00 2 Fahrer\n';
 
-async function api(sandboxUrl, method, path, body) {
-  const res = await fetch(`${sandboxUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${state.key}`,
-      'X-Tenant-Code': 'lts',
-      'X-Site-Code': 'wien',
-      'Content-Type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** Picks the quick-pick row whose label contains `text` (after typing it as a filter). */
-async function pick(page, wb, text, { type = true, timeout: t = 15000 } = {}) {
-  const input = page.locator(wb.SELECTORS.paletteInput);
-  await input.waitFor({ timeout: t });
-  if (type) await input.fill(text);
-  await page.waitForFunction(
-    ([sel, want]) => (document.querySelector(sel)?.textContent ?? '').includes(want),
-    [wb.SELECTORS.paletteFocused, text],
-    { timeout: t },
-  );
-  await page.keyboard.press('Enter');
-}
-
-/** The report webview's document, once it shows a report of `kind` (or an error). */
-async function reportFrame(page, wb, kind) {
-  const frame = wb.webviewFrame(page);
-  await frame.locator(`body[data-state="ready"][data-kind="${kind}"], body[data-state="error"]`).waitFor({
-    timeout: 30000,
-  });
-  const errorText = await frame.locator('.error-state').allTextContents();
-  if (errorText.length) throw new Error(`the ${kind} report shows an error: ${errorText.join(' ')}`);
-  return frame;
-}
-
-/** F1 typed while a webview has focus stays in its iframe: give the workbench focus first. */
-async function command(page, wb, title) {
-  await page.locator(wb.SELECTORS.sidebarTitle).first().click({ timeout: 10000 });
-  await wb.runCommand(page, title);
-}
-
-async function closeAll(page, wb) {
-  await command(page, wb, 'View: Close All Editors');
-  await page.waitForTimeout(300);
-}
-
 export async function step1SignsInWithAnApiKey({ page, wb, sandboxUrl, skip }) {
   if (!sandboxUrl) skip('no sandbox server');
-  const creds = await demoCredentials();
-  const admin = creds?.find((c) => c.tenant_code === 'lts' && c.role === 'platform_admin');
-  if (!admin) throw new Error('no demo credentials (src/sandbox/seed.ts)');
-  state.key = admin.api_key;
+  state.key = await adminKey();
   // A run whose note carries HTML and whose Coverage violation points at a forecast line.
-  const created = await api(sandboxUrl, 'POST', '/api/v1/runs', {
-    forecast: FORECAST,
-    week: '2026-W49',
-    notes: NOTE,
-  });
-  state.runId = created.run_id;
-  for (let i = 0; i < 100; i++) {
-    const r = await api(sandboxUrl, 'GET', `/api/v1/platform/dispatcher/runs/${state.runId}`);
-    if (r.status !== 'PENDING') break;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  await command(page, wb, 'SOLVEREIGN: Sign In');
-  await pick(page, wb, 'API key');
-  const input = page.locator(wb.SELECTORS.paletteInput);
-  await page.waitForFunction(
-    (sel) => /API key for/.test(document.querySelector(sel)?.textContent ?? ''),
-    '.quick-input-widget .quick-input-title',
-    { timeout: 15000 },
-  );
-  await input.fill(state.key, { timeout: 10000 });
-  await page.keyboard.press('Enter');
-  await wb.waitForNotification(page, /Signed in to/);
+  state.runId = await createRun(sandboxUrl, state.key, { forecast: FORECAST, week: '2026-W49', notes: NOTE });
+  await signIn(page, wb, state.key);
 }
 
 export async function step2AuditReportShowsTheRunAndLinksToTheForecastLine({ page, wb, screenshot }) {

@@ -269,7 +269,7 @@ describe('sandbox: fault injection', () => {
     assert.equal(ready.status, 200);
     const rd = S.Readiness.parse(ready.json);
     assert.equal(rd.status, 'not_ready');
-    assert.match(rd.checks.database, /^unhealthy/);
+    assert.match(String(rd.checks.database), /^unhealthy/);
     const data = await call(sb, 'GET', `${P}/runs`, { auth: sb.key('dispatcher') });
     assert.equal(data.status, 503);
     assert.equal(S.ErrorBody.parse(data.json).error, 'ERR_DB_001');

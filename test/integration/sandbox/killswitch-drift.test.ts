@@ -151,6 +151,49 @@ describe('sandbox: kill switch and fire drills', () => {
     assert.equal(JSON.parse(row.details).rca_ref, 'RCA-2026-007');
   });
 
+  it('an emergency disable during a fire drill upgrades it: a dispatcher can no longer re-enable', async () => {
+    const drill = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('dispatcher'),
+      body: ks('disable', 'drill'),
+    });
+    assert.equal(S.SystemStatus.parse(drill.json).kill_switch_mode, 'drill');
+    const emergency = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('ops_lead'),
+      body: ks('disable', 'emergency'),
+    });
+    assert.equal(emergency.status, 200);
+    const s = S.SystemStatus.parse(emergency.json);
+    assert.equal(s.kill_switch_active, true);
+    assert.equal(s.kill_switch_mode, 'emergency', 'the drill became an emergency stop');
+    assert.equal(s.kill_switch_activated_by, 'opslead@lts.demo');
+    assert.equal(s.kill_switch_reason, 'emergency disable for the tests');
+    const row = sb.db
+      .prepare(
+        "SELECT details FROM audit_log WHERE event_type = 'KILL_SWITCH_DISABLE' ORDER BY id DESC LIMIT 1",
+      )
+      .get() as { details: string };
+    assert.equal(JSON.parse(row.details).changed, true);
+    const dispatcherEnable = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('dispatcher'),
+      body: ks('enable', 'drill'),
+    });
+    assert.equal(dispatcherEnable.status, 403, 'the drill re-enable no longer lifts it');
+    const again = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('ops_lead'),
+      body: ks('disable', 'drill'),
+    });
+    assert.equal(
+      S.SystemStatus.parse(again.json).kill_switch_mode,
+      'emergency',
+      'a drill never downgrades it',
+    );
+    const ok = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('platform_admin'),
+      body: ks('enable', 'emergency', { rca_ref: 'RCA-2026-008' }),
+    });
+    assert.equal(S.SystemStatus.parse(ok.json).kill_switch_active, false);
+  });
+
   it('validates the body: reason >= 10 characters, known action and mode', async () => {
     const r = await call(sb, 'POST', `${P}/kill-switch`, {
       auth: sb.key('platform_admin'),
@@ -159,6 +202,12 @@ describe('sandbox: kill switch and fire drills', () => {
     assert.equal(r.status, 422);
     assert.match(r.json.message, /action/);
     assert.match(r.json.message, /reason/);
+    const padded = await call(sb, 'POST', `${P}/kill-switch`, {
+      auth: sb.key('platform_admin'),
+      body: { action: 'disable', mode: 'drill', reason: '   drill    ' },
+    });
+    assert.equal(padded.status, 422);
+    assert.match(padded.json.message, /reason: must be at least 10 characters/);
   });
 
   it('fire drills: seeded history, record a drill, readonly may not record', async () => {

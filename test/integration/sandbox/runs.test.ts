@@ -171,6 +171,30 @@ describe('sandbox: runs, publish, lock, repair, evidence', () => {
     assert.match(S.ErrorBody.parse(r.json).message, /reason/);
   });
 
+  it('publish and lock take the shared reason rule: trimmed, >= 10 characters (422 at reason)', async () => {
+    const pass = runs[0];
+    for (const action of ['publish', 'lock']) {
+      const padded = await call(sb, 'POST', `${P}/runs/${pass.run_id}/${action}`, {
+        auth: disp,
+        body: approver('dispatcher', '    ok     '),
+      });
+      assert.equal(padded.status, 422, action);
+      assert.deepEqual(
+        (S.ErrorBody.parse(padded.json).details as { fields: { field: string }[] }).fields.map(
+          (f) => f.field,
+        ),
+        ['reason'],
+        action,
+      );
+    }
+    const short = await call(sb, 'POST', `${P}/runs/${pass.run_id}/lock`, {
+      auth: disp,
+      body: approver('dispatcher', 'ok'),
+    });
+    assert.equal(short.status, 422);
+    assert.match(S.ErrorBody.parse(short.json).message, /reason: must be at least 10 characters/);
+  });
+
   it('approver_role must be an approver role (422) and match the caller (403)', async () => {
     const pass = runs[0];
     const bad = await call(sb, 'POST', `${P}/runs/${pass.run_id}/publish`, {

@@ -1,37 +1,19 @@
 import assert from 'node:assert/strict';
 import {
   BACK,
-  type Back,
-  type InputPrompt,
-  type PickPrompt,
-  type Prompter,
+  confirmStep,
   reasonProblem,
   runSteps,
   type Step,
   StepError,
   yesNo,
 } from '../../../src/procedures/engine/engine';
+import { ScriptPrompter } from './scriptPrompter';
 
 interface S {
   color?: string;
   reason?: string;
   done: string[];
-}
-
-/** A prompter that answers from a script; each entry is a value, BACK, or undefined (dismiss). */
-class ScriptPrompter implements Prompter {
-  seen: { kind: 'pick' | 'input'; title: string; step: number; canGoBack: boolean }[] = [];
-  constructor(private readonly script: unknown[]) {}
-  async pick<T>(p: PickPrompt<T>): Promise<T | Back | undefined> {
-    this.seen.push({ kind: 'pick', title: p.title, step: p.step, canGoBack: p.canGoBack });
-    return this.script.shift() as T | Back | undefined;
-  }
-  async input(p: InputPrompt): Promise<string | Back | undefined> {
-    this.seen.push({ kind: 'input', title: p.title, step: p.step, canGoBack: p.canGoBack });
-    const v = this.script.shift();
-    if (typeof v === 'string' && p.validate?.(v)) throw new Error(`prompter would not accept ${v}`);
-    return v as string | Back | undefined;
-  }
 }
 
 function steps(opts: { mutateBetween?: boolean; fail?: boolean } = {}): Step<S>[] {
@@ -170,7 +152,11 @@ describe('procedures: step engine', () => {
     const r = await runSteps(steps(), s, { title: 'Proc', prompter: p });
     assert.equal(r.status, 'completed');
     assert.equal(s.color, 'blue');
-    assert.deepEqual(s.done, ['work:red', 'work:blue', 'finish'], 'the read-only step between runs again');
+    assert.deepEqual(
+      s.done,
+      ['work:blue', 'finish'],
+      'Back restores the state from before the question: what the step between did for red is gone',
+    );
     assert.deepEqual(
       p.seen.map((x) => [x.kind, x.step, x.canGoBack]),
       [
@@ -270,6 +256,243 @@ describe('procedures: step engine', () => {
     );
     assert.equal(r.status, 'cancelled');
     assert.deepEqual(s.done, ['a']);
+  });
+
+  describe('Back restores the state', () => {
+    interface W {
+      runId?: string;
+      run?: string;
+      mode?: 'simple' | 'full';
+      detail?: string;
+      items?: string[];
+      item?: string;
+      reason?: string;
+      log: string[];
+      sent?: string;
+    }
+    const reason: Step<W> = {
+      kind: 'ask',
+      id: 'reason',
+      title: 'Reason',
+      key: 'reason',
+      input: () => ({ prompt: 'why?' }),
+      apply: (s, v: string) => {
+        s.reason = v;
+      },
+    };
+
+    it('a picker hidden by `when` once answered comes back (choose run A, Back at the reason -> run picker)', async () => {
+      const picked: Step<W>[] = [
+        {
+          kind: 'ask',
+          id: 'run',
+          title: 'Run',
+          key: 'run',
+          when: (s) => !s.runId,
+          pick: () => [
+            { label: 'A', value: 'RUN-A' },
+            { label: 'B', value: 'RUN-B' },
+          ],
+          apply: (s, v: string) => {
+            s.runId = v;
+          },
+        },
+        {
+          kind: 'do',
+          id: 'read',
+          title: 'Read the run',
+          run: async (s) => {
+            s.run = `detail of ${s.runId}`;
+            s.log.push(`read ${s.runId}`);
+          },
+        },
+        reason,
+        {
+          kind: 'do',
+          id: 'send',
+          title: 'Send',
+          mutates: true,
+          run: async (s) => {
+            s.sent = s.runId;
+          },
+        },
+      ];
+      const p = new ScriptPrompter(['RUN-A', BACK, 'RUN-B', 'because of B']);
+      const s: W = { log: [] };
+      const r = await runSteps(picked, s, { title: 'SP', prompter: p });
+      assert.equal(r.status, 'completed');
+      assert.deepEqual(
+        p.seen.map((x) => [x.title === 'SP' && x.kind, x.step, x.canGoBack]),
+        [
+          ['pick', 1, false],
+          ['input', 2, true],
+          ['pick', 1, false],
+          ['input', 2, true],
+        ],
+        'the run picker is asked again and the reason prompt keeps its Back button',
+      );
+      assert.equal(s.sent, 'RUN-B', 'the run sent is the one chosen last');
+      assert.equal(s.run, 'detail of RUN-B');
+      assert.deepEqual(s.log, ['read RUN-B'], 'what was read for run A is forgotten');
+      assert.deepEqual(
+        r.steps.map((x) => [x.id, x.detail]),
+        [
+          ['run', 'RUN-B'],
+          ['read', ''],
+          ['reason', 'because of B'],
+          ['send', ''],
+        ],
+        'the record keeps the "run" row of the path taken',
+      );
+    });
+
+    it('Back over a conditional question: hidden again when the earlier answer no longer asks for it', async () => {
+      const cond: Step<W>[] = [
+        {
+          kind: 'ask',
+          id: 'mode',
+          title: 'Mode',
+          key: 'mode',
+          pick: () => [
+            { label: 'Simple', value: 'simple' },
+            { label: 'Full', value: 'full' },
+          ],
+          apply: (s, v: 'simple' | 'full') => {
+            s.mode = v;
+          },
+        },
+        {
+          kind: 'ask',
+          id: 'detail',
+          title: 'Detail',
+          key: 'detail',
+          when: (s) => s.mode === 'full',
+          input: () => ({ prompt: 'detail?' }),
+          apply: (s, v: string) => {
+            s.detail = v;
+          },
+        },
+        reason,
+      ];
+      const p = new ScriptPrompter(['full', 'some detail', BACK, BACK, 'simple', 'simple is enough']);
+      const s: W = { log: [] };
+      const r = await runSteps(cond, s, { title: 'T', prompter: p });
+      assert.equal(r.status, 'completed');
+      assert.deepEqual(
+        p.seen.map((x) => [x.kind, x.step, x.canGoBack]),
+        [
+          ['pick', 1, false],
+          ['input', 2, true],
+          ['input', 3, true],
+          ['input', 2, true],
+          ['pick', 1, false],
+          ['input', 2, true],
+        ],
+      );
+      assert.equal(s.mode, 'simple');
+      assert.equal(s.detail, undefined, 'the detail answered for "full" is gone with it');
+      assert.deepEqual(
+        r.steps.map((x) => x.id),
+        ['mode', 'reason'],
+      );
+    });
+
+    it('Back after an answer that changed later steps: the later choices follow the new answer', async () => {
+      const chain: Step<W>[] = [
+        {
+          kind: 'ask',
+          id: 'mode',
+          title: 'Colour',
+          key: 'mode',
+          pick: () => [
+            { label: 'Simple', value: 'simple' },
+            { label: 'Full', value: 'full' },
+          ],
+          apply: (s, v: 'simple' | 'full') => {
+            s.mode = v;
+          },
+        },
+        {
+          kind: 'do',
+          id: 'list',
+          title: 'List',
+          run: async (s) => {
+            s.items = [`${s.mode}-1`, `${s.mode}-2`];
+            s.log.push(`listed ${s.mode}`);
+          },
+        },
+        {
+          kind: 'ask',
+          id: 'item',
+          title: 'Item',
+          key: 'item',
+          pick: (s) => (s.items ?? []).map((i) => ({ label: i, value: i })),
+          apply: (s, v: string) => {
+            s.item = v;
+          },
+        },
+        reason,
+      ];
+      const p = new ScriptPrompter(['simple', 'simple-1', BACK, BACK, 'full', 'full-2', 'full is right']);
+      const s: W = { log: [] };
+      await runSteps(chain, s, { title: 'T', prompter: p });
+      assert.deepEqual(p.seen[5]?.shown, ['full-1', 'full-2'], "the item list is the new answer's");
+      assert.equal(s.item, 'full-2');
+      assert.deepEqual(s.log, ['listed full']);
+    });
+
+    it('cancel mid-way leaves nothing half-done: No, dismiss or a scripted No at the confirmation sends nothing', async () => {
+      const confirmed: Step<W>[] = [
+        reason,
+        confirmStep<W>({
+          title: 'Confirm',
+          rows: (s) => [
+            ['Run', 'RUN-A'],
+            ['Reason', s.reason ?? ''],
+          ],
+          go: () => 'Send now',
+          keep: (s) => {
+            s.sent = `prepared ${s.reason}`;
+          },
+        }),
+        {
+          kind: 'do',
+          id: 'send',
+          title: 'Send',
+          mutates: true,
+          run: async (s) => {
+            s.log.push(`sent ${s.sent}`);
+          },
+        },
+      ];
+      for (const answer of [false, undefined]) {
+        const s: W = { log: [] };
+        const p = new ScriptPrompter(['a long enough reason', answer]);
+        const r = await runSteps(confirmed, s, { title: 'T', prompter: p });
+        assert.equal(r.status, 'cancelled');
+        assert.deepEqual(s.log, [], `nothing sent after ${String(answer)}`);
+        assert.equal(s.sent, undefined, 'nothing prepared either');
+        assert.equal(r.steps.at(-1)?.id, 'confirm');
+        assert.equal(r.steps.at(-1)?.status, 'cancelled');
+        assert.deepEqual(p.seen[1]?.shown, ['Send now', 'Cancel — send nothing']);
+        assert.match(p.seen[1]?.placeholder ?? '', /Run: RUN-A · Reason: a long enough reason/);
+      }
+      const scripted: W = { log: [] };
+      const r = await runSteps(confirmed, scripted, {
+        title: 'T',
+        answers: { reason: 'a long enough reason', confirm: 'no' },
+        scripted: true,
+      });
+      assert.equal(r.status, 'cancelled');
+      assert.deepEqual(scripted.log, []);
+      const yes: W = { log: [] };
+      await runSteps(confirmed, yes, {
+        title: 'T',
+        answers: { reason: 'a long enough reason' },
+        scripted: true,
+      });
+      assert.deepEqual(yes.log, ['sent prepared a long enough reason'], 'scripted runs confirm by default');
+    });
   });
 
   it('reads yes/no answers and checks reasons', () => {

@@ -51,6 +51,14 @@ export class FakeHost implements ProcedureHost {
   async openMarkdown(content: string) {
     this.docs.push(content);
   }
+  /** Documents saved and opened from the records folder. */
+  opened: string[] = [];
+  async saveAndOpen(name: string, content: string) {
+    const p = await this.saveFile(name, content);
+    if (p) this.opened.push(p);
+    else this.docs.push(content);
+    return p;
+  }
   async saveFile(name: string, content: string) {
     if (!this.workspace) return undefined;
     const p = `/ws/.solvereign/records/${name}`;

@@ -144,6 +144,19 @@ describe('drift report', () => {
     assert.equal(ReportDocSchema.safeParse(doc).success, true);
   });
 
+  it('names two runs of one week by their run ids on the x axis', () => {
+    const repeated = [...trend, { ...trend[2]!, run_id: 'RUN-D', timestamp: '4' }];
+    const doc = buildDriftReport({ drift: drift(), trend: repeated, generatedAt: NOW });
+    const c = find(doc, 'chart', 'trend-headcount');
+    assert.deepEqual(
+      c.series[0]!.points.map((p) => p.x),
+      ['2026-W43', '2026-W44', 'RUN-C', 'RUN-D'],
+    );
+    assert.match(c.description, /to 154 \(RUN-D\)/);
+    // The baseline is not drawn in the series' colour.
+    assert.equal(c.references?.[0]?.tone, 'neutral');
+  });
+
   it('shows the fallback when the server has no drift endpoint, and still the trend', () => {
     const doc = buildDriftReport({
       driftProblem: {

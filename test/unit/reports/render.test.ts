@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildAuditReport } from '../../../src/reports/audit';
-import { chartGeometry } from '../../../src/reports/chart';
+import { chartGeometry, distinctLabels, referenceLegend } from '../../../src/reports/chart';
 import { buildFireDrillReport } from '../../../src/reports/fireDrills';
 import { blockHtml, escapeHtml, renderReportHtml } from '../../../src/reports/html';
 import { codeSpan, escapeMarkdown, renderReportMarkdown, sparkline } from '../../../src/reports/markdown';
@@ -207,10 +207,59 @@ describe('chart geometry', () => {
 
   it('names the series and reference lines in a legend, escaped', () => {
     const html = blockHtml({ ...chart, references: [{ label: 'baseline <145>', y: 145, tone: 'warn' }] });
-    assert.match(html, /<ul class="legend"><li><svg[^>]*><line class="series"[^>]*\/><\/svg> s<\/li>/);
-    assert.ok(html.includes('<line class="ref tone-warn"'));
-    assert.ok(html.includes('baseline &lt;145&gt;'));
+    assert.match(
+      html,
+      /<ul class="legend"><li><svg[^>]*><line class="series"[^>]*\/><\/svg> s \(solid line\)<\/li>/,
+    );
+    assert.ok(html.includes('<line class="ref tone-warn" stroke-dasharray="8 4"'));
+    assert.ok(html.includes('baseline &lt;145&gt; (dashed line)'));
     assert.match(html, /<svg class="chart"[^>]* role="img" aria-label="t\. d">/);
+  });
+
+  it('gives each reference line of a chart its own pattern and draws the series over them', () => {
+    const refs = [
+      { label: 'baseline 145', y: 145, tone: 'neutral' as const },
+      { label: 'WARN above +5 %', y: 152, tone: 'warn' as const },
+      { label: 'WARN below −5 %', y: 138, tone: 'warn' as const },
+    ];
+    const g = chartGeometry({ ...chart, references: refs });
+    assert.deepEqual(
+      g.references.map((r) => r.pattern),
+      ['dashed', 'dotted', 'dash-dot'],
+    );
+    assert.equal(new Set(g.references.map((r) => r.dash)).size, 3);
+    assert.deepEqual(g.references.map(referenceLegend), [
+      'baseline 145 (dashed line)',
+      'WARN above +5 % (dotted line)',
+      'WARN below −5 % (dash-dot line)',
+    ]);
+    // A reference without a tone is drawn in the foreground colour, not the series' blue.
+    assert.equal(chartGeometry(chart).references[0]!.tone, 'neutral');
+    const html = blockHtml({ ...chart, references: refs });
+    const plot = html.slice(0, html.indexOf('</svg>'));
+    assert.equal(plot.match(/<line class="ref/g)?.length, 3);
+    assert.ok(
+      plot.lastIndexOf('<line class="ref') < plot.indexOf('<path class="series"'),
+      'a reference line is drawn over the series',
+    );
+  });
+
+  it('names repeated x labels by their fallback and spaces long tick labels apart', () => {
+    assert.deepEqual(
+      distinctLabels([
+        { label: '2026-W48', fallback: 'RUN-1' },
+        { label: '2026-W49', fallback: 'RUN-2' },
+        { label: '2026-W49', fallback: 'RUN-3' },
+      ]),
+      ['2026-W48', 'RUN-2', 'RUN-3'],
+    );
+    const runs = Array.from({ length: 10 }, (_, i) => ({ x: `RUN-20261130-00${i}`, y: 140 + i }));
+    const g = chartGeometry({ ...chart, series: [{ name: 's', points: runs }] });
+    const xs = g.xTicks.map((t) => t.x);
+    assert.equal(g.xTicks.at(-1)!.label, 'RUN-20261130-009', 'the newest point is labelled');
+    assert.equal(new Set(g.xTicks.map((t) => t.label)).size, g.xTicks.length);
+    // 16 characters of 11 px text need about 104 px: no two labels closer than that.
+    for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! - xs[i - 1]! >= 104, `ticks at ${xs}`);
   });
 
   it('copes with a flat series and no data', () => {

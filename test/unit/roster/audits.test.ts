@@ -16,7 +16,8 @@ import {
 } from '../../../src/roster/audits';
 import { auditPlan, forecastCheck, solveLocal } from '../../../src/roster/cli-commands';
 import { parseForecast } from '../../../src/roster/forecast';
-import { computeKpis } from '../../../src/roster/kpis';
+import { changeoverGaps, changeoverHistogram, computeKpis } from '../../../src/roster/kpis';
+import { DEFAULT_RULES } from '../../../src/roster/rules';
 import { expandWeek } from '../../../src/roster/week';
 
 const FIX = path.resolve(__dirname, '../../fixtures/roster');
@@ -42,7 +43,7 @@ describe('roster audits', () => {
     assert.equal(auditCoverage(plan(['Mo 06:00-10:00'], { D1: [1] })).status, 'PASS');
   });
 
-  it('Overlap fails when one driver has two tours at once (split parts count, breaks do not)', () => {
+  it('Overlap fails when one driver has two tours at once', () => {
     const bad = auditOverlap(plan(['Mo 06:00-10:00', 'Mo 09:00-12:00'], { D1: [1, 2] }));
     assert.equal(bad.status, 'FAIL');
     assert.deepEqual(
@@ -55,11 +56,57 @@ describe('roster audits', () => {
         line: 2,
       },
     );
-    assert.equal(
-      auditOverlap(plan(['Mo 06:00-10:00 + 15:00-19:00', 'Mo 11:00-14:00'], { D1: [1, 2] })).status,
-      'PASS',
-    );
     assert.equal(auditOverlap(plan(['Mo 22:00-06:00', 'Di 05:00-07:00'], { D1: [1, 2] })).status, 'FAIL');
+  });
+
+  it('Overlap fails on a tour inside a split break: the break belongs to its shift', () => {
+    const r = auditOverlap(plan(['Mo 06:00-10:00 + 15:00-19:00', 'Mo 10:00-14:30'], { D1: [1, 2] }));
+    assert.equal(r.status, 'FAIL');
+    const v = r.details.violations[0]!;
+    assert.equal(v.driver_id, 'D1');
+    assert.deepEqual(v.tour_ids, ['T0001', 'T0002']);
+    assert.equal(v.day, 'Mo');
+    assert.match(v.message, /T0002 \(Mo 10:00-14:30\) inside the split break of T0001/);
+  });
+
+  it('Overlap fails on a changeover shorter than the minimum pause and names the gap', () => {
+    const p = plan(['Mo 06:00-10:00', 'Mo 10:00-14:00', 'Di 06:00-10:00', 'Di 10:20-14:00'], {
+      D1: [1, 2],
+      D2: [3, 4],
+    });
+    const r = auditOverlap(p);
+    assert.equal(r.status, 'FAIL');
+    assert.deepEqual(
+      r.details.violations.map((v) => [v.driver_id, v.day, v.tour_ids, v.gap_minutes]),
+      [
+        ['D1', 'Mo', ['T0001', 'T0002'], 0],
+        ['D2', 'Di', ['T0003', 'T0004'], 20],
+      ],
+    );
+    assert.match(r.details.violations[1]!.message, /changes over in 20 min .* \(minimum 30 min\)/);
+    assert.equal(auditOverlap(plan(['Mo 06:00-10:00', 'Mo 10:30-14:00'], { D1: [1, 2] })).status, 'PASS');
+    const rules = { ...DEFAULT_RULES, minPauseMinutes: 0 };
+    assert.equal(auditOverlap(p, rules).status, 'PASS', 'the pause is a setting');
+    assert.equal(runAudits(p, {}, rules)[1]!.status, 'PASS', 'runAudits passes the rules on');
+  });
+
+  it('KPIs report the average and shortest changeover', () => {
+    const p = plan(['Mo 06:00-10:00', 'Mo 10:30-12:00', 'Mo 13:00-14:00', 'Di 06:00-10:00'], {
+      D1: [1, 2, 3],
+      D2: [4],
+    });
+    assert.deepEqual(changeoverGaps(p), [30, 60]);
+    const k = computeKpis(p);
+    assert.equal(k.avg_changeover_minutes, 45);
+    assert.equal(k.min_changeover_minutes, 30);
+    assert.equal(computeKpis(plan(['Mo 06:00-10:00'], { D1: [1] })).min_changeover_minutes, null);
+    assert.deepEqual(changeoverHistogram([0, -5, 12, 30, 59, 60, 239, 240]), {
+      '0': 2,
+      '1-29': 1,
+      '30-59': 2,
+      '60-239': 2,
+      '>=240': 1,
+    });
   });
 
   it('Rest fails under 11 h between working days and over 55 h a week', () => {

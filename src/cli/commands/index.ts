@@ -1,0 +1,87 @@
+// The command registry: name -> usage lines and the module that runs it, loaded only when that
+// command runs (a kill-switch toggle never loads the roster engine, the fire drill or the health
+// check). Adding a command = a module in this folder exporting `run` + one line here (+ its flags
+// in ../options.ts).
+import type { CliContext, CliIO } from '../context';
+
+export interface CommandModule {
+  /** `args` are the positionals after the command word; `name` is the word itself (aliases). */
+  run(ctx: CliContext, args: string[], name: string): Promise<number>;
+}
+
+/** A command that parses its own arguments (gets argv untouched). */
+export interface RawCommandModule {
+  runRaw(argv: string[], io: CliIO): Promise<number>;
+}
+
+export type CommandSpec =
+  | { usage: string[]; load: () => Promise<CommandModule>; raw?: false }
+  | { usage: string[]; load: () => Promise<RawCommandModule>; raw: true };
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  health: {
+    usage: [
+      'health                                 SP-001 health check (API, readiness, recent runs, incidents)',
+    ],
+    load: () => import('./health'),
+  },
+  status: {
+    usage: [
+      'status                                 dispatcher status: kill switch, publish/lock, latest run',
+    ],
+    load: () => import('./status'),
+  },
+  'list-runs': {
+    usage: ['list-runs [--limit N] [--status S] [--offset N]'],
+    load: () => import('./listRuns'),
+  },
+  'show-run': {
+    usage: [
+      'show-run <run-id>                      run detail with the seven audits (alias: audit --run-id <id>)',
+    ],
+    load: () => import('./showRun'),
+  },
+  audit: {
+    usage: ["audit verify --db FILE                 check the sandbox database's audit hash chain"],
+    load: () => import('./audit'),
+  },
+  publish: {
+    usage: ['publish <run-id> --reason "…" --role R [--approver ID] [--override-warn]'],
+    load: () => import('./publishLock'),
+  },
+  lock: {
+    usage: ['lock <run-id> --reason "…" --role R [--approver ID]'],
+    load: () => import('./publishLock'),
+  },
+  'kill-switch': {
+    usage: [
+      'kill-switch status',
+      'kill-switch disable|enable --mode drill|emergency --reason "…" [--rca REF]',
+    ],
+    load: () => import('./killSwitch'),
+  },
+  drift: {
+    usage: ['drift check [--run-id ID]              SP-004 KPI drift against the baseline'],
+    load: () => import('./drift'),
+  },
+  'fire-drill': {
+    usage: [
+      'fire-drill [--reason "…"]              SP-005: disable, verify, enable, verify; PASS if both < 5 s',
+    ],
+    load: () => import('./fireDrill'),
+  },
+  forecast: {
+    usage: ['forecast check <file|->                validate a forecast file'],
+    load: () => import('./forecast'),
+  },
+  solve: { usage: ['solve <forecast> --week 2026-W03 [--seed 94] [--local]'], load: () => import('./solve') },
+  'audit-plan': {
+    usage: ['audit-plan <plan.json>                 run the seven audits on a plan'],
+    load: () => import('./auditPlan'),
+  },
+  sandbox: {
+    usage: ['sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server'],
+    load: () => import('./sandbox'),
+    raw: true,
+  },
+};
