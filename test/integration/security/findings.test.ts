@@ -1,7 +1,9 @@
 // Regression tests for the attack findings on the sandbox: each would fail before its fix.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { main } from '../../../src/cli/main';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { evaluateHealth } from '../../../src/ops/healthCheck';
 import { verifyAuditChain } from '../../../src/sandbox/auditChain';
 import { MIGRATIONS, migrate } from '../../../src/sandbox/db';
@@ -172,6 +174,15 @@ describe('security: API-key guessing, Host check, bad paths, idempotency', () =>
   });
 });
 
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+/** `solvereign audit verify --db FILE` as a user runs it (the built CLI). */
+function verifyCli(db: string) {
+  if (!existsSync(CLI))
+    throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first (npm test does)');
+  return spawnSync(process.execPath, [CLI, 'audit', 'verify', '--db', db], { encoding: 'utf8' });
+}
+
 describe('security: tamper-evident audit trail', () => {
   let sb: TestSandbox;
   before(async () => {
@@ -199,13 +210,9 @@ describe('security: tamper-evident audit trail', () => {
       body: { type: 'perf', severity: 'S3', summary: 'chain test' },
     });
     assert.deepEqual(verifyAuditChain(sb.db).ok, true);
-    const out: string[] = [];
-    const io = {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => out.push(s) },
-    };
-    assert.equal(await main(['audit', 'verify', '--db', sb.dbPath], io), 0);
-    assert.match(out.join(''), /audit chain OK: \d+ rows/);
+    const ok = verifyCli(sb.dbPath);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /audit chain OK: \d+ rows/);
     // Someone with the file drops the triggers and rewrites row 2.
     const tamper = new Database(sb.dbPath);
     tamper.exec('DROP TRIGGER audit_log_no_update');
@@ -214,9 +221,9 @@ describe('security: tamper-evident audit trail', () => {
     const r = verifyAuditChain(sb.db);
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.brokenId, 2);
-    out.length = 0;
-    assert.equal(await main(['audit', 'verify', '--db', sb.dbPath], io), 1);
-    assert.match(out.join(''), /audit chain BROKEN at row 2: row_hash does not match the row content/);
+    const broken = verifyCli(sb.dbPath);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stdout, /audit chain BROKEN at row 2: row_hash does not match the row content/);
     const ready = await call(sb, 'GET', '/health/ready', { tenant: null, site: null });
     assert.match(ready.json.checks.audit_chain, /broken at row 2/);
     const api = evaluateHealth({
