@@ -493,8 +493,11 @@ export const IncidentPatch = z.object({
 });
 export type IncidentPatch = z.infer<typeof IncidentPatch>;
 
+/** Statuses of incidents that no longer count as active (the sandbox counts the rest in SQL). */
+export const INACTIVE_INCIDENT_STATUSES: readonly string[] = ['resolved', 'stale', 'mitigated'];
+
 export function isActiveIncident(i: { status: string }): boolean {
-  return i.status !== 'resolved' && i.status !== 'stale' && i.status !== 'mitigated';
+  return !INACTIVE_INCIDENT_STATUSES.includes(i.status);
 }
 
 // ---------------------------------------------------------------- tenant status / escalations [live]

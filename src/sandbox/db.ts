@@ -226,6 +226,17 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed'); END;`);
     },
   },
+  {
+    version: 7,
+    name: '007_status_counts_indexed',
+    // The status endpoint counts active incidents and pending repairs in SQL (no JSON parsing).
+    sql: `
+      ALTER TABLE incidents ADD COLUMN status TEXT;
+      UPDATE incidents SET status = json_extract(data, '$.status');
+      CREATE INDEX incidents_tenant_status ON incidents (tenant_code, status);
+      CREATE INDEX repairs_site_status ON repairs (tenant_code, site_code, status);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. */

@@ -17,6 +17,8 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --seed-cache FILE  cache of engine-solved seed weeks (default seed-cache.json beside the
                      database; env SOLVEREIGN_SEED_CACHE)
   --seed-weeks N     seed only the newest N weeks per tenant
+  --rate-limit N     requests per user (or per address without a valid key) per minute (default 3000)
+  --allow-host NAME  accept this Host header besides 127.0.0.1/localhost/::1 (repeatable)
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
   -h, --help         this help`;
@@ -44,6 +46,9 @@ async function main(): Promise<void> {
   const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
   if (seedWeeks !== undefined && (!Number.isInteger(seedWeeks) || seedWeeks < 1))
     fail('--seed-weeks must be >= 1');
+  const rateLimit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1))
+    fail('--rate-limit must be a positive integer');
   const dbPath = path.resolve(v.db ?? path.join('.sandbox', 'solvereign.db'));
   const started = performance.now();
   const sandbox = await startSandbox({
@@ -56,6 +61,8 @@ async function main(): Promise<void> {
     seedEngine,
     seedWeeks,
     seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
+    rateLimit: rateLimit === undefined ? undefined : { limit: rateLimit, windowMs: 60_000 },
+    allowedHosts: v['allow-host'],
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
@@ -136,6 +143,8 @@ function parse() {
       'seed-engine': { type: 'string' },
       'seed-weeks': { type: 'string' },
       'seed-cache': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -9,6 +9,7 @@ import type {
   RunKpis,
   RunSummary,
 } from '../api/schemas';
+import { INACTIVE_INCIDENT_STATUSES } from '../api/schemas';
 import { type AuditChainRow, auditRowHash, GENESIS_HASH } from './auditChain';
 import type { Db } from './db';
 import type { DriftBaseline } from './drift';
@@ -288,8 +289,14 @@ export class Store {
         'SELECT data FROM incidents WHERE tenant_code = ? OR tenant_code IS NULL ORDER BY created_at DESC, id',
       ),
       incident: p('SELECT * FROM incidents WHERE id = ?'),
-      insertIncident: p('INSERT INTO incidents (id, tenant_code, created_at, data) VALUES (?, ?, ?, ?)'),
-      updateIncident: p('UPDATE incidents SET data = ? WHERE id = ?'),
+      insertIncident: p(
+        'INSERT INTO incidents (id, tenant_code, created_at, status, data) VALUES (?, ?, ?, ?, ?)',
+      ),
+      updateIncident: p('UPDATE incidents SET data = ?, status = ? WHERE id = ?'),
+      countActiveIncidents: p(
+        `SELECT COUNT(*) AS n FROM incidents WHERE (tenant_code = @tenant OR tenant_code IS NULL)
+        AND status NOT IN (${INACTIVE_INCIDENT_STATUSES.map((x) => `'${x}'`).join(', ')})`,
+      ),
       idem: p(
         'SELECT method, path, status, content_type, headers, body FROM idempotency WHERE idem_key = ? AND tenant_code = ? AND user_id = ?',
       ),
@@ -571,11 +578,15 @@ export class Store {
     const row = this.s.incident.get(id) as { tenant_code: string | null; data: string } | undefined;
     return row ? { tenant_code: row.tenant_code, incident: JSON.parse(row.data) } : undefined;
   }
+  /** Active incidents of the tenant plus platform-wide ones, counted by index (status is hot). */
+  activeIncidentCount(tenant: string): number {
+    return (this.s.countActiveIncidents.get({ tenant }) as { n: number }).n;
+  }
   insertIncident(i: Incident): void {
-    this.s.insertIncident.run(i.id, i.tenant_id ?? null, i.created_at, JSON.stringify(i));
+    this.s.insertIncident.run(i.id, i.tenant_id ?? null, i.created_at, i.status, JSON.stringify(i));
   }
   updateIncident(i: Incident): void {
-    this.s.updateIncident.run(JSON.stringify(i), i.id);
+    this.s.updateIncident.run(JSON.stringify(i), i.status, i.id);
   }
 
   // ------------------------------------------------------------ idempotency
