@@ -410,6 +410,10 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx, guards: G
   const p = ctx.principal;
   // Sign-in, refresh and sign-out answers carry session tokens: never stored, never replayed.
   const cacheable = !pathname.startsWith(AUTH_PREFIX);
+  if (idemKey && idemKey.length > 200)
+    throw new ApiError(422, 'validation_error', 'x-idempotency-key: at most 200 characters', {
+      fields: [{ field: 'x-idempotency-key', message: 'at most 200 characters' }],
+    });
   if (idemKey && p && cacheable && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
     const stored = app.store.idempotent(idemKey, p.tenant_code, p.user_id);
     if (stored && (stored.method !== ctx.method || stored.path !== pathname)) {

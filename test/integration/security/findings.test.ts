@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isActiveIncident } from '../../../src/api/schemas';
 import { evaluateHealth } from '../../../src/ops/healthCheck';
 import { verifyAuditChain } from '../../../src/sandbox/auditChain';
 import { MIGRATIONS, migrate } from '../../../src/sandbox/db';
@@ -253,5 +254,122 @@ describe('security: tamper-evident audit trail', () => {
     assert.deepEqual(r.ok && r.rows, 5);
     assert.throws(() => db.prepare("UPDATE audit_log SET reason = 'x' WHERE id = 1").run(), /append-only/);
     db.close();
+  });
+});
+
+describe('security: request bounds and status cost', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await sandbox();
+  });
+  after(async () => {
+    await sb.stop();
+  });
+
+  const drill = (body: Record<string, unknown>) =>
+    call(sb, 'POST', `${P}/fire-drills`, {
+      auth: sb.key('ops_lead'),
+      body: {
+        started_at: '2026-01-14T08:00:00Z',
+        disable_ms: 120,
+        enable_ms: 90,
+        verified_disabled: true,
+        verified_enabled: true,
+        result: 'PASS',
+        ...body,
+      },
+    });
+
+  it('refuses out-of-range numbers and malformed or huge text with 422 naming the field', async () => {
+    for (const [body, field] of [
+      [{ started_at: '' }, 'started_at'],
+      [{ started_at: '<script>alert(1)</script>' }, 'started_at'],
+      [{ started_at: 'x'.repeat(100_000) }, 'started_at'],
+      [{ disable_ms: -1 }, 'disable_ms'],
+      [{ disable_ms: 1e308 }, 'disable_ms'],
+      [{ notes: 'n'.repeat(5000) }, 'notes'],
+    ] as const) {
+      const r = await drill(body);
+      assert.equal(r.status, 422, JSON.stringify(body).slice(0, 60));
+      assert.equal(r.json.error, 'validation_error');
+      assert.ok(
+        r.json.details.fields.some((f: { field: string }) => f.field === field),
+        r.text.slice(0, 200),
+      );
+    }
+    assert.equal((await drill({})).status, 201);
+    const seed = await call(sb, 'POST', '/api/v1/runs', {
+      auth: sb.key('dispatcher'),
+      body: { forecast: 'x', week: '2026-W03', seed: 1e308 },
+    });
+    assert.equal(seed.status, 422);
+    assert.match(seed.text, /seed/);
+    const band = await call(sb, 'PUT', `${P}/drift/baseline`, {
+      auth: sb.key('ops_lead'),
+      body: { values: { headcount: { min: 50, max: 10 } }, reason: 'inverted band test' },
+    });
+    assert.equal(band.status, 422);
+    assert.match(band.text, /min must not be greater than max/);
+    const huge = await call(sb, 'POST', '/api/v1/platform/incidents', {
+      auth: sb.key('dispatcher'),
+      body: { type: 'perf', severity: 'S3', summary: 'big', assigned_to: 'a'.repeat(1_900_000) },
+    });
+    assert.equal(huge.status, 422);
+    assert.match(huge.text, /assigned_to/);
+  });
+
+  it('records the signed-in user as the author of every timeline entry', async () => {
+    const auth = sb.key('operator_admin');
+    const created = await call(sb, 'POST', '/api/v1/platform/incidents', {
+      auth,
+      body: {
+        type: 'perf',
+        severity: 'S3',
+        summary: 'forged history',
+        timeline: [{ timestamp: '2026-01-01T00:00:00Z', action: 'approved by CTO', actor: 'cto@lts.demo' }],
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const me = demoEmail('lts', 'operator_admin');
+    assert.ok(
+      created.json.timeline.every((e: { actor: string }) => e.actor === me),
+      created.text,
+    );
+    const future = await call(sb, 'POST', '/api/v1/platform/incidents', {
+      auth,
+      body: {
+        type: 'perf',
+        severity: 'S3',
+        summary: 'future history',
+        timeline: [{ timestamp: '2099-01-01T00:00:00Z', action: 'done' }],
+      },
+    });
+    assert.equal(future.status, 422);
+    const patched = await call(sb, 'PATCH', `/api/v1/platform/incidents/${created.json.id}`, {
+      auth,
+      body: { timeline_entry: { action: 'note', actor: 'cto@lts.demo' } },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.json.timeline.at(-1).actor, me);
+  });
+
+  it('counts active incidents in SQL, following creates and status changes', async () => {
+    const auth = sb.key('dispatcher');
+    const status = async () =>
+      (await call(sb, 'GET', `${P}/status`, { auth })).json.active_incidents as number;
+    const before = await status();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call(sb, 'POST', '/api/v1/platform/incidents', {
+        auth,
+        body: { type: 'perf', severity: 'S3', summary: `count ${i}` },
+      });
+      ids.push(r.json.id);
+    }
+    assert.equal(await status(), before + 3);
+    await call(sb, 'PATCH', `/api/v1/platform/incidents/${ids[0]}`, { auth, body: { status: 'resolved' } });
+    assert.equal(await status(), before + 2);
+    const all = sb.store.incidents('lts').filter((i) => isActiveIncident(i)).length;
+    assert.equal(await status(), all);
   });
 });
