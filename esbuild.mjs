@@ -7,6 +7,8 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const dry = process.argv.includes('--dry');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 /** Packages axios imports but our client never uses, replaced by stubs that fail loudly if reached:
  * form-data (multipart bodies; with it mime-db, about half of axios' load time), https-proxy-agent
@@ -22,10 +24,16 @@ const UNUSED_AXIOS_DEPENDENCIES = {
 const stubFormData = {
   name: 'stub-unused-axios-dependencies',
   setup(build) {
-    // axios imports node:http2 for `httpVersion: 2` only: load it when first touched, not at start.
-    build.onResolve({ filter: /^http2$/ }, () => ({ path: 'lazy-http2', namespace: 'stub' }));
-    build.onLoad({ filter: /^lazy-http2$/, namespace: 'stub' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:http2')[key] });",
+    // axios imports node:http2 for `httpVersion: 2` only, and node:https (with tls, ~+130% of
+    // node:http's load time) for https URLs only: load each when first touched, not at start, so a
+    // CLI call to the local http sandbox never loads TLS.
+    build.onResolve({ filter: /^(http2|https)$/ }, (args) =>
+      args.path === 'http2' || args.importer.includes(`axios${path.sep}lib${path.sep}`)
+        ? { path: `lazy-${args.path}`, namespace: 'stub' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^lazy-(http2|https)$/, namespace: 'stub' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require('node:${args.path.slice(5)}')[key] });`,
       loader: 'js',
     }));
     build.onResolve({ filter: /^(form-data|https-proxy-agent|follow-redirects)$/ }, (args) => ({
@@ -50,6 +58,27 @@ const noFetchAdapter = {
         ? { path: 'axios-fetch', namespace: 'stub' }
         : undefined,
     );
+    // The browser adapter (XMLHttpRequest) never runs in Node.
+    build.onResolve({ filter: /^\.\/xhr\.js$/ }, (args) =>
+      args.importer.includes(`axios${path.sep}lib${path.sep}adapters`)
+        ? { path: 'axios-xhr', namespace: 'stub' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^axios-xhr$/, namespace: 'stub' }, () => ({
+      contents: 'export default false;',
+      loader: 'js',
+    }));
+    // Environment proxies: the client sets `proxy: false`, so axios never looks them up.
+    build.onResolve({ filter: /shouldBypassProxy\.js$|^proxy-from-env$/ }, (args) =>
+      args.importer.includes(`axios${path.sep}lib`)
+        ? { path: 'axios-no-env-proxy', namespace: 'stub' }
+        : undefined,
+    );
+    build.onLoad({ filter: /^axios-no-env-proxy$/, namespace: 'stub' }, () => ({
+      contents:
+        "const refuse = () => { throw new Error('environment proxies are disabled (proxy: false)'); };\nexport default refuse; export const getProxyForUrl = refuse;",
+      loader: 'js',
+    }));
     build.onLoad({ filter: /^axios-fetch$/, namespace: 'stub' }, () => ({
       contents: 'export const getFetch = () => false; export default false;',
       loader: 'js',
@@ -100,8 +129,10 @@ const entries = [
   // SP-002's roster analysis (input diff, duplicates, re-solve), run in a worker by the extension.
   { in: 'src/procedures/analysis/index.ts', out: 'dist/procedures-analysis.js', ...node },
   { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
-  // The language client, kept out of extension.js; src/language/index.ts requires it on first use.
+  // Parts of the extension loaded on first use (src/bundles.ts), kept out of extension.js.
   { in: 'src/language/client.ts', out: 'dist/language-client.js', ...node },
+  { in: 'src/procedures/vscode/procedureCommands.ts', out: 'dist/procedures.js', ...node },
+  { in: 'src/webviews/reportsBundle.ts', out: 'dist/reports.js', ...node },
   // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
   {
     in: 'test/extension/index.ts',
@@ -122,11 +153,14 @@ const entries = [
     sourcemap: false,
     logLevel: 'warning',
   })),
-].filter((e) => existsSync(e.in));
+]
+  .filter((e) => existsSync(e.in))
+  // --only=dist/extension.js: just that bundle; --dry: compute without writing (the size checks).
+  .filter((e) => !only || e.out === only);
 
 const contexts = await Promise.all(
   entries.map(({ in: entry, out, ...options }) =>
-    esbuild.context({ entryPoints: [entry], outfile: out, metafile: true, ...options }),
+    esbuild.context({ entryPoints: [entry], outfile: out, metafile: true, write: !dry, ...options }),
   ),
 );
 if (watch) {

@@ -2,19 +2,27 @@
 // enable + verify, through the CLI process (what an engineer types) and in-process (the client the
 // extension uses). Targets: p99 ≤ 100 ms per toggle via the CLI process, ≤ 20 ms in-process.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadTs, printTable, root, startSandbox, stats } from './support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const sandbox = await startSandbox();
+// The command as installed (bin/solvereign.js), its code cache in a folder of its own.
+const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'sv-bench-cache-'));
 const env = {
   ...process.env,
+  XDG_CACHE_HOME: cacheHome,
   SOLVEREIGN_API_KEY: sandbox.credentials.keys.dispatcher,
   SOLVEREIGN_SERVER: sandbox.url,
 };
 const cli = (args) => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/solvereign.js'), ...args], {
+    env,
+    encoding: 'utf8',
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`solvereign ${args.join(' ')} -> ${r.status}: ${r.stderr}`);
   return { ms, out: r.stdout };
@@ -86,4 +94,5 @@ try {
   );
 } finally {
   await sandbox.stop();
+  rmSync(cacheHome, { recursive: true, force: true });
 }

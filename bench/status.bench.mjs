@@ -82,4 +82,6 @@ try {
 }
 printTable(rows, ['case', 'n', 'p50', 'p99', 'max', 'rps', 'incidents']);
 const last = rows[rows.length - 1];
-console.log(`\nloaded: p99 ${last.p99.toFixed(2)} ms (target <= 10), ${Math.round(last.rps)} req/s (target >= 3000)`);
+console.log(
+  `\nloaded: p99 ${last.p99.toFixed(2)} ms (target <= 10), ${Math.round(last.rps)} req/s (target >= 3000)`,
+);

@@ -6,7 +6,7 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { Config } from './config';
 import { type ConnectionState, ConnectionManager } from './connection/connectionManager';
 import { createLogger } from './connection/log';
-import { registerLanguageFeatures } from './language';
+import { type LanguageApi, registerLanguageFeatures } from './language';
 import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
 import { registerSidebar, type SidebarApi } from './views';
@@ -29,9 +29,13 @@ export interface SolvereignTestApi extends ExtensionServices {
   sidebar: SidebarApi;
   procedures: ProceduresApi;
   reports: ReportsApi;
+  language: LanguageApi;
 }
 
 export type SolvereignExports = SolvereignApi & { test?: SolvereignTestApi };
+
+/** What deactivate() waits for: the language server and the local sandbox process ending. */
+let shutdown: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<SolvereignExports | undefined> {
   const log = createLogger(context);
@@ -45,7 +49,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
     const procedures = registerProcedures(context, services);
     const reports = registerReports(context, services);
     // Starts the language client only when a forecast or SOLVEREIGN log opens.
-    registerLanguageFeatures(context, services);
+    const language = registerLanguageFeatures(context, services);
+    shutdown = async () => {
+      await Promise.allSettled([language.stop(), connection.shutdown()]);
+    };
     void connection.refresh();
 
     const api: SolvereignApi = {
@@ -71,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
       sidebar,
       procedures,
       reports,
+      language,
     };
     return { ...api, test };
   } catch (e) {
@@ -86,4 +94,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
   }
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
+}

@@ -32,7 +32,8 @@ const integer = (min: number, max: number) =>
 export const LoginRequest = z.object({
   email: text(320, 1),
   password: text(1024),
-  tenant_id: z.optional(text(64)),
+  /** Live takes an integer tenant id only (a code -> 422); the sandbox's default profile a code. */
+  tenant_id: z.optional(z.union([text(64), integer(0, 2_147_483_647)])),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -624,11 +625,15 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 
 // ---------------------------------------------------------------- solving in the sandbox [ops]
 export const CreateRunRequest = z.object({
-  // The request body is capped at 2 MB; the forecast is most of it.
+  /** Forecast text or the CSV form (`day,start_time,end_time,location,qualifications`); the body is capped at 2 MB. */
   forecast: text(2_000_000),
   week: z.string().check(z.regex(/^\d{4}-W\d{2}$/)),
   seed: z.optional(integer(0, 2_147_483_647)),
   notes: z.optional(text(NOTE)),
+  /** Minimum changeover between a driver's tours; the site setting when absent. */
+  min_pause_minutes: z.optional(range(0, 24 * 60)),
+  /** Solve the valid lines of a FAIL forecast; the dropped lines and tours are reported. */
+  drop_invalid: z.optional(z.boolean()),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 
@@ -636,6 +641,8 @@ export const CreateRunResponse = z.object({
   run_id: z.string(),
   status: RunStatus,
   stream_url: z.optional(z.string()),
+  /** Lines and tours left out because they FAIL (only with drop_invalid). */
+  dropped: z.optional(z.object({ lines: z.array(z.number()), tours: z.number() })),
 });
 export type CreateRunResponse = z.infer<typeof CreateRunResponse>;
 

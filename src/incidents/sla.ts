@@ -144,12 +144,28 @@ export interface Contact {
 }
 
 /** "Contact Directory" (names are placeholders in the runbook, so only roles and emails). */
+// Every party of the runbook's escalation matrix and on-call rotation has a row: placeholders
+// (company.com) the user replaces in Settings, never "no contact" in the middle of an escalation.
 export const DEFAULT_CONTACTS: readonly Contact[] = [
   { role: 'Platform Lead', email: 'platform@company.com' },
   { role: 'Ops Lead', email: 'ops@lts-transport.at' },
   { role: 'Dispatcher', email: 'dispatch@lts-transport.at' },
   { role: 'Support Queue', email: 'support@company.com' },
+  { role: 'Backend Dev', email: 'backend-dev@company.com' },
+  { role: 'CTO', email: 'cto@company.com' },
+  { role: 'L2 Queue', email: 'l2-queue@company.com' },
+  { role: 'L3 Queue', email: 'l3-queue@company.com' },
 ];
+
+/** The setting that holds the contacts, for "edit them here" links. */
+export const CONTACTS_SETTING = 'solvereign.contacts';
+
+/** A default row still unchanged: shown as a placeholder to edit, not as a real address. */
+export function isPlaceholderContact(c: Pick<Contact, 'role' | 'email'>): boolean {
+  return DEFAULT_CONTACTS.some(
+    (d) => d.role === c.role && d.email === c.email && /@company\.com$/.test(d.email ?? ''),
+  );
+}
 
 /** Reads the `solvereign.contacts` setting, keeping the valid rows; falls back to the defaults. */
 export function parseContacts(raw: unknown): Contact[] {

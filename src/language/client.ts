@@ -3,8 +3,11 @@
 // from extensions (text above 50 MB is never synchronised, so no didOpen would ever arrive).
 import * as vscode from 'vscode';
 import {
+  CloseAction,
+  ErrorAction,
   LanguageClient,
   type LanguageClientOptions,
+  RevealOutputChannelOn,
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
@@ -24,24 +27,91 @@ import {
   VSCODE_SYNC_LIMIT_CHARS,
 } from './protocol';
 import { isSolvereignLogName } from './ids';
+import { RestartPolicy } from './restartPolicy';
 
-export async function startLanguageFeatures(
-  context: vscode.ExtensionContext,
-  host: LanguageHost,
-): Promise<LanguageFeatures> {
-  const module = context.asAbsolutePath('dist/language-server.js');
+/**
+ * The library shows some failures itself ("couldn't create connection to server", with "Go to
+ * output"), whatever the options say; the host shows each failure once, with Show Log and Restart.
+ */
+class SolvereignLanguageClient extends LanguageClient {
+  constructor(name: string, server: ServerOptions, options: LanguageClientOptions, log: LanguageHost['log']) {
+    super('solvereign', name, server, options);
+    (
+      this as unknown as { showNotificationMessage(type: number, message?: string): void }
+    ).showNotificationMessage = (_type, message) => log.debug(`language client: ${message ?? ''}`);
+  }
+}
+
+export async function startLanguageFeatures(host: LanguageHost): Promise<LanguageFeatures> {
+  const module = host.serverModule();
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const restarts = new RestartPolicy();
+  let initialized = false;
+  let endedDuringStartup = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: FORECAST_LANGUAGE_ID }, { language: LOG_LANGUAGE_ID }],
     initializationOptions: { maxLogDiagnostics: host.maxLogDiagnostics() },
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // One channel for every start (a restart must not add another "SOLVEREIGN Language Server").
+    outputChannel: host.outputChannel(),
+    // A start that fails rejects client.start(): the host reports it. Later on, a server that stops
+    // by itself is started again a few times, then the host says the features are off.
+    initializationFailedHandler: (error) => {
+      host.log.error(`language server: initialization failed: ${(error as Error)?.message ?? error}`);
+      return false;
+    },
+    errorHandler: {
+      error: (error, _message, count) => {
+        host.log.warn(`language server: connection error ${count ?? 1}: ${error.message}`);
+        if ((count ?? 1) <= 3) return { action: ErrorAction.Continue, handled: true };
+        host.failed(`the connection to the language server keeps failing (${error.message})`);
+        return { action: ErrorAction.Shutdown, handled: true };
+      },
+      closed: () => {
+        if (!initialized) {
+          endedDuringStartup = true;
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        if (restarts.stopped()) {
+          host.log.warn(
+            `language server stopped (${restarts.recent}× in ${restarts.windowMinutes} min); restarting`,
+          );
+          return { action: CloseAction.Restart, handled: true };
+        }
+        host.failed(
+          `the language server stopped ${restarts.recent} times in ${restarts.windowMinutes} minutes and is not restarted`,
+        );
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
     // The server receives `{solvereign: {logs: {...}}}` on every change of these settings.
     synchronize: { configurationSection: 'solvereign.logs' },
   };
-  const client = new LanguageClient('solvereign', 'SOLVEREIGN Language Server', serverOptions, clientOptions);
-  await client.start();
+  const client = new SolvereignLanguageClient(
+    'SOLVEREIGN Language Server',
+    serverOptions,
+    clientOptions,
+    host.log,
+  );
+  let startError: unknown;
+  try {
+    await client.start();
+  } catch (e) {
+    startError = e;
+  }
+  // start() may also resolve without a running client (the server died while it was starting).
+  if (startError !== undefined || !client.isRunning()) {
+    await client.dispose().catch(() => undefined);
+    throw new Error(
+      endedDuringStartup
+        ? 'its process ended during start-up'
+        : `start-up failed: ${startError instanceof Error ? startError.message : 'the client is not running'}`,
+    );
+  }
+  initialized = true;
 
   const largeLogs = new LargeLogTracker(client);
   const disposables: vscode.Disposable[] = [
@@ -101,7 +171,10 @@ export async function startLanguageFeatures(
     const summary = (await summaryOf(doc)) ?? undefined;
     if (!summary) return {};
     if (summary.verdict === 'FAIL') {
-      void vscode.window.showErrorMessage(`${summary.message} Fix the failing lines before solving.`);
+      const lines = summary.failedLines ?? [];
+      void vscode.window.showErrorMessage(
+        `${summary.message} Not solved: fix the failing line${lines.length === 1 ? '' : 's'} (${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}) first.`,
+      );
       return { summary };
     }
     const api = host.apiClient();

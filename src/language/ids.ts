@@ -7,6 +7,7 @@ export const LOG_LANGUAGE_ID = 'solvereign-log';
 export const COMMANDS = {
   forecastCheck: 'solvereign.forecast.check',
   forecastSolve: 'solvereign.forecast.solve',
+  restartServer: 'solvereign.restartLanguageServer',
   /** Built by the Runs view; the log server only produces links to it. */
   revealRun: 'solvereign.revealRun',
 } as const;

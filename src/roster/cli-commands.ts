@@ -1,9 +1,14 @@
 // The roster engine's CLI commands as pure functions; src/cli wires them to argv and output.
 import type { AuditResult } from './types';
 import { readPlan, runAudits } from './audits';
-import { type ForecastIssueCode, type ForecastTour, parseForecast, type Verdict } from './forecast';
-import { type ForecastRun, solveForecast } from './pipeline';
-import type { SolveOptions } from './solver';
+import { type ForecastIssueCode, type ForecastTour, parseForecastInput, type Verdict } from './forecast';
+import {
+  ForecastBlockedError,
+  type ForecastGate,
+  type ForecastRun,
+  type SolveForecastOptions,
+  solveForecast,
+} from './pipeline';
 
 export interface ForecastCheckLine {
   line: number;
@@ -16,6 +21,8 @@ export interface ForecastCheckLine {
 
 export interface ForecastCheck {
   verdict: Verdict;
+  /** Which form the input was read as: forecast text or the CSV form. */
+  format: 'text' | 'csv';
   /** Tours after counts. */
   tours: number;
   input_hash: string;
@@ -26,9 +33,10 @@ export interface ForecastCheck {
 
 /** `solvereign forecast check`: per-line verdicts and codes of a forecast text. */
 export function forecastCheck(text: string): ForecastCheck {
-  const p = parseForecast(text);
+  const p = parseForecastInput(text);
   return {
     verdict: p.verdict,
+    format: p.format,
     tours: p.tourCount,
     input_hash: p.inputHash,
     duplicates: p.duplicates,
@@ -54,12 +62,36 @@ export type SolveLocalSummary = Omit<ForecastRun, 'plan' | 'solver'> & {
   assignments: ForecastRun['solver']['assignments'];
 };
 
-/** `solvereign solve --local`: solve and audit a forecast without a server. */
+/** `solve --local` on a FAIL forecast without `dropInvalid`: nothing solved, the failing lines named. */
+export interface SolveLocalBlocked {
+  status: 'BLOCKED';
+  error_code: 'FORECAST_FAIL';
+  error_message: string;
+  week_id: string;
+  forecast: ForecastGate;
+}
+
+/**
+ * `solvereign solve --local`: solve and audit a forecast (text or CSV) without a server. A FAIL
+ * forecast is refused (BLOCKED) unless `dropInvalid` asks to solve the rest.
+ */
 export function solveLocal(
   text: string,
-  options: { week: string; seed?: number } & SolveOptions,
-): SolveLocalSummary {
-  const run = solveForecast(text, { ...options, seed: options.seed ?? 94 });
+  options: { week: string; seed?: number } & Omit<SolveForecastOptions, 'week' | 'seed'>,
+): SolveLocalSummary | SolveLocalBlocked {
+  let run: ForecastRun;
+  try {
+    run = solveForecast(text, { ...options, seed: options.seed ?? 94 });
+  } catch (err) {
+    if (!(err instanceof ForecastBlockedError)) throw err;
+    return {
+      status: 'BLOCKED',
+      error_code: 'FORECAST_FAIL',
+      error_message: err.message,
+      week_id: options.week,
+      forecast: err.gate,
+    };
+  }
   const { plan: _plan, solver, ...rest } = run;
   return {
     ...rest,

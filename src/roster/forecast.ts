@@ -115,6 +115,8 @@ export interface ForecastLine {
   canonical: string | null;
   /** Free text after the tour that is not part of it (kept out of `canonical` and the hash). */
   notes: string | null;
+  /** Tours the line asks for (its count), also when it FAILs; absent on comments and blank lines. */
+  count?: number;
 }
 
 export interface DuplicateTourLines {
@@ -411,6 +413,7 @@ interface LineParse {
   /** `line` is 0 until parseForecastLine sets it. */
   tour: ForecastTour | null;
   notes: string | null;
+  count?: number;
 }
 
 function parseLineText(line: string): LineParse {
@@ -589,7 +592,13 @@ function parseLineText(line: string): LineParse {
       issue(code, message, timeGroup.start, timeGroup.end),
     );
   }
-  return { kind: tour ? 'tour' : 'invalid', issues, tour, notes };
+  return {
+    kind: tour ? 'tour' : 'invalid',
+    issues,
+    tour,
+    notes,
+    count: Number.isSafeInteger(count) && count <= MAX_COUNT ? count : 1,
+  };
 }
 
 /** Unwraps midnight and checks the split; reports through `issue`; null when the parts are invalid. */
@@ -689,7 +698,7 @@ export function parseForecastLine(text: string, lineNumber = 1): ForecastLine {
   }
   const tour = p.tour;
   if (tour) tour.line = lineNumber;
-  return {
+  const line: ForecastLine = {
     line: lineNumber,
     text,
     kind: p.kind,
@@ -699,6 +708,8 @@ export function parseForecastLine(text: string, lineNumber = 1): ForecastLine {
     canonical: tour ? canonicalTourLine(tour) : null,
     notes: p.notes,
   };
+  if (p.count !== undefined) line.count = p.count;
+  return line;
 }
 
 /** sha256 hex of canonical tour lines joined by \n. */
@@ -896,4 +907,25 @@ export function parseForecastJson(
   const config =
     obj.config && typeof obj.config === 'object' ? (obj.config as Record<string, unknown>) : null;
   return { ...summarize(lines), config };
+}
+
+/** True when the text is the CSV form: its first row that is not blank or a comment is a CSV header. */
+export function isForecastCsv(text: string): boolean {
+  const src = typeof text === 'string' ? text : String(text ?? '');
+  for (const raw of src.split('\n', 50)) {
+    const row = raw.trim();
+    if (!row || row.startsWith('#')) continue;
+    return /^day\s*,/i.test(row);
+  }
+  return false;
+}
+
+/**
+ * The one entry for forecast input the CLI, the sandbox and the language server share: the CSV form
+ * when the text starts with its header, else the forecast text. Never throws.
+ */
+export function parseForecastInput(text: string): ParsedForecast & { format: 'text' | 'csv' } {
+  return isForecastCsv(text)
+    ? { ...parseForecastCsv(text), format: 'csv' }
+    : { ...parseForecast(text), format: 'text' };
 }

@@ -24,7 +24,9 @@ export {
   type JsonTour,
   type ParsedForecast,
   parseForecast,
+  isForecastCsv,
   parseForecastCsv,
+  parseForecastInput,
   parseForecastJson,
   parseForecastLine,
   suggestDay,
@@ -105,7 +107,11 @@ export {
 } from './hash';
 /** Forecast -> run (solve + audits + KPIs) in one call. */
 export {
+  type FailedForecastLine,
+  ForecastBlockedError,
+  type ForecastGate,
   type ForecastRun,
+  gateForecast,
   type SolveForecastOptions,
   solveForecast,
 } from './pipeline';
@@ -124,6 +130,7 @@ export {
   type ForecastCheck,
   type ForecastCheckLine,
   forecastCheck,
+  type SolveLocalBlocked,
   type SolveLocalSummary,
   solveLocal,
 } from './cli-commands';

@@ -18,6 +18,8 @@ import {
 import { type Db, openDatabase } from './db';
 import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
+import { liveProfile } from './profiles/live';
+import type { SandboxProfile, SandboxProfileName } from './profiles/profile';
 import { type DemoCredential, demoCredentials, seed } from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
 import { SolveQueue, type SolverOptions } from './solver';
@@ -54,6 +56,13 @@ export interface SandboxOptions {
   sessionTtlMs?: number;
   /** Asynchronous solves of `POST /api/v1/runs` (worker thread, time limit, SSE heartbeat). */
   solver?: SolverOptions;
+  /**
+   * Which SOLVEREIGN to imitate: 'default' (our contract) or 'live' (SOLVEREIGN as deployed:
+   * profiles/live.ts).
+   */
+  profile?: SandboxProfileName;
+  /** Data folder (the live profile's global kill switch file); default: the database's folder. */
+  dataDir?: string;
   /** Requests per user (per client address without a valid credential) per window before 429 (default 3000 per 60 s). */
   rateLimit?: { limit: number; windowMs: number };
   /**
@@ -76,10 +85,13 @@ export interface SandboxHandle {
   db: Db;
   store: Store;
   demoCredentials: DemoCredential[];
+  profile: SandboxProfileName;
   /** Whether this start created (seeded) the database. */
   seeded: boolean;
   /** Resolves when no solve is queued or running. */
   solverIdle(): Promise<void>;
+  /** The solve queue: held solves released, start order (run ids) for fairness checks. */
+  solves: { release(): void; startOrder(): readonly string[] };
   close(): Promise<void>;
 }
 
@@ -140,7 +152,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   };
   // Solves that were running when the previous process stopped will never finish.
   store.interruptPending(now().toISOString());
-  const queue = new SolveQueue(app, options.solver);
+  const profile = startProfile(app, options);
+  const queue = new SolveQueue(app, { sseLineEnd: profile?.sseLineEnd, ...options.solver });
   app.solverIdle = () => queue.idle();
   const table = compile<Ctx>(routes(app, queue));
   const guards: Guards = {
@@ -154,7 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   };
 
   const server = createServer((req, res) => {
-    handle(app, table, guards, req, res).catch((err) => {
+    handle(app, table, profile, guards, req, res).catch((err) => {
       app.log(`sandbox: unhandled ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -181,8 +194,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     db,
     store,
     seeded,
+    profile: profile?.name ?? 'default',
     demoCredentials: demoCredentials(),
     solverIdle: () => queue.idle(),
+    solves: { release: () => queue.release(), startOrder: () => queue.startOrder },
     async close() {
       if (closed) return;
       closed = true;
@@ -196,6 +211,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       db.close();
     },
   };
+}
+
+function startProfile(app: App, options: SandboxOptions): SandboxProfile | undefined {
+  if (!options.profile || options.profile === 'default') return undefined;
+  const dataDir =
+    options.dataDir ??
+    (options.dbPath === ':memory:' ? undefined : path.dirname(path.resolve(options.dbPath)));
+  if (!dataDir) throw new Error('the live profile needs a data folder (dataDir) for its kill switch file');
+  return liveProfile(app, { dataDir });
 }
 
 function clientIp(req: IncomingMessage): string {
@@ -239,6 +263,7 @@ function budgetKey(app: App, req: IncomingMessage, ip: string): string {
 async function handle(
   app: App,
   table: CompiledRoute<Ctx>[],
+  profile: SandboxProfile | undefined,
   guards: Guards,
   req: IncomingMessage,
   res: ServerResponse,
@@ -311,6 +336,21 @@ async function handle(
     site: '',
   };
 
+  const defaultRoute = async (c: Ctx): Promise<Reply> => {
+    const found = match(table, method, pathname);
+    if (!('route' in found)) {
+      throw new ApiError(
+        found.methodMismatch ? 405 : 404,
+        found.methodMismatch ? 'method_not_allowed' : 'not_found',
+        found.methodMismatch
+          ? `Method ${method} is not allowed on ${pathname}`
+          : `No route for ${method} ${pathname}`,
+      );
+    }
+    c.params = found.params;
+    return runRoute(app, found.route, c, guards);
+  };
+
   let reply: Reply;
   try {
     if (isSandboxControl && !app.faultsEnabled)
@@ -324,19 +364,8 @@ async function handle(
         { 'Retry-After': String(Math.max(1, Math.ceil((bucket.reset - nowMs) / 1000))) },
       );
     }
-    const found = match(table, method, pathname);
-    if (!('route' in found)) {
-      throw new ApiError(
-        found.methodMismatch ? 405 : 404,
-        found.methodMismatch ? 'method_not_allowed' : 'not_found',
-        found.methodMismatch
-          ? `Method ${method} is not allowed on ${pathname}`
-          : `No route for ${method} ${pathname}`,
-      );
-    }
-    const { route, params } = found;
-    ctx.params = params;
-    reply = await runRoute(app, route, ctx, guards);
+    const byProfile = profile && !isSandboxControl ? await profile.handle(ctx, defaultRoute) : undefined;
+    reply = byProfile ?? (await defaultRoute(ctx));
   } catch (err) {
     reply = toErrorReply(app, err);
   }
@@ -402,7 +431,8 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx, guards: G
     }
   }
   // The body is read only once the caller may make this request at all.
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
+  // (A profile may have read and reshaped it already.)
+  if (ctx.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
     ctx.body = parseJsonBody(await readBody(req));
   }
   // Idempotent writes: the first answer for a key (per tenant and user) is stored and replayed.

@@ -1,14 +1,21 @@
 // One solve for the sandbox, with progress callbacks: forecast text -> roster engine -> the pieces a
 // dispatcher run needs. Runs in a worker thread (solve-worker.ts) or, without one, in-process.
 import type { AuditResult, RunKpis } from '../api/schemas';
-import { computeKpis, expandWeek, parseForecast, runAudits, type SolveOptions, solve } from '../roster/index';
+import {
+  computeKpis,
+  expandWeek,
+  parseForecastInput,
+  runAudits,
+  type SolveOptions,
+  solve,
+} from '../roster/index';
 import type { SolvedWeek } from './runs';
 
 export interface SolveInput {
   forecast: string;
   week: string;
   seed: number;
-  /** Extra engine options (generated bad weeks: duplicatePolicy, nondeterministic). */
+  /** Extra engine options (generated bad weeks: duplicatePolicy, nondeterministic; site rules). */
   options?: Omit<SolveOptions, 'seed'>;
   timeLimitMs?: number;
 }
@@ -20,7 +27,8 @@ const withPrefix = (h: string | null | undefined) =>
 
 export function runSolve(input: SolveInput, progress: SolveProgress = () => {}): SolvedWeek {
   progress('parsing', 5);
-  const parsed = parseForecast(input.forecast);
+  // FAIL lines never reach here unless the request asked to drop them: they carry no tours.
+  const parsed = parseForecastInput(input.forecast);
   progress('expanding', 10);
   const { tours } = expandWeek(parsed.tours, input.week);
   const options: SolveOptions = { ...input.options, seed: input.seed, timeLimitMs: input.timeLimitMs };

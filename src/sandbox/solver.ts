@@ -1,6 +1,9 @@
-// The queue behind `POST /api/v1/runs` (routes/solve.ts): one solve at a time on the 2-core target,
-// each in a worker thread when the bundled worker exists (dist/sandbox-solver.js), else in-process
-// after the answer has been sent. Listeners receive the progress events the stream route sends.
+// The queue behind `POST /api/v1/runs` (routes/solve.ts). Solves are bounded so one tenant cannot
+// take the server: at most one running solve per site, at most `maxConcurrent` at once (each in its
+// own worker thread with a memory limit), a bounded queue per tenant (the route answers 429 when it
+// is full), and the next job is taken from the tenant with the fewest running solves, so a slow solve
+// of one tenant never starves another's. Without the bundled worker, solves run in-process one at a
+// time after the answer has been sent. Listeners receive the progress events the stream route sends.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -23,7 +26,24 @@ export interface SolverOptions {
   worker?: boolean;
   timeLimitMs?: number;
   heartbeatMs?: number;
+  /** Line ending that frames Server-Sent Events (default LF; live's Python servers send CRLF). */
+  sseLineEnd?: '\n' | '\r\n';
+  /** Tours one request may ask for (default 20,000); more is refused with 422. */
+  maxToursPerRequest?: number;
+  /** Solves waiting per tenant (default 4); one more is refused with 429 and Retry-After. */
+  maxQueuedPerTenant?: number;
+  /** Solves running at once across all sites (default 2, the target's cores). */
+  maxConcurrent?: number;
+  /** Heap limit of each solver worker in MB (default 512). */
+  workerMemoryMb?: number;
+  /** Queue solves without starting them until `release()` (tests and demos of a full queue). */
+  hold?: boolean;
+  /** Site setting: minimum changeover between a driver's tours, per `tenant/site` (default 30). */
+  minPauseMinutes?: Record<string, number>;
 }
+
+export const DEFAULT_MAX_TOURS_PER_REQUEST = 20_000;
+export const DEFAULT_MAX_QUEUED_PER_TENANT = 4;
 
 /**
  * The worker: the bundled one beside the running bundle (dist/sandbox.js -> dist/sandbox-solver.js),
@@ -42,15 +62,31 @@ function workerSpec(): { script: string; eval: boolean } | null {
   }
 }
 
+/** A worker that died: name the memory limit when that is what ended it. */
+function workerGoneMessage(e?: Error): string {
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+    return 'the solve ran out of its memory limit; split the forecast into smaller requests';
+  return e?.message ?? 'solver worker exited';
+}
+
 export class SolveQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: Job[] = [];
-  private running: Job | undefined;
-  private worker: Worker | undefined;
+  private readonly running = new Set<Job>();
+  /** Idle workers ready for the next job (each compiled once, unref'd while idle). */
+  private readonly idleWorkers: Worker[] = [];
+  private readonly busyWorkers = new Set<Worker>();
   private idleWaiters: (() => void)[] = [];
   private jobSeq = 0;
   private stopped = false;
+  private held: boolean;
+  /** Run ids in the order their solves started. */
+  readonly startOrder: string[] = [];
   readonly heartbeatMs: number;
+  readonly sseLineEnd: '\n' | '\r\n';
+  readonly maxToursPerRequest: number;
+  readonly maxQueuedPerTenant: number;
+  private readonly maxConcurrent: number;
   private readonly spec: { script: string; eval: boolean } | null;
 
   constructor(
@@ -58,7 +94,13 @@ export class SolveQueue {
     private readonly options: SolverOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.sseLineEnd = options.sseLineEnd ?? '\n';
+    this.held = options.hold === true;
+    this.maxToursPerRequest = options.maxToursPerRequest ?? DEFAULT_MAX_TOURS_PER_REQUEST;
+    this.maxQueuedPerTenant = options.maxQueuedPerTenant ?? DEFAULT_MAX_QUEUED_PER_TENANT;
     this.spec = options.worker === false ? null : workerSpec();
+    // In-process solves block the event loop: one at a time.
+    this.maxConcurrent = this.spec ? Math.max(1, options.maxConcurrent ?? 2) : 1;
   }
 
   get usesWorker(): boolean {
@@ -67,6 +109,21 @@ export class SolveQueue {
 
   job(key: string): Job | undefined {
     return this.jobs.get(key);
+  }
+
+  /** The site's minimum pause setting (minutes). */
+  minPauseMinutes(tenant: string, site: string): number {
+    return this.options.minPauseMinutes?.[`${tenant}/${site}`] ?? 30;
+  }
+
+  /** Solves of a tenant waiting to start. */
+  queuedFor(tenant: string): number {
+    return this.queue.filter((j) => j.meta.tenant_code === tenant).length;
+  }
+
+  /** Seconds a refused client should wait: about one solve per queued job ahead of it. */
+  retryAfterSeconds(tenant: string): number {
+    return Math.max(1, Math.ceil((this.queuedFor(tenant) + 1) * 2));
   }
 
   enqueue(meta: RunMeta, input: SolveInput): void {
@@ -84,16 +141,19 @@ export class SolveQueue {
     setImmediate(() => this.next());
   }
 
-  /** One long-lived worker (compiled once); unref'd while idle so it never keeps the process up. */
-  private ensureWorker(spec: { script: string; eval: boolean }): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(spec.script, { eval: spec.eval });
+  private newWorker(spec: { script: string; eval: boolean }): Worker {
+    const mb = this.options.workerMemoryMb ?? 512;
+    const worker = new Worker(spec.script, {
+      eval: spec.eval,
+      resourceLimits: { maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: Math.min(64, mb / 4) },
+    });
     worker.on('error', (e) => this.app.log(`sandbox: solver worker error: ${e.message}`));
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = undefined;
+      this.busyWorkers.delete(worker);
+      const i = this.idleWorkers.indexOf(worker);
+      if (i >= 0) this.idleWorkers.splice(i, 1);
     });
     worker.unref();
-    this.worker = worker;
     return worker;
   }
 
@@ -102,18 +162,58 @@ export class SolveQueue {
     for (const l of job.listeners) l(e);
   }
 
-  private next(): void {
-    if (this.running || this.stopped) return;
-    const job = this.queue.shift();
-    if (!job) {
-      for (const w of this.idleWaiters.splice(0)) w();
-      return;
+  /** Start sequence number of each tenant's latest solve (round-robin between tenants). */
+  private readonly lastStartOf = new Map<string, number>();
+
+  /**
+   * The next job to start: none while `maxConcurrent` run; never a second one of a running site;
+   * among the rest, the tenant with the fewest running solves, then the one served longest ago,
+   * then arrival order.
+   */
+  private pick(): Job | undefined {
+    if (this.running.size >= this.maxConcurrent) return undefined;
+    const site = (j: Job) => `${j.meta.tenant_code}/${j.meta.site_code}`;
+    const busySites = new Set([...this.running].map(site));
+    const load = new Map<string, number>();
+    for (const j of this.running) load.set(j.meta.tenant_code, (load.get(j.meta.tenant_code) ?? 0) + 1);
+    let best: Job | undefined;
+    let bestKey: [number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+    for (const j of this.queue) {
+      if (busySites.has(site(j))) continue;
+      const key: [number, number] = [
+        load.get(j.meta.tenant_code) ?? 0,
+        this.lastStartOf.get(j.meta.tenant_code) ?? -1,
+      ];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
+        best = j;
+        bestKey = key;
+      }
     }
-    this.running = job;
+    if (best) this.queue.splice(this.queue.indexOf(best), 1);
+    return best;
+  }
+
+  /** Starts held solves (see `hold`). */
+  release(): void {
+    this.held = false;
+    setImmediate(() => this.next());
+  }
+
+  private next(): void {
+    if (this.stopped || this.held) return;
+    for (let job = this.pick(); job; job = this.pick()) this.start(job);
+    if (this.running.size === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private start(job: Job): void {
+    this.running.add(job);
+    this.startOrder.push(job.meta.run_id);
+    this.lastStartOf.set(job.meta.tenant_code, this.startOrder.length);
     const progress = (phase: string, percent: number) =>
       this.emit(job, { type: 'progress', run_id: job.meta.run_id, phase, percent });
     if (this.spec) {
-      const worker = this.ensureWorker(this.spec);
+      const worker = this.idleWorkers.pop() ?? this.newWorker(this.spec);
+      this.busyWorkers.add(worker);
       const id = ++this.jobSeq;
       let settled = false;
       const onMessage = (m: {
@@ -129,6 +229,8 @@ export class SolveQueue {
         else if (!settled) {
           settled = true;
           cleanup();
+          this.busyWorkers.delete(worker);
+          this.idleWorkers.push(worker);
           if (m.type === 'result') this.finish(job, m.result!);
           else this.fail(job, m.message ?? 'solver crashed');
         }
@@ -137,8 +239,9 @@ export class SolveQueue {
         if (settled) return;
         settled = true;
         cleanup();
-        this.worker = undefined;
-        if (!this.stopped) this.fail(job, e?.message ?? 'solver worker exited');
+        this.busyWorkers.delete(worker);
+        void worker.terminate();
+        if (!this.stopped) this.fail(job, workerGoneMessage(e));
       };
       const onExit = () => onGone();
       const cleanup = () => {
@@ -231,20 +334,22 @@ export class SolveQueue {
   private done(job: Job): void {
     job.done = true;
     job.listeners.clear();
-    this.running = undefined;
+    this.running.delete(job);
     this.next();
   }
 
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.running.size === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    await this.worker?.terminate();
+    const all = [...this.idleWorkers.splice(0), ...this.busyWorkers];
+    this.busyWorkers.clear();
+    await Promise.all(all.map((w) => w.terminate()));
     for (const w of this.idleWaiters.splice(0)) w();
   }
 }

@@ -44,8 +44,15 @@ export class Redactor {
   }
 }
 
-/** A process-wide redactor: the extension's log channel and the CLI both route through it. */
-export const globalRedactor = new Redactor();
+/**
+ * A process-wide redactor: the extension's log channel and the CLI both route through it. Kept on
+ * globalThis so the extension's separately built bundles (procedures, reports) share one set of
+ * known secrets.
+ */
+const REDACTOR_KEY = Symbol.for('solvereign.globalRedactor');
+const shared = globalThis as { [REDACTOR_KEY]?: Redactor };
+shared[REDACTOR_KEY] ??= new Redactor();
+export const globalRedactor: Redactor = shared[REDACTOR_KEY];
 
 export function redact(text: string): string {
   return globalRedactor.redact(text);

@@ -1,17 +1,20 @@
-// Report webviews (audit, drift, fire drills) — issue 6. Registration only: commands and the panel
-// serializer. The host (and every request) is created when a command runs or VS Code restores a
-// report panel after a reload.
+// Report webviews (audit, drift, fire drills). Registration only: commands and the panel
+// serializer. The host (dist/reports.js, with the report builders) loads when a command runs or VS
+// Code restores a report panel after a reload.
 import * as vscode from 'vscode';
 import type { RunSummary } from '../api/schemas';
+import { LAZY_BUNDLES, loadBundle } from '../bundles';
 import type { ReportKind } from '../reports/model';
 import type { ExtensionServices } from '../services';
 import { runIdFromArg } from '../shared/args';
-import { parsePanelState, VIEW_TYPE } from './protocol';
-import { type ExportArgs, type ExportResult, type PanelInfo, ReportsHost } from './reportsHost';
+import type { ExportArgs, ExportResult, PanelInfo, ReportsHost } from './reportsHost';
 import type { SourceResult } from './source';
 
-export { VIEW_TYPE } from './protocol';
 export type { ExportArgs, ExportResult, PanelInfo } from './reportsHost';
+
+/** The report panels' view type (= protocol.ts's VIEW_TYPE, which loads with the host). */
+const VIEW_TYPE = 'solvereign.report';
+type ReportsBundle = typeof import('./reportsBundle');
 
 /** Answers a report command takes instead of asking (tests, procedures, automation). */
 export interface ReportAnswers {
@@ -41,10 +44,15 @@ export interface ReportsApi {
 }
 
 export function registerReports(context: vscode.ExtensionContext, services: ExtensionServices): ReportsApi {
+  let bundle: ReportsBundle | undefined;
+  const load = () => {
+    bundle ??= loadBundle<ReportsBundle>(context.extensionPath, LAZY_BUNDLES.reports);
+    return bundle;
+  };
   let host: ReportsHost | undefined;
   const getHost = () => {
     if (!host) {
-      host = new ReportsHost(context, services);
+      host = new (load().ReportsHost)(context, services);
       context.subscriptions.push(host);
     }
     return host;
@@ -137,7 +145,7 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const s = parsePanelState(state);
+        const s = load().parsePanelState(state);
         if (!s) {
           // A panel from another version of the extension: nothing to restore it from.
           panel.dispose();

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, signInAs, waitFor } from './helpers';
+import { EXTENSION_ID, extensionApi, signInAs, waitFor } from './helpers';
 
 const hoverText = (hovers: vscode.Hover[]) =>
   hovers
@@ -16,7 +16,8 @@ describe('language features: forecast and SOLVEREIGN logs', () => {
     await extensionApi();
   });
 
-  it('a forecast shows its diagnostics (exact range) and hovers a tour', async () => {
+  it('a forecast shows its diagnostics (exact range) and hovers a tour', async function () {
+    this.timeout(60_000); // the first forecast starts the language server
     const doc = await vscode.workspace.openTextDocument({
       language: 'solvereign-forecast',
       content: 'Monday 06:00-14:00\nDi 06:00-10:00 + 14:00-18:00 2 Fahrer\n',
@@ -120,5 +121,63 @@ describe('language features: forecast and SOLVEREIGN logs', () => {
     assert.equal(diag.range.start.line, lines);
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+});
+
+describe('language client lifecycle: a server that fails', () => {
+  const OVERRIDE = 'SOLVEREIGN_LANGUAGE_SERVER_MODULE';
+  const fixture = (name: string) =>
+    path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test/fixtures/language', name);
+  type RestartResult = { ok: boolean; error?: string };
+  const restart = () => vscode.commands.executeCommand<RestartResult>('solvereign.restartLanguageServer');
+
+  after(async () => {
+    // The real server back for whatever runs next.
+    delete process.env[OVERRIDE];
+    assert.deepEqual(await restart(), { ok: true });
+  });
+
+  it('a server that exits at once: said once (Show Log, Restart), nothing retried; Restart brings the real one back', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const shown = api.language.failuresShown.length;
+    process.env[OVERRIDE] = fixture('exit-at-once.js');
+    const failed = await restart();
+    assert.equal(failed.ok, false);
+    assert.match(failed.error ?? '', /could not start \(its process ended during start-up\)/);
+    assert.equal(api.language.state().state, 'failed');
+    assert.equal(api.language.failuresShown.length, shown + 1);
+    assert.match(api.language.failuresShown.at(-1)!, /^SOLVEREIGN language features are off: /);
+
+    // Another forecast neither starts it again nor repeats the message; the command says why it is off.
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'solvereign-forecast',
+      content: 'Mo 06:00-14:00\n',
+    });
+    const check = await vscode.commands.executeCommand<RestartResult>('solvereign.forecast.check', doc.uri);
+    assert.equal(check?.ok, false);
+    assert.match(check?.error ?? '', /ended during start-up/);
+    assert.equal(api.language.state().state, 'failed');
+    assert.equal(api.language.failuresShown.length, shown + 1);
+
+    delete process.env[OVERRIDE];
+    assert.deepEqual(await restart(), { ok: true });
+    assert.equal(api.language.state().state, 'running');
+    const summary = await vscode.commands.executeCommand<{ verdict?: string }>(
+      'solvereign.forecast.check',
+      doc.uri,
+    );
+    assert.ok(summary?.verdict, 'the restarted server answers');
+  });
+
+  it('a server that keeps dying after start is restarted 4 times, then left off with one message', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const shown = api.language.failuresShown.length;
+    process.env[OVERRIDE] = fixture('exit-after-start.js');
+    assert.deepEqual(await restart(), { ok: true });
+    await waitFor(() => api.language.state().state === 'failed', 'the client to give up', 45_000);
+    assert.match(api.language.state().reason ?? '', /stopped 5 times in 3 minutes and is not restarted/);
+    assert.equal(api.language.failuresShown.length, shown + 1);
   });
 });

@@ -321,6 +321,9 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
   });
 
   it('a schema-violating answer ends with the failed step and what to do; nothing is lost', async () => {
+    // The fault answers one request: let the sidebar's pending refresh (after the sign-in) read
+    // /status first, so the procedure is the one that gets it.
+    await (await extensionApi()).sidebar.scheduler.request();
     await fault({
       path_prefix: '/api/v1/platform/dispatcher/status',
       method: 'GET',

@@ -3,9 +3,11 @@
 // the sandbox and the language server import nothing from the extension's UI; the activation
 // bundle leaves the language client and the roster engine out.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { LAZY_BUNDLES } from '../../src/bundles';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -37,8 +39,21 @@ const PURE = [
   'src/sandbox',
   'src/cli',
   'src/language-server',
+  // The procedures' definitions and engine run in the CLI too: only their VS Code host is UI.
+  'src/procedures/engine',
+  'src/procedures/flows',
+  'src/procedures/analysis',
 ];
 const UI = ['src/views', 'src/procedures', 'src/webviews', 'src/commands', 'src/connection', 'src/extension'];
+/** What the CLI may use of the procedures: everything but their editor host and registration. */
+const PROCEDURES_OUTSIDE_THE_EDITOR = [
+  'src/procedures/engine',
+  'src/procedures/flows',
+  'src/procedures/analysis',
+];
+const procedureCore = (target: string) =>
+  PROCEDURES_OUTSIDE_THE_EDITOR.some((d) => target === d || target.startsWith(`${d}/`)) ||
+  ['src/procedures/runner', 'src/procedures/context', 'src/procedures/cliHost'].includes(target);
 
 describe('architecture', () => {
   for (const dir of PURE) {
@@ -55,12 +70,23 @@ describe('architecture', () => {
         for (const i of imports(f)) {
           if (!i.startsWith('.')) continue;
           const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (dir === 'src/cli' && procedureCore(target)) continue;
           if (UI.some((u) => target === u || target.startsWith(`${u}/`))) offenders.push(`${f} -> ${i}`);
         }
       }
       assert.deepEqual(offenders, []);
     });
   }
+
+  it('the procedures the CLI runs import no vscode (runner, context, CLI host)', () => {
+    for (const f of ['src/procedures/runner.ts', 'src/procedures/context.ts', 'src/procedures/cliHost.ts']) {
+      assert.ok(!imports(f).includes('vscode'), f);
+      for (const i of imports(f)) {
+        const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+        assert.ok(!target.startsWith('src/procedures/vscode'), `${f} -> ${i}`);
+      }
+    }
+  });
 
   it('areas share no module-level state: activate() hands every area its services', () => {
     const offenders: string[] = [];
@@ -100,7 +126,7 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('the activation bundle leaves out the language client, the solver and zod classic', async function () {
+  it('the activation bundle leaves out the language client, procedures, reports, the solver and zod classic', async function () {
     this.timeout(60_000);
     const result = await esbuild.build({
       entryPoints: [path.join(root, 'src/extension.ts')],
@@ -118,8 +144,35 @@ describe('architecture', () => {
         /node_modules\/(vscode-languageclient|vscode-jsonrpc|vscode-languageserver)/.test(i) ||
         /node_modules\/zod\/v4\/classic/.test(i) ||
         /src\/roster\/solver\.ts$/.test(i) ||
-        /src\/sandbox\//.test(i),
+        /src\/sandbox\//.test(i) ||
+        // Loaded on first use (src/bundles.ts): the procedures' engine and flows, the reports.
+        /src\/procedures\/(engine|flows|vscode|analysis)\//.test(i) ||
+        /src\/procedures\/(runner|definitions)\.ts$/.test(i) ||
+        /src\/reports\//.test(i) ||
+        /src\/webviews\/(reportsHost|source|protocol)\.ts$/.test(i) ||
+        /src\/language\/client\.ts$/.test(i),
     );
     assert.deepEqual(banned, []);
+  });
+
+  it('the activation bundle stays within 200 KB (minified, as esbuild.mjs builds it)', function () {
+    this.timeout(60_000);
+    const out = execFileSync(
+      process.execPath,
+      ['esbuild.mjs', '--only=dist/extension.js', '--dry', '--sizes'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    const kb = Number(/([\d.]+) KB\s+dist\/extension\.js/.exec(out)?.[1]);
+    assert.ok(kb > 0, `no size in: ${out}`);
+    assert.ok(kb <= 200, `dist/extension.js is ${kb} KB`);
+  });
+
+  it('every bundle loaded on first use is one esbuild.mjs builds', () => {
+    const build = readFileSync(path.join(root, 'esbuild.mjs'), 'utf8');
+    const missing = Object.values(LAZY_BUNDLES).filter((name) => !build.includes(`out: 'dist/${name}.js'`));
+    assert.deepEqual(missing, []);
   });
 });

@@ -3,9 +3,10 @@
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
 import { newIncidentId } from '../../incidents/incidentFile';
-import type { Contact } from '../../incidents/sla';
+import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
+import { humanTime } from '../../shared/humanTime';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
 import type { Verdict } from '../../ops/healthCheck';
 import type { StepStatus } from '../engine/engine';
@@ -43,6 +44,13 @@ export function contactLabel(c: Contact): string {
   const who = c.primary ? `${c.primary} (${c.role})` : c.role;
   const reach = c.email ?? c.phone;
   return reach ? `${who} <${reach}>` : who;
+}
+
+/** A line for notices and messages when an addressee is still a default placeholder. */
+export function placeholderNote(used: readonly Contact[]): string | undefined {
+  const roles = [...new Set(used.filter(isPlaceholderContact).map((c) => c.role))];
+  if (!roles.length) return undefined;
+  return `Note: the address of ${roles.join(', ')} is a placeholder — set the real one in Settings › ${CONTACTS_SETTING} before sending.`;
 }
 
 export interface CreatedIncident {
@@ -98,7 +106,9 @@ export function runItem(r: RunSummary): PickItem<string> {
     label: r.run_id,
     value: r.run_id,
     description: `${r.status} · ${r.week_id}${r.published ? ' · published' : ''}${r.locked ? ' · locked' : ''}`,
-    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · coverage ${r.coverage_percent ?? '?'} % · ${r.timestamp}`,
+    detail: `${r.audit_pass_count}/${r.audit_total} audits PASS · ${
+      r.coverage_percent == null ? 'coverage unknown' : `coverage ${r.coverage_percent} %`
+    } · ${humanTime(r.timestamp)}`,
   };
 }
 

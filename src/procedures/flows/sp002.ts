@@ -11,7 +11,7 @@ import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } fr
 import type { ProcedureEnv } from '../context';
 import { messageOf, need, type PickItem, type Step, type StepOutcome } from '../engine/engine';
 import { readZip } from '../../shared/zip';
-import { table } from '../engine/record';
+import { recordFileName, table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
 import {
   type CreatedIncident,
@@ -20,6 +20,7 @@ import {
   contactLabel,
   createIncident,
   isRunId,
+  placeholderNote,
   runItem,
   shiftIsoWeek,
 } from './common';
@@ -61,6 +62,7 @@ export interface InvestigateState {
   why: string[];
   resolution?: Resolution;
   message?: string;
+  messagePath?: string;
   bundlePath?: string;
   bundle?: string;
   incident?: CreatedIncident;
@@ -250,9 +252,10 @@ function violationsOf(run: RunDetail, checks: string[]): InvestigateState['viola
 
 export function opsMessage(env: ProcedureEnv, s: InvestigateState): string {
   const contacts = env.host.contacts();
-  const run = s.run as RunDetail;
+  const run = need(s.run, 'the run');
+  const to = [contactFor(contacts, 'Ops Lead'), contactFor(contacts, 'Dispatcher')];
   const lines = [
-    `To: ${[contactFor(contacts, 'Ops Lead'), contactFor(contacts, 'Dispatcher')].map(contactLabel).join(', ')}`,
+    `To: ${to.map(contactLabel).join(', ')}`,
     `Subject: Forecast input for ${run.week_id} needs a correction (${run.run_id} ${run.status})`,
     '',
     `Hello,`,
@@ -287,6 +290,8 @@ export function opsMessage(env: ProcedureEnv, s: InvestigateState): string {
     '',
     `— ${env.who.email ?? 'SOLVEREIGN support'}`,
   );
+  const note = placeholderNote(to);
+  if (note) lines.push('', note);
   return lines.join('\n');
 }
 
@@ -546,9 +551,20 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
       when: (s) => s.resolution === 'message',
       run: async (s) => {
         s.message = opsMessage(env, s);
-        await env.host.openMarkdown(`# Message to the ops team\n\n${codeBlock(s.message)}\n`);
+        const run = need(s.run, 'the run');
+        const name = recordFileName({
+          startedAt: env.now().toISOString(),
+          title: 'SP-002 message to the ops team',
+          subject: run.run_id,
+        });
+        s.messagePath = await env.host.saveAndOpen(
+          name,
+          `# Message to the ops team\n\n${codeBlock(s.message)}\n`,
+        );
         return {
-          detail: `to ${contactLabel(contactFor(env.host.contacts(), 'Ops Lead'))} (opened as a document)`,
+          detail: `to ${contactLabel(contactFor(env.host.contacts(), 'Ops Lead'))}; ${
+            s.messagePath ? `saved as ${s.messagePath} and opened` : 'no workspace folder: opened unsaved'
+          }`,
         };
       },
     },

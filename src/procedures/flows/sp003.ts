@@ -5,6 +5,7 @@
 import { SolvereignApiError } from '../../api/errors';
 import type { PublishLockResponse, RunDetail, SystemStatus } from '../../api/schemas';
 import { block, checkGate, type GateAction, type GateBlock, interpretPublishLock } from '../../ops/gates';
+import { humanTime } from '../../shared/humanTime';
 import { APPROVER_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { confirmStep, need, reasonProblem, type Step, type StepOutcome, yesNo } from '../engine/engine';
@@ -127,7 +128,7 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         return (fits.length ? fits : runs).map(runItem);
       },
       // A run id typed that is not in the list (a FAIL run) is checked like any other: the gate says why.
-      acceptTyped: (text) => (isRunId(text) ? undefined : text),
+      acceptTyped: (text) => (isRunId(text) === undefined ? text : undefined),
       validate: (v) => isRunId(v),
       apply: (s, v: string) => {
         s.runId = v;
@@ -152,7 +153,7 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
             status: 'ok',
             stop: true,
             detail: `${detail}. Already ${action === 'publish' ? 'published' : 'locked'}${by ? ` by ${by}` : ''}${
-              at ? ` at ${at}` : ''
+              at ? ` ${humanTime(at, env.now())} [${at}]` : ''
             }: nothing to do, nothing sent`,
           };
         }
@@ -319,7 +320,7 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
           const said =
             answer instanceof SolvereignApiError
               ? `HTTP ${answer.status}${answer.serverCode ? ` ${answer.serverCode}` : ''}`
-              : `HTTP 200 success=${answer.success} status=${answer.status}`;
+              : `HTTP 200, ${answer.success ? 'success' : 'not successful'}, status ${answer.status}`;
           return { status: 'blocked', stop: true, detail: `server refused (${said}): ${describeBlock(b)}` };
         }
         if (answer instanceof SolvereignApiError) throw answer;
@@ -342,8 +343,11 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
           status: s.verified ? 'ok' : 'fail',
           detail:
             action === 'publish'
-              ? `${r.published ? 'published' : 'NOT published'} by ${r.published_by ?? '?'} at ${r.published_at ?? '?'}`
-              : `${r.locked ? 'locked' : 'NOT locked'} by ${r.locked_by ?? '?'} at ${r.locked_at ?? '?'}`,
+              ? `${r.published ? 'published' : 'NOT published'} by ${r.published_by ?? 'unknown'}, ${humanTime(
+                  r.published_at,
+                  env.now(),
+                )}`
+              : `${r.locked ? 'locked' : 'NOT locked'} by ${r.locked_by ?? 'unknown'}, ${humanTime(r.locked_at, env.now())}`,
         };
       },
     },

@@ -4,8 +4,10 @@
 // reference, and adds a lessons-learned entry to the incident's timeline.
 import type { Incident, SystemStatus } from '../../api/schemas';
 import { isActiveIncident } from '../../api/schemas';
+import { CONTACTS_SETTING } from '../../incidents/sla';
+import { humanTime } from '../../shared/humanTime';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
-import type { ProcedureEnv } from '../context';
+import { offered, type ProcedureEnv } from '../context';
 import {
   confirmRows,
   confirmStep,
@@ -24,6 +26,7 @@ import {
   contactFor,
   contactLabel,
   createIncident,
+  placeholderNote,
   requireRole,
   roleTitle,
 } from './common';
@@ -49,6 +52,8 @@ export interface KillState {
   notice?: string;
   noticePath?: string;
   alreadyActive?: boolean;
+  /** The server has no kill switch over HTTP: the operator runs the command on the server. */
+  byOperator?: { command: string; ran?: boolean; verified?: boolean };
 }
 
 function killRows(r: KillRequest): [string, string][] {
@@ -83,7 +88,20 @@ export function stakeholderNotice(
     'after a root cause analysis (SUPPORT_RUNBOOK.md SP-006, step 4). Plans already published stay as they are.',
     '',
     `Contact: ${contactLabel(contactFor(contacts, 'Platform Lead'))}`,
+    ...(placeholderNote(contacts.filter((c) => c.email || c.phone))
+      ? ['', placeholderNote(contacts) as string]
+      : []),
   ].join('\n');
+}
+
+function operatorCommand(env: ProcedureEnv, s: KillState): string {
+  return (
+    env.capabilities?.killSwitchCommand(
+      'disable',
+      env.who.email ?? 'unknown',
+      `EMERGENCY: ${s.reason ?? ''}`,
+    ) ?? ''
+  );
 }
 
 function killRequest(env: ProcedureEnv, s: KillState): KillRequest {
@@ -108,6 +126,20 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
     },
     {
       kind: 'do',
+      id: 'capability',
+      title: 'Does this server switch over HTTP?',
+      // Asked before anything else: in an emergency, learn first that the switch is manual here.
+      when: () => !offered(env, 'killSwitch'),
+      run: async (s) => {
+        s.byOperator = { command: '' };
+        return {
+          status: 'skipped',
+          detail: `not offered by this server: ${env.capabilities?.fallbackText('killSwitch') ?? ''}`,
+        };
+      },
+    },
+    {
+      kind: 'do',
       id: 'state',
       title: 'Check the current state',
       run: async (s) => {
@@ -127,9 +159,11 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
           return {
             status: 'blocked',
             stop: true,
-            detail: `the kill switch is already active for ${site} (${s.status.kill_switch_mode ?? '?'} mode, by ${
-              s.status.kill_switch_activated_by ?? '?'
-            }: ${s.status.kill_switch_reason ?? 'no reason'}); nothing to do`,
+            detail: `the kill switch is already on for ${site} (${s.status.kill_switch_mode ?? 'mode not reported'}, by ${
+              s.status.kill_switch_activated_by ?? 'unknown'
+            }, ${humanTime(s.status.kill_switch_activated_at, env.now())}: ${
+              s.status.kill_switch_reason ?? 'no reason given'
+            }); nothing to do`,
           };
         }
         return {
@@ -169,9 +203,69 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       describe: (v, s) => `confirmed by typing "${v}" — ${confirmRows(killRows(killRequest(env, s)))}`,
     },
     {
+      kind: 'ask',
+      id: 'fallback',
+      title: 'Run the kill switch on the server',
+      key: 'ranOnServer',
+      when: (s) => !!s.byOperator,
+      pick: (s) => {
+        const cmd = operatorCommand(env, s);
+        return [
+          {
+            label: '$(copy) Copy the command; I ran it on the server — verify now',
+            value: true,
+            detail: cmd,
+          },
+          { label: 'Not now — record it as not done', value: false, detail: cmd },
+        ];
+      },
+      placeholder: (s) =>
+        `Run on the server (not in your terminal): ${operatorCommand(env, s)}${
+          env.capabilities?.killSwitchScope ? ` — ${env.capabilities.killSwitchScope}` : ''
+        }`,
+      coerce: yesNo,
+      defaultAnswer: () => false,
+      apply: (s, v: boolean) => {
+        const command = operatorCommand(env, s);
+        s.byOperator = { command, ran: v };
+      },
+      describe: (v: boolean, s) => `${v ? 'the operator ran' : 'not run'}: ${operatorCommand(env, s)}`,
+    },
+    {
+      kind: 'do',
+      id: 'copy',
+      title: 'Copy the command',
+      when: (s) => !!s.byOperator,
+      run: async (s) => {
+        const cmd = need(s.byOperator, 'the command').command;
+        await env.host.copyToClipboard(cmd);
+        return { detail: `copied: ${cmd}` };
+      },
+    },
+    {
+      kind: 'do',
+      id: 'verify',
+      title: 'Verify over HTTP: is the kill switch on?',
+      when: (s) => s.byOperator?.ran === true,
+      run: async (s) => {
+        s.after = await env.client.status({ signal: env.signal });
+        const op = need(s.byOperator, 'the command');
+        op.verified = s.after.kill_switch_active;
+        const scope = env.capabilities?.killSwitchScope;
+        return op.verified
+          ? { detail: `kill switch on${scope ? ` — ${scope}` : ''}` }
+          : {
+              status: 'fail',
+              detail:
+                'the server still reports the kill switch off: the command did not run, or failed on the server',
+            };
+      },
+    },
+    {
       kind: 'do',
       id: 'execute',
       title: 'Activate the kill switch (emergency)',
+      when: (s) => !s.byOperator,
       mutates: true,
       run: async (s) => {
         const req = need(s.request, 'the confirmed request');
@@ -201,6 +295,7 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       kind: 'do',
       id: 'incident',
       title: 'Create the S1 incident',
+      when: (s) => !s.byOperator || s.byOperator.verified === true,
       run: async (s) => {
         const at = env.now().toISOString();
         try {
@@ -230,6 +325,7 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       kind: 'do',
       id: 'notify',
       title: 'Stakeholder notice',
+      when: (s) => !s.byOperator || s.byOperator.verified === true,
       run: async (s) => {
         const at = s.after?.kill_switch_activated_at ?? env.now().toISOString();
         s.notice = stakeholderNotice(env, need(s.reason, 'the reason'), at, s.incident?.id);
@@ -253,6 +349,7 @@ export const sp006Kill: ProcedureDef<KillState> = {
   steps: killSteps,
   finish: (s, _run, env) => {
     const executed = !!s.after?.kill_switch_active;
+    const notOffered = !!s.byOperator && !executed;
     const summary: string[] = [];
     if (executed)
       summary.push(
@@ -263,8 +360,23 @@ export const sp006Kill: ProcedureDef<KillState> = {
     if (s.incident) summary.push(`S1 incident ${s.incident.id} (${s.incident.where})`);
     if (s.incidentError) summary.push(`Incident NOT created: ${s.incidentError} — create it by hand`);
     if (s.alreadyActive) summary.push('The kill switch was already active; nothing changed.');
+    if (s.byOperator) {
+      summary.push(
+        executed
+          ? `Switched by the operator on the server (${s.byOperator.command}), verified over HTTP${
+              env.capabilities?.killSwitchScope ? `; ${env.capabilities.killSwitchScope}` : ''
+            }.`
+          : `Not offered by this server over HTTP, and not verified as done: run on the server: ${s.byOperator.command}`,
+      );
+    }
     return {
-      result: executed ? 'EXECUTED' : s.alreadyActive ? 'ALREADY_ACTIVE' : undefined,
+      result: executed
+        ? 'EXECUTED'
+        : s.alreadyActive
+          ? 'ALREADY_ACTIVE'
+          : notOffered
+            ? 'NOT_OFFERED'
+            : undefined,
       summary,
       sections: s.notice ? [{ title: 'Stakeholder notice', body: codeBlock(s.notice) }] : [],
       subject: env.environment.site,
@@ -274,15 +386,27 @@ export const sp006Kill: ProcedureDef<KillState> = {
         notice: s.notice,
         noticePath: s.noticePath,
         upgradedDrill: s.upgradesDrill === true && executed,
+        byOperator: s.byOperator,
         status: s.after,
       },
     };
   },
   after: async (s, _r, env) => {
     if (s.after?.kill_switch_active) {
+      const placeholders = !!placeholderNote(env.host.contacts());
       env.host.notify(
         'warn',
-        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened).`,
+        `SP-006: kill switch ACTIVE for ${env.environment.site}. Notify the stakeholders (notice opened)${
+          placeholders ? '; some addresses are placeholders' : ''
+        }.`,
+        placeholders
+          ? [
+              {
+                title: 'Edit Contacts',
+                run: () => void env.host.executeCommand('workbench.action.openSettings', CONTACTS_SETTING),
+              },
+            ]
+          : [],
       );
     }
   },
@@ -358,9 +482,11 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
             detail: `the kill switch is not active for ${site}; nothing to recover`,
           };
         }
-        const active = `active since ${s.status.kill_switch_activated_at ?? '?'} (${
+        const active = `on since ${humanTime(s.status.kill_switch_activated_at, env.now())} (${
           s.status.kill_switch_mode ?? 'mode not reported'
-        }): ${s.status.kill_switch_reason ?? ''}`;
+        }${s.status.kill_switch_activated_by ? `, by ${s.status.kill_switch_activated_by}` : ''}): ${
+          s.status.kill_switch_reason ?? 'no reason given'
+        }`;
         try {
           s.incidents = (await env.client.incidents({ signal: env.signal })).incidents.filter(
             isActiveIncident,
@@ -485,7 +611,9 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
         const ok = !s.after.kill_switch_active && s.after.publish_enabled && s.after.lock_enabled;
         return {
           status: ok ? 'ok' : 'fail',
-          detail: `kill_switch_active=${s.after.kill_switch_active}, publish_enabled=${s.after.publish_enabled}, lock_enabled=${s.after.lock_enabled}`,
+          detail: `kill switch ${s.after.kill_switch_active ? 'STILL on' : 'off'}; publish ${
+            s.after.publish_enabled ? 'enabled' : 'disabled'
+          }, lock ${s.after.lock_enabled ? 'enabled' : 'disabled'}`,
         };
       },
     },

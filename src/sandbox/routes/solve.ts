@@ -2,7 +2,7 @@
 // is read back at `GET /api/v1/runs/{id}`, and `GET /api/v1/runs/{id}/stream` sends its progress
 // as Server-Sent Events (progress, complete, error, heartbeat).
 import * as S from '../../api/schemas';
-import { parseForecast } from '../../roster/index';
+import { gateForecast, parseForecastInput } from '../../roster/index';
 import { ApiError, json, notFound, type Reply, validate, validationError } from '../http';
 import type { RunMeta } from '../runs';
 import type { SolveQueue } from '../solver';
@@ -34,7 +34,8 @@ function stream(queue: SolveQueue, ctx: Ctx): Reply {
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+  const nl = queue.sseLineEnd;
+  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}${nl}data: ${JSON.stringify(e)}${nl}${nl}`);
   const job = queue.job(`${ctx.tenant}/${ctx.site}/${run.run_id}`);
   if (!job || job.done || run.status !== 'PENDING') {
     const fresh = store.run(ctx.tenant, ctx.site, run.run_id)!;
@@ -82,28 +83,52 @@ export function solveRoutes(queue: SolveQueue): Route[] {
         const body = validate(S.CreateRunRequest, ctx.body);
         if (!isIsoWeek(body.week))
           throw validationError([{ field: 'week', message: invalidIsoWeekMessage(body.week) }]);
-        const parsed = parseForecast(body.forecast);
-        if (parsed.verdict === 'FAIL') {
-          const bad = parsed.lines.filter((l) => l.verdict === 'FAIL');
+        const parsed = parseForecastInput(body.forecast);
+        const gate = gateForecast(parsed, body.drop_invalid === true);
+        if (gate.blocked) {
+          const bad = gate.failed_lines;
           throw new ApiError(
             422,
             'validation_error',
             `forecast: ${bad.length} line(s) FAIL (${bad
               .slice(0, 5)
-              .map((l) => `line ${l.line}: ${l.issues.map((i) => i.code).join(', ')}`)
-              .join('; ')})`,
+              .map((l) => `line ${l.line}: ${l.codes.join(', ')}`)
+              .join('; ')}); fix them, or send drop_invalid: true to solve the rest`,
             {
               fields: [{ field: 'forecast', message: 'lines with FAIL codes' }],
-              lines: bad.map((l) => ({ line: l.line, codes: l.issues.map((i) => i.code) })),
+              lines: bad.map((l) => ({ line: l.line, codes: l.codes, messages: l.messages })),
             },
           );
         }
         if (parsed.tourCount === 0) {
           throw validationError([{ field: 'forecast', message: 'contains no tour lines' }]);
         }
+        if (parsed.tourCount > queue.maxToursPerRequest) {
+          throw validationError([
+            {
+              field: 'forecast',
+              message: `asks for ${parsed.tourCount} tours; at most ${queue.maxToursPerRequest} per request (split it by site or week)`,
+            },
+          ]);
+        }
         const seed = body.seed ?? 94;
         if (!Number.isInteger(seed) || seed < 0)
           throw validationError([{ field: 'seed', message: 'must be an integer >= 0' }]);
+        const minPause = body.min_pause_minutes ?? queue.minPauseMinutes(ctx.tenant, ctx.site);
+        if (!Number.isInteger(minPause) || minPause < 0 || minPause > 240)
+          throw validationError([
+            { field: 'min_pause_minutes', message: 'must be an integer from 0 to 240' },
+          ]);
+        if (queue.queuedFor(ctx.tenant) >= queue.maxQueuedPerTenant) {
+          const wait = queue.retryAfterSeconds(ctx.tenant);
+          throw new ApiError(
+            429,
+            'RATE_LIMIT_EXCEEDED',
+            `${queue.maxQueuedPerTenant} solves of tenant ${ctx.tenant} are already waiting; retry in ${wait} s`,
+            { queued: queue.queuedFor(ctx.tenant), limit: queue.maxQueuedPerTenant },
+            { 'Retry-After': String(wait) },
+          );
+        }
         const { store } = ctx.app;
         const now = ctx.app.now();
         const runId = store.nextRunId(dateStamp(now));
@@ -158,13 +183,22 @@ export function solveRoutes(queue: SolveQueue): Route[] {
             seed,
             tours: parsed.tourCount,
             input_hash: parsed.inputHash,
+            format: parsed.format,
+            min_pause_minutes: minPause,
+            ...(gate.dropped ? { dropped: gate.dropped } : {}),
           },
         });
-        queue.enqueue(meta, { forecast: body.forecast, week: body.week, seed });
+        queue.enqueue(meta, {
+          forecast: body.forecast,
+          week: body.week,
+          seed,
+          options: { rules: { minPauseMinutes: minPause } },
+        });
         return json(202, {
           run_id: runId,
           status: 'PENDING',
           stream_url: `/api/v1/runs/${runId}/stream`,
+          ...(gate.dropped ? { dropped: gate.dropped } : {}),
         } satisfies S.CreateRunResponse);
       },
     },

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { Incident } from '../../../src/api/schemas';
 import {
   DEFAULT_CONTACTS,
+  isPlaceholderContact,
+  type Party,
   describeSla,
   ESCALATION_MATRIX,
   formatDuration,
@@ -184,11 +186,28 @@ describe('sla: ISO weeks and the on-call rotation', () => {
     assert.equal(odd.label, 'On-call (Platform Lead) <platform@company.com>');
     const even = resolveParty('On-call', new Date('2026-01-21T10:00:00Z'), DEFAULT_CONTACTS);
     assert.equal(even.role, 'Backend Dev');
-    assert.match(even.label, /no contact in solvereign\.contacts/);
+    assert.equal(even.label, 'On-call (Backend Dev) <backend-dev@company.com>');
+    const none = resolveParty('On-call', new Date('2026-01-21T10:00:00Z'), [
+      { role: 'Platform Lead', email: 'p@x.at' },
+    ]);
+    assert.match(none.label, /no contact in solvereign\.contacts/);
   });
 });
 
 describe('sla: contact directory', () => {
+  it('has a contact for every party of the escalation matrix and the on-call rotation', () => {
+    const parties: Party[] = ['On-call', 'CTO', 'Platform Lead', 'L3 Queue', 'L2 Queue', 'Support Queue'];
+    for (const week of ['2026-01-14T10:00:00Z', '2026-01-21T10:00:00Z']) {
+      for (const p of parties) {
+        const r = resolveParty(p, new Date(week), DEFAULT_CONTACTS);
+        assert.doesNotMatch(r.label, /no contact/, `${p} in the week of ${week}`);
+        assert.ok(
+          r.contact && isPlaceholderContact(r.contact) === /@company\.com/.test(r.contact.email ?? ''),
+        );
+      }
+    }
+  });
+
   it('defaults to the runbook directory', () => {
     assert.deepEqual(
       parseContacts(undefined).map((c) => [c.role, c.email]),
@@ -197,6 +216,10 @@ describe('sla: contact directory', () => {
         ['Ops Lead', 'ops@lts-transport.at'],
         ['Dispatcher', 'dispatch@lts-transport.at'],
         ['Support Queue', 'support@company.com'],
+        ['Backend Dev', 'backend-dev@company.com'],
+        ['CTO', 'cto@company.com'],
+        ['L2 Queue', 'l2-queue@company.com'],
+        ['L3 Queue', 'l3-queue@company.com'],
       ],
     );
   });

@@ -12,6 +12,7 @@ import { sp004 } from '../../../src/procedures/flows/sp004';
 import { sp005 } from '../../../src/procedures/flows/sp005';
 import { sp006Kill, sp006Recover } from '../../../src/procedures/flows/sp006';
 import { dailyStatus, weeklyReport } from '../../../src/procedures/flows/routines';
+import type { ProcedureCapabilities } from '../../../src/procedures/context';
 import { runProcedure } from '../../../src/procedures/runner';
 import { type World, world } from './fakeHost';
 import { ScriptPrompter } from './scriptPrompter';
@@ -418,6 +419,10 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.notice), /ops@lts-transport\.at/);
       assert.match(String(r.notice), /platform@company\.com/);
       assert.match(String(r.notice), /Reason: Security incident: leaked API key/);
+      assert.match(
+        String(r.notice),
+        /Note: the address of Platform Lead, Support Queue, Backend Dev, CTO, L2 Queue, L3 Queue is a placeholder — set the real one in Settings › solvereign\.contacts/,
+      );
       assert.equal(
         r.noticePath,
         w.host.opened.at(-1),
@@ -523,6 +528,82 @@ describe('procedures against the sandbox', function () {
     });
   });
 
+  describe('a server without the [ops] endpoints (live): not offered, the fallback, verified over HTTP', () => {
+    const liveCaps: ProcedureCapabilities = {
+      offered: { killSwitch: false, fireDrills: false, incidents: false, drift: false, driftBaseline: false },
+      fallbackText: (c) => `${c} is not offered by this server.`,
+      killSwitchCommand: (action, by, reason) =>
+        `python backend_py/api/services/publish_gate.py kill-switch ${action === 'disable' ? '--activate' : '--deactivate'} --by "${by}" --reason "${reason}"`,
+      killSwitchScope: "live's switch is global: it stops publish/lock on every site of every tenant",
+    };
+
+    it('SP-005: the per-site drill is "not offered" before anything is asked, never a FAIL', async () => {
+      const p = new ScriptPrompter([]);
+      const r = await runProcedure(
+        sp005,
+        { ...w.env('dispatcher'), capabilities: liveCaps },
+        { prompter: p },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.deepEqual(ids(r.steps), ['role', 'capability']);
+      assert.equal(p.seen.length, 0, 'nothing asked');
+      assert.ok(!r.steps.some((s) => s.status === 'fail'));
+      assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('SP-006: says so before the reason, shows the command with Copy, then verifies over HTTP', async () => {
+      const p = new ScriptPrompter([
+        'Security incident on live',
+        'wien',
+        async (q: PickPrompt<unknown> | InputPrompt) => {
+          assert.match(
+            q.placeholder ?? '',
+            /Run on the server \(not in your terminal\): python .*--activate .*global/,
+          );
+          // The operator runs it on the server.
+          await w
+            .client('ops_lead')
+            .killSwitch({ action: 'disable', mode: 'emergency', reason: 'EMERGENCY: by script' });
+          return true;
+        },
+      ]);
+      const r = await runProcedure(
+        sp006Kill,
+        { ...w.env('ops_lead'), capabilities: liveCaps },
+        { prompter: p },
+      );
+      assert.equal(r.result, 'EXECUTED', r.summary.join('\n'));
+      assert.deepEqual(
+        ids(r.steps).slice(0, 3),
+        ['role', 'capability', 'state'],
+        'known before the first question',
+      );
+      assert.match(r.steps[1]?.detail ?? '', /^not offered by this server/);
+      assert.ok(!ids(r.steps).includes('execute'), 'no HTTP switch call');
+      assert.match(
+        w.host.clipboard.at(-1) ?? '',
+        /--activate --by ".*" --reason "EMERGENCY: Security incident on live"/,
+      );
+      assert.match(
+        r.steps.find((s) => s.id === 'verify')?.detail ?? '',
+        /kill switch on — live's switch is global/,
+      );
+      assert.match(r.summary.join('\n'), /Switched by the operator on the server .* verified over HTTP/);
+    });
+
+    it('SP-006 scripted without the operator: NOT_OFFERED with the command, never FAIL', async () => {
+      const r = await runProcedure(
+        sp006Kill,
+        { ...w.env('ops_lead'), capabilities: liveCaps },
+        { answers: { reason: 'Security incident on live', confirmSite: 'wien' } },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.ok(!r.steps.some((s) => s.status === 'fail'), JSON.stringify(r.steps));
+      assert.match(r.summary.join('\n'), /run on the server: python .*--activate/);
+      assert.equal((await status()).kill_switch_active, false);
+    });
+  });
+
   describe('SP-002 Investigate Failed Run', () => {
     it('Overlap FAIL: duplicate tours from the audit and the input, input issue -> message to the ops team', async () => {
       const run = byNote(/Duplicate tours/);
@@ -537,7 +618,10 @@ describe('procedures against the sandbox', function () {
       assert.ok((r.overlapViolations as unknown[]).length >= 1);
       assert.match(String(r.message), /^To: Ops Lead <ops@lts-transport\.at>/);
       assert.match(String(r.message), /Overlapping tours reported by the audit/);
-      assert.ok(w.host.docs.some((d) => d.startsWith('# Message to the ops team')));
+      const saved = w.host.opened.find((f) => /sp-002-message-to-the-ops-team/.test(f));
+      assert.ok(saved, 'the message is saved in the records folder and opened from there');
+      assert.match(w.host.files.get(saved) ?? '', /^# Message to the ops team/);
+      assert.doesNotMatch(String(r.message), /placeholder/, 'the ops team addresses are real defaults');
     });
 
     it('Coverage < 100 %: compares the input with the previous week; unchanged input -> solver -> L3 escalation', async () => {

@@ -1,0 +1,20 @@
+// The extension's parts that load on first use, each built by esbuild.mjs as its own bundle. The
+// path is computed at run time, so esbuild leaves the require alone and the part stays out of
+// dist/extension.js (what activation loads).
+import path from 'node:path';
+
+export const LAZY_BUNDLES = {
+  /** vscode-languageclient and the forecast/log commands (src/language/client.ts). */
+  languageClient: 'language-client',
+  /** The procedures' engine, flows and VS Code host (src/procedures/vscode/procedureCommands.ts). */
+  procedures: 'procedures',
+  /** The report panels' host and report builders (src/webviews/reportsHost.ts). */
+  reports: 'reports',
+} as const;
+
+export function loadBundle<T>(
+  extensionPath: string,
+  name: (typeof LAZY_BUNDLES)[keyof typeof LAZY_BUNDLES],
+): T {
+  return require(path.join(extensionPath, 'dist', `${name}.js`)) as T;
+}
