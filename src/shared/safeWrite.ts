@@ -6,7 +6,6 @@
 // the workspace's modes (an existing file's mode, else the umask's default). No `vscode` here.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 
 export class UnsafePathError extends Error {
@@ -71,15 +70,6 @@ function lstatOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-async function lstatOrUndefinedAsync(p: string): Promise<fs.Stats | undefined> {
-  try {
-    return await fsp.lstat(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
 const OPEN_FLAGS =
   fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0);
 
@@ -127,35 +117,16 @@ export function writeFileSafeSync(
   }
 }
 
-/** The asynchronous twin of writeFileSafeSync (the extension's writers). */
+/**
+ * The same for async callers (the extension's writers): the files are small (the incident file, a
+ * record), so one synchronous implementation serves both.
+ */
 export async function writeFileSafe(
   file: string,
   data: string | Uint8Array,
   opts: SafeWriteOptions = {},
 ): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  if (opts.root) assertNoLinks(dir, opts.root); // before mkdir: never create folders through a link
-  if (opts.private) ensurePrivateDir(dir);
-  else await fsp.mkdir(dir, { recursive: true });
-  for (const d of foldersToCheck(dir, opts.root)) checkFolder(d, await fsp.lstat(d), !!opts.private);
-  const st = await lstatOrUndefinedAsync(file);
-  checkTarget(file, st);
-  const mode = opts.private ? 0o600 : st ? st.mode & 0o777 : 0o666;
-  const tmp = tempName(file);
-  const handle = await fsp.open(tmp, OPEN_FLAGS, mode);
-  try {
-    try {
-      await handle.writeFile(data);
-      if (opts.private || mode !== 0o666) await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
+  writeFileSafeSync(file, data, opts);
 }
 
 /** Refuses when any folder from `root` down to `dir` is a link (reads must not be redirected either). */
