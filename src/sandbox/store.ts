@@ -95,19 +95,8 @@ export interface AuditInsert {
   details?: Record<string, unknown> | null;
 }
 
-export interface AuditRow {
-  id: number;
-  event_type: string;
-  user_email: string | null;
-  role_name: string | null;
-  action: string | null;
-  reason: string | null;
-  tenant_code: string | null;
-  site_code: string | null;
-  created_at: string;
-  request_id: string | null;
-  details: string | null;
-}
+/** An audit row as stored (its hash columns aside): the hash chain's row. */
+export type AuditRow = AuditChainRow;
 
 export interface AuditFilter {
   tenant_code: string;
