@@ -27,6 +27,9 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --seed-weeks N     seed only the newest N weeks per tenant
   --rate-limit N     requests per user (or per address without a valid key) per minute (default 3000)
   --allow-host NAME  accept this Host header besides 127.0.0.1/localhost/::1 (repeatable)
+  --min-pause T/S=N  site setting: minimum minutes between a driver's tours on tenant T, site S
+                     (repeatable; default 30 everywhere)
+  --max-tours N      tours one solve request may ask for (default 20000)
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
   -h, --help         this help
@@ -63,6 +66,15 @@ async function main(): Promise<void> {
   const rateLimit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
   if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1))
     fail('--rate-limit must be a positive integer');
+  const minPauseMinutes: Record<string, number> = {};
+  for (const spec of v['min-pause'] ?? []) {
+    const m = /^([\w-]+\/[\w-]+)=(\d+)$/.exec(spec);
+    if (!m || Number(m[2]) > 240) fail(`--min-pause takes tenant/site=minutes (0..240), got ${spec}`);
+    minPauseMinutes[m![1]!] = Number(m![2]);
+  }
+  const maxTours = v['max-tours'] === undefined ? undefined : Number(v['max-tours']);
+  if (maxTours !== undefined && (!Number.isInteger(maxTours) || maxTours < 1))
+    fail('--max-tours must be a positive integer');
   const profile = v.profile ?? 'default';
   if (!isSandboxProfileName(profile))
     fail(`--profile must be ${SANDBOX_PROFILES.join(' or ')}, got ${profile}`);
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
     seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
     rateLimit: rateLimit === undefined ? undefined : { limit: rateLimit, windowMs: 60_000 },
     allowedHosts: v['allow-host'],
+    solver: { minPauseMinutes, ...(maxTours !== undefined ? { maxToursPerRequest: maxTours } : {}) },
     profile,
     dataDir,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -175,6 +188,8 @@ function parse() {
       'seed-cache': { type: 'string' },
       'rate-limit': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      'min-pause': { type: 'string', multiple: true },
+      'max-tours': { type: 'string' },
       quiet: { type: 'boolean' },
       profile: { type: 'string' },
       data: { type: 'string' },
