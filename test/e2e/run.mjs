@@ -244,7 +244,8 @@ async function approachA({ cs, chromium, workspace, testsEntry }) {
   log('A: extension-host suites (mocha inside VS Code)');
   const t0 = Date.now();
   try {
-    await page.goto(url);
+    // Under load code-server's first page takes longer than playwright's 30 s default.
+    await page.goto(url, { timeout: 180_000 });
     const code = await withTimeout(exited, remaining(), 'extension-host suites');
     writeFileSync(path.join(resultsDir, 'extension-host.log'), `${lines.join('\n')}\n`);
     if (!reported)

@@ -273,6 +273,16 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.equal(body.kpis.total_tours, 3);
   });
 
+  it('solve on the server with --drop-invalid: the server solves the rest and the drop is reported', async () => {
+    const file = path.join(dir, 'bad3.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const r = await run(['solve', file, '--week', '2026-W45', '--drop-invalid', '--min-pause', '30'], {
+      role: 'dispatcher',
+    });
+    assert.match(r.stderr, /dropped 1 FAIL line\(s\) \(2\), 3 tour\(s\)/);
+    assert.match(r.stdout, /RUN-/);
+  });
+
   it('the CI CSV: forecast check reads it and solve --local gives a full plan', async () => {
     const csv = path.resolve(__dirname, '../fixtures/roster/forecast_ci_test.csv');
     const check = await run(['--json', 'forecast', 'check', csv]);
