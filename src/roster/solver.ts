@@ -647,17 +647,26 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         checkClock();
         for (const donor of live) {
           if (donor === p || p.work >= rules.fullTimeMinutes) continue;
-          for (const ti of toursOf(donor)) {
-            const w = T[ti]!.workMinutes;
-            // Donor stays full-time (or was already part-time and ends no lower than p).
-            const donorOk =
-              donor.work - w >= rules.fullTimeMinutes ||
-              (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
-            if (!donorOk || !canInsert(p, ti)) continue;
-            remove(donor, ti);
-            insert(p, ti);
-            moved = true;
-            if (p.work >= rules.fullTimeMinutes) break;
+          // The donor's days are walked in place, not copied (this loop runs for every pair of
+          // drivers): a tour moved out shifts the next one into its slot.
+          donate: for (let day = 1; day <= 7; day++) {
+            const list = donor.days[day]!;
+            for (let i = 0; i < list.length; ) {
+              const ti = list[i]!;
+              const w = T[ti]!.workMinutes;
+              // Donor stays full-time (or was already part-time and ends no lower than p).
+              const donorOk =
+                donor.work - w >= rules.fullTimeMinutes ||
+                (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
+              if (!donorOk || !canInsert(p, ti)) {
+                i++;
+                continue;
+              }
+              remove(donor, ti);
+              insert(p, ti);
+              moved = true;
+              if (p.work >= rules.fullTimeMinutes) break donate;
+            }
           }
         }
       }
