@@ -421,6 +421,9 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const fresh = (e: IndexEntry) => e.version === e.d.version;
     const EPS = 1e-6;
 
+    // Scratch lists reused by every ask (the index is asked once or more per tour).
+    const keepKeys: number[] = [];
+    const keepEntries: IndexEntry[] = [];
     function bestIndexed(ti: number): Driver | null {
       const t = T[ti]!;
       while (pendingContinue.peekKey() <= t.start) {
@@ -439,12 +442,14 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       let bestCost = Number.POSITIVE_INFINITY;
       /** Asks one pool, best bound first; `drop` says an entry can never serve this or a later tour. */
       const ask = (pool: MinHeap<IndexEntry>, base: number, drop: (e: IndexEntry) => boolean) => {
-        const keep: [number, IndexEntry][] = [];
+        keepKeys.length = 0;
+        keepEntries.length = 0;
         while (pool.size && base + pool.peekKey() - EPS < bestCost) {
           const key = pool.peekKey();
           const e = pool.pop();
           if (!fresh(e) || drop(e)) continue;
-          keep.push([key, e]);
+          keepKeys.push(key);
+          keepEntries.push(e);
           if (!canInsert(e.d, ti)) continue;
           const cost = costOf(e.d, ti);
           if (cost < bestCost) {
@@ -452,7 +457,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
             best = e.d;
           }
         }
-        for (const [key, e] of keep) pool.push(key, e);
+        for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
       };
       ask(
         continuing,
@@ -682,8 +687,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
 
   // ---------------------------------------------------------------- ids and output
   const live = drivers.filter((d) => d.alive && d.work > 0);
-  const firstStart = (d: Driver) => Math.min(...toursOf(d).map((i) => T[i]!.start));
-  live.sort((a, b) => firstStart(a) - firstStart(b) || Math.min(...toursOf(a)) - Math.min(...toursOf(b)));
+  // Sort keys computed once per driver, not once per comparison.
+  const idKey = new Map<Driver, [number, number]>();
+  for (const d of live) {
+    const mine = toursOf(d);
+    idKey.set(d, [Math.min(...mine.map((i) => T[i]!.start)), Math.min(...mine)]);
+  }
+  live.sort((a, b) => {
+    const [sa, ia] = idKey.get(a)!;
+    const [sb, ib] = idKey.get(b)!;
+    return sa - sb || ia - ib;
+  });
   // The drill's "bug": driver ids handed out in arbitrary order, as an unseeded allocator would.
   if (options.nondeterministic) {
     const key = new Map(live.map((d) => [d, Math.random()]));
