@@ -193,6 +193,13 @@ interface Driver {
   version: number;
 }
 
+/** First start, last end and number of tours of a valid working day. */
+interface DayShape {
+  first: number;
+  last: number;
+  count: number;
+}
+
 /** A driver's state as the candidate index saw it; stale once the driver's version moves on. */
 interface IndexEntry {
   d: Driver;
@@ -281,20 +288,31 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
   function dayOk(d: Driver, day: number, list: number[]): boolean {
     checks++;
-    if (list.length > rules.maxToursPerDay) return false;
+    if (list.length === 0) return true;
+    const shape = dayShape(list);
+    return shape !== null && neighboursOk(d, day, shape);
+  }
+
+  /** The day's own rules (count, conflicts, span), driver aside; sorts `list`. Null when broken. */
+  function dayShape(list: number[]): DayShape | null {
+    if (list.length > rules.maxToursPerDay) return null;
     list.sort((a, b) => T[a]!.start - T[b]!.start);
     let split = false;
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
       if (ta.split) split = true;
-      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return false;
+      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return null;
       if (a > 0 && ta.start - T[list[a - 1]!]!.end >= rules.splitBreakMinutes) split = true;
     }
-    if (list.length === 0) return true;
     const first = T[list[0]!]!.start;
     const last = lastEnd(list);
-    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return false;
-    if (list.length === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
+    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return null;
+    return { first, last, count: list.length };
+  }
+
+  /** The rules between a day of that shape and driver d's other days: 3-tour days, 11 h rest. */
+  function neighboursOk(d: Driver, day: number, { first, last, count }: DayShape): boolean {
+    if (count === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
     for (let p = day - 1; p >= 1; p--) {
       const pl = d.days[p]!;
       if (pl.length) {
@@ -547,10 +565,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     const work = (list: number[]) => list.reduce((a, i) => a + T[i]!.workMinutes, 0);
-    /** Could driver d work exactly `list` on `day` (replacing what d works that day)? */
-    function blockFits(d: Driver, day: number, list: number[]): boolean {
-      if (d.work - work(d.days[day]!) + work(list) > rules.maxWeeklyMinutes) return false;
-      return dayOk(d, day, list.slice());
+    /** A non-empty day's tours with what blockFits needs of them, computed once per list. */
+    const blockOf = (list: number[]) => ({ list, work: work(list), shape: dayShape(list.slice()) });
+    /** Could driver d work exactly `block` on `day` (replacing what d works that day)? */
+    function blockFits(d: Driver, day: number, block: ReturnType<typeof blockOf>): boolean {
+      if (d.work - work(d.days[day]!) + block.work > rules.maxWeeklyMinutes) return false;
+      checks++;
+      return block.shape !== null && neighboursOk(d, day, block.shape);
     }
     function setDay(d: Driver, day: number, list: number[]) {
       d.work += work(list) - work(d.days[day]!);
@@ -560,11 +581,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
     function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
       const block = x.days[day]!.slice();
+      const xBlock = blockOf(block);
       let best: Driver | null = null;
       let bestKey = Number.NEGATIVE_INFINITY;
       for (const d of drivers) {
         if (!d.alive || d === x || d.days[day]!.length) continue;
-        if (d.work > bestKey && blockFits(d, day, block)) {
+        if (d.work > bestKey && blockFits(d, day, xBlock)) {
           best = d;
           bestKey = d.work;
         }
@@ -581,11 +603,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       // Chain: d takes x's day, d's day goes to an idle e.
       for (const d of drivers) {
-        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, block)) continue;
+        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, xBlock)) continue;
         const theirs = d.days[day]!.slice();
+        const theirBlock = blockOf(theirs);
         for (const e of drivers) {
           if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
-          if (blockFits(e, day, theirs)) {
+          if (blockFits(e, day, theirBlock)) {
             commit(e, theirs);
             commit(d, block);
             commit(x, []);
