@@ -193,6 +193,13 @@ interface Driver {
   version: number;
 }
 
+/** First start, last end and number of tours of a valid working day. */
+interface DayShape {
+  first: number;
+  last: number;
+  count: number;
+}
+
 /** A driver's state as the candidate index saw it; stale once the driver's version moves on. */
 interface IndexEntry {
   d: Driver;
@@ -281,20 +288,31 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
   function dayOk(d: Driver, day: number, list: number[]): boolean {
     checks++;
-    if (list.length > rules.maxToursPerDay) return false;
+    if (list.length === 0) return true;
+    const shape = dayShape(list);
+    return shape !== null && neighboursOk(d, day, shape);
+  }
+
+  /** The day's own rules (count, conflicts, span), driver aside; sorts `list`. Null when broken. */
+  function dayShape(list: number[]): DayShape | null {
+    if (list.length > rules.maxToursPerDay) return null;
     list.sort((a, b) => T[a]!.start - T[b]!.start);
     let split = false;
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
       if (ta.split) split = true;
-      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return false;
+      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return null;
       if (a > 0 && ta.start - T[list[a - 1]!]!.end >= rules.splitBreakMinutes) split = true;
     }
-    if (list.length === 0) return true;
     const first = T[list[0]!]!.start;
     const last = lastEnd(list);
-    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return false;
-    if (list.length === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
+    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return null;
+    return { first, last, count: list.length };
+  }
+
+  /** The rules between a day of that shape and driver d's other days: 3-tour days, 11 h rest. */
+  function neighboursOk(d: Driver, day: number, { first, last, count }: DayShape): boolean {
+    if (count === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
     for (let p = day - 1; p >= 1; p--) {
       const pl = d.days[p]!;
       if (pl.length) {
@@ -421,6 +439,9 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const fresh = (e: IndexEntry) => e.version === e.d.version;
     const EPS = 1e-6;
 
+    // Scratch lists reused by every ask (the index is asked once or more per tour).
+    const keepKeys: number[] = [];
+    const keepEntries: IndexEntry[] = [];
     function bestIndexed(ti: number): Driver | null {
       const t = T[ti]!;
       while (pendingContinue.peekKey() <= t.start) {
@@ -439,12 +460,14 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       let bestCost = Number.POSITIVE_INFINITY;
       /** Asks one pool, best bound first; `drop` says an entry can never serve this or a later tour. */
       const ask = (pool: MinHeap<IndexEntry>, base: number, drop: (e: IndexEntry) => boolean) => {
-        const keep: [number, IndexEntry][] = [];
+        keepKeys.length = 0;
+        keepEntries.length = 0;
         while (pool.size && base + pool.peekKey() - EPS < bestCost) {
           const key = pool.peekKey();
           const e = pool.pop();
           if (!fresh(e) || drop(e)) continue;
-          keep.push([key, e]);
+          keepKeys.push(key);
+          keepEntries.push(e);
           if (!canInsert(e.d, ti)) continue;
           const cost = costOf(e.d, ti);
           if (cost < bestCost) {
@@ -452,7 +475,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
             best = e.d;
           }
         }
-        for (const [key, e] of keep) pool.push(key, e);
+        for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
       };
       ask(
         continuing,
@@ -542,10 +565,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     const work = (list: number[]) => list.reduce((a, i) => a + T[i]!.workMinutes, 0);
-    /** Could driver d work exactly `list` on `day` (replacing what d works that day)? */
-    function blockFits(d: Driver, day: number, list: number[]): boolean {
-      if (d.work - work(d.days[day]!) + work(list) > rules.maxWeeklyMinutes) return false;
-      return dayOk(d, day, list.slice());
+    /** A non-empty day's tours with what blockFits needs of them, computed once per list. */
+    const blockOf = (list: number[]) => ({ list, work: work(list), shape: dayShape(list.slice()) });
+    /** Could driver d work exactly `block` on `day` (replacing what d works that day)? */
+    function blockFits(d: Driver, day: number, block: ReturnType<typeof blockOf>): boolean {
+      if (d.work - work(d.days[day]!) + block.work > rules.maxWeeklyMinutes) return false;
+      checks++;
+      return block.shape !== null && neighboursOk(d, day, block.shape);
     }
     function setDay(d: Driver, day: number, list: number[]) {
       d.work += work(list) - work(d.days[day]!);
@@ -555,11 +581,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
     function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
       const block = x.days[day]!.slice();
+      const xBlock = blockOf(block);
       let best: Driver | null = null;
       let bestKey = Number.NEGATIVE_INFINITY;
       for (const d of drivers) {
         if (!d.alive || d === x || d.days[day]!.length) continue;
-        if (d.work > bestKey && blockFits(d, day, block)) {
+        if (d.work > bestKey && blockFits(d, day, xBlock)) {
           best = d;
           bestKey = d.work;
         }
@@ -576,11 +603,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       // Chain: d takes x's day, d's day goes to an idle e.
       for (const d of drivers) {
-        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, block)) continue;
+        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, xBlock)) continue;
         const theirs = d.days[day]!.slice();
+        const theirBlock = blockOf(theirs);
         for (const e of drivers) {
           if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
-          if (blockFits(e, day, theirs)) {
+          if (blockFits(e, day, theirBlock)) {
             commit(e, theirs);
             commit(d, block);
             commit(x, []);
@@ -682,8 +710,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
 
   // ---------------------------------------------------------------- ids and output
   const live = drivers.filter((d) => d.alive && d.work > 0);
-  const firstStart = (d: Driver) => Math.min(...toursOf(d).map((i) => T[i]!.start));
-  live.sort((a, b) => firstStart(a) - firstStart(b) || Math.min(...toursOf(a)) - Math.min(...toursOf(b)));
+  // Sort keys computed once per driver, not once per comparison.
+  const idKey = new Map<Driver, [number, number]>();
+  for (const d of live) {
+    const mine = toursOf(d);
+    idKey.set(d, [Math.min(...mine.map((i) => T[i]!.start)), Math.min(...mine)]);
+  }
+  live.sort((a, b) => {
+    const [sa, ia] = idKey.get(a)!;
+    const [sb, ib] = idKey.get(b)!;
+    return sa - sb || ia - ib;
+  });
   // The drill's "bug": driver ids handed out in arbitrary order, as an unseeded allocator would.
   if (options.nondeterministic) {
     const key = new Map(live.map((d) => [d, Math.random()]));

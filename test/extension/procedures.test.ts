@@ -65,7 +65,8 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
     assert.ok(r.recordPath?.startsWith(path.join(folder, '.solvereign', 'records')), r.recordPath);
     assert.equal(readFileSync(r.recordPath as string, 'utf8'), r.record);
-    assert.match(r.record, /\| Who \| platform@lts\.demo \(platform_admin\) \|/);
+    // Cells are markdown-escaped (an address cannot turn into a link or markup).
+    assert.match(r.record, /\| Who \| platform\\@lts\\\.demo \(platform_admin\) \|/);
     assert.match(r.record, /## Server audit events in this window/);
   });
 
