@@ -6,6 +6,7 @@
 import { lockCodeFromSignal, SolvereignApiError } from '../api/errors';
 import type { PublishLockResponse, RunDetail, RunSummary, SystemStatus } from '../api/schemas';
 import { APPROVER_ROLES, LOCK_ERRORS, type LockErrorCode, type Role } from '../shared/runbook';
+import { MIN_REASON_LENGTH } from './reason';
 
 export type GateAction = 'publish' | 'lock';
 
@@ -31,8 +32,8 @@ export interface GateInput {
   overrideWarn?: boolean;
 }
 
-/** The shortest reason accepted, after trimming (publish and lock alike). */
-export const MIN_REASON_LENGTH = 10;
+/** The shortest reason accepted, after trimming (publish and lock alike): the one reason rule. */
+export { MIN_REASON_LENGTH };
 
 export function block(code: LockErrorCode, detail: string): GateBlock {
   return { code, ...LOCK_ERRORS[code], detail };

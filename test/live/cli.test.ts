@@ -2,7 +2,7 @@
 // ends correct and non-misleading — OK, a correct block (exit 2, CONTRACT.md's code), or "not
 // offered by this server" (exit 3) with the fallback that works on live.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cli, type LiveSandbox, liveSandbox } from './helpers';
@@ -158,6 +158,29 @@ describe('CLI against --profile live (no credentials)', function () {
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stdout + r.stderr, /not offered by this server/);
     assert.match(r.stdout + r.stderr, KILL_SWITCH_FALLBACK);
+  });
+
+  it('kill-switch enable is not offered either (exit 3) with the --deactivate fallback', async () => {
+    const r = await run('kill-switch', 'enable', '--mode', 'drill', '--reason', 'fire drill finished');
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /publish_gate\.py kill-switch --deactivate/);
+  });
+
+  it('solve with an API key: the CRLF-framed stream ends with the run in the cockpit', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sv-live-solve-'));
+    try {
+      const file = path.join(dir, 'week.forecast');
+      writeFileSync(file, 'Mo 06:00-14:00 2 Fahrer\nDi 06:00-14:00\n');
+      const key = sb.demoCredentials.find((d) => d.role === 'dispatcher' && d.tenant_code === 'lts')!.api_key;
+      const r = await cli(sb.url, ['--json', 'solve', file, '--week', '2026-W10'], {
+        SOLVEREIGN_API_KEY: key,
+      });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const shown = await run('--json', 'show-run', r.json.run_id);
+      assert.equal(shown.json.run_id, r.json.run_id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("drift check is not offered (exit 3) and names live's detector", async () => {

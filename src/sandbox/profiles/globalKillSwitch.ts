@@ -3,9 +3,10 @@
 // this file on every status/publish/lock; `solvereign sandbox kill-switch` writes it.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MIN_REASON_LENGTH } from '../../ops/reason';
 
 export const KILL_SWITCH_FILE = 'kill-switch.json';
-export const MIN_REASON_LENGTH = 10;
+export { MIN_REASON_LENGTH };
 
 export interface KillSwitchChange {
   action: 'activate' | 'deactivate';

@@ -15,11 +15,11 @@ import type { RunRecord, Store } from '../store';
 import { dateStamp } from '../time';
 import { readGlobalKillSwitch } from './globalKillSwitch';
 import type { SandboxProfile } from './profile';
+import { MIN_REASON_LENGTH as MIN_REASON } from '../../ops/reason';
 
 const P = '/api/v1/platform/dispatcher';
 const LIVE_RUN_STATUSES = ['PASS', 'WARN', 'FAIL', 'BLOCKED', 'PENDING'] as const;
 const APPROVER_ROLE_PATTERN = '^(dispatcher|ops_lead|platform_admin)$';
-const MIN_REASON = 10;
 const KILL_SWITCH_BLOCK = 'Kill switch is active - all publish/lock operations disabled';
 const SHORT_REASON_BLOCK = 'Approval validation failed: Reason must be at least 10 characters';
 /** Who the cockpit records for an unauthenticated repair request (live takes no credentials there). */

@@ -5,7 +5,7 @@
 // hold: session sign-in with an integer tenant, `/me` by cookie only, the global kill switch file,
 // live's evidence layout, CRLF-framed Server-Sent Events, ignored idempotency keys.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -382,6 +382,51 @@ describe('sandbox --profile live: Server-Sent Events and the kill-switch command
       assert.match(stream.text, /event: complete\r\n/);
     } finally {
       await sb.stop();
+    }
+  });
+
+  it('`solvereign sandbox --profile live --port 0` prints its URL and sign-in tenant ids; status and list-runs answer', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const bin = path.join(root, 'bin', 'solvereign.js');
+    if (
+      !existsSync(path.join(root, 'dist', 'cli.js')) ||
+      !existsSync(path.join(root, 'dist', 'sandbox.js'))
+    ) {
+      assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' }).status, 0);
+    }
+    const data = mkdtempSync(path.join(os.tmpdir(), 'sv-live-start-'));
+    const child = spawn(
+      process.execPath,
+      [bin, 'sandbox', '--profile', 'live', '--port', '0', '--data', data, '--seed-engine', 'synthetic'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /^SOLVEREIGN sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+          if (m && /sign-in tenant ids/.test(out)) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${out}`)));
+      });
+      assert.match(out, /profile live: SOLVEREIGN as deployed/);
+      assert.match(out, /sign-in tenant ids \(integers, as on live\): gurkerl=1, lts=2/);
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [bin, '--server', url, ...args], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: data },
+        });
+      const status = cli('status');
+      assert.equal(status.status, 0, status.stderr);
+      assert.match(status.stdout, /latest run\s+RUN-/);
+      const list = cli('--json', 'list-runs', '--limit', '100');
+      assert.equal(list.status, 0, list.stderr);
+      assert.ok(JSON.parse(list.stdout).runs.some((r: Row) => r.kpi_drift_status === 'UNKNOWN'));
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(data, { recursive: true, force: true });
     }
   });
 

@@ -289,9 +289,11 @@ describe('procedures against the sandbox', function () {
   describe('SP-005 Fire Drill', () => {
     it('PASS: both toggles timed and verified, recorded on the server and in the record', async () => {
       w.host.commands.set('solvereign.openFireDrillHistory', () => undefined);
-      const r = await w.run(sp005, 'dispatcher', { answers: {} });
+      const r = await w.run(sp005, 'dispatcher', { answers: { reason: 'Monday drill for the history' } });
       w.host.commands.clear();
       assert.equal(r.result, 'PASS', r.summary.join('\n'));
+      const recorded = (await w.client('dispatcher').fireDrills()).drills.find((d) => d.id === r.drillId);
+      assert.equal(recorded?.notes, 'Monday drill for the history', 'the reason is in the drill history');
       assert.equal(
         w.host.executed.at(-1)?.id,
         'solvereign.openFireDrillHistory',
@@ -631,6 +633,12 @@ describe('procedures against the sandbox', function () {
       const diff = r.diff as { unchanged: boolean; previousRun: string };
       assert.match(diff.previousRun, /^RUN-/);
       assert.equal(diff.unchanged, true);
+      const compare = r.steps.find((s) => s.id === 'compare')?.detail ?? '';
+      assert.match(
+        compare,
+        /^uncovered: T-?\d+ \(So, forecast lines? \d+/,
+        'the uncovered tours come first, with their lines',
+      );
       assert.equal(r.classification, 'solver');
       assert.equal(r.resolution, 'escalate');
       assert.ok(String(r.bundlePath).includes('sp-002-evidence-bundle'));
