@@ -31,8 +31,8 @@ export function createProcedureCommands(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): ProcedureCommands {
-  const { config, connection, log } = services;
-  const host = new VscodeProcedureHost(context, log, config);
+  const { config, connection, log, store } = services;
+  const host = new VscodeProcedureHost(context, log, config, store);
   let last: LastRecord | undefined;
 
   const run = async (entry: ProcedureEntry, args: unknown[]): Promise<CommandResult> => {
