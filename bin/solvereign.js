@@ -18,8 +18,17 @@ function cacheFile(stat) {
   const base = process.env.XDG_CACHE_HOME || (home && path.join(home, '.cache'));
   if (!base) return undefined;
   const dir = path.join(base, 'solvereign');
-  // The command word names the cache (each holds the functions its command compiled).
-  const word = process.argv.slice(2).find((a) => /^[a-z][a-z-]{0,30}$/.test(a)) ?? 'none';
+  // The command word names the cache (each holds the functions its command compiled): the first
+  // argument that is neither an option nor the value of a global option (src/cli/options.ts).
+  const args = process.argv.slice(2);
+  let word = 'none';
+  for (let i = 0; i < args.length; i++) {
+    if (/^--(server|tenant|site|credentials|timeout)$/.test(args[i])) i++;
+    else if (!args[i].startsWith('-')) {
+      if (/^[a-z][a-z-]{0,30}$/.test(args[i])) word = args[i];
+      break;
+    }
+  }
   // Which bundle: its path, size and time (FNV-1a, no crypto needed for a file name).
   let h = 0x811c9dc5;
   for (const c of `${bundle}|${stat.size}|${stat.mtimeMs}|${process.version}`) {

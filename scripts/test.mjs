@@ -1,4 +1,5 @@
-// `npm test`: typecheck + lint + build + unit + integration + extension-host/UI suites.
+// `npm test`: typecheck + lint + build + unit + integration + live (the live-profile pass) +
+// extension-host/UI suites.
 // Every stage runs even if an earlier one failed (so one run shows everything); the last line is
 // the summary `N passed, N failed` that CI reads. Usage: node scripts/test.mjs [stage...]
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,9 @@ const stages = {
   build: { cmd: [process.execPath, ['esbuild.mjs']] },
   unit: { cmd: mocha('test/unit/**/*.test.ts'), counts: true },
   integration: { cmd: mocha('test/integration/**/*.test.ts', ['--timeout', '60000']), counts: true },
+  // The live pass: the client and the CLI against `sandbox --profile live` (SOLVEREIGN as deployed),
+  // focused on what differs from our contract; the integration stage covers the default profile.
+  live: { cmd: mocha('test/live/**/*.test.ts', ['--timeout', '60000']), counts: true },
   e2e: {
     cmd: [process.execPath, ['test/e2e/run.mjs']],
     counts: true,

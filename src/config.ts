@@ -31,6 +31,7 @@ export const SETTINGS = {
   environments: { default: [] as unknown[], scope: 'application', restricted: true },
   'sandbox.port': { default: 8765, scope: 'machine', minimum: 0, maximum: 65535, restricted: true },
   'sandbox.demoRole': { default: 'platform_admin', scope: 'machine', restricted: true },
+  'sandbox.profile': { default: 'default', scope: 'machine', restricted: true },
   requestTimeoutMs: { default: 15_000, scope: 'window', minimum: 1000 },
   'logs.maxDiagnostics': { default: DEFAULT_MAX_LOG_DIAGNOSTICS, scope: 'window', minimum: 0 },
   'records.folder': { default: '.solvereign/records', scope: 'resource', restricted: true },

@@ -185,7 +185,7 @@ function chartEl(b: Extract<Block, { kind: 'chart' }>): HTMLElement {
     svg.append(s('text', { class: 'axis', x: g.plot.left - 6, y: t.y + 4, 'text-anchor': 'end' }, t.label));
   }
   for (const t of g.xTicks)
-    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': t.anchor }, t.label));
+    svg.append(s('text', { class: 'axis', x: t.x, y: g.height - 10, 'text-anchor': 'middle' }, t.label));
   // Reference lines first: the series is drawn over them.
   for (const r of g.references)
     svg.append(

@@ -6,7 +6,9 @@ import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import type * as z from 'zod/mini';
 import { redact } from '../shared/redact';
+import { type Capability, FALLBACKS } from './capabilities';
 import { type FieldError, formatIssuePath, parseErrorBody, SolvereignApiError } from './errors';
+import { sseEvents } from './sse';
 import * as S from './schemas';
 
 export interface AuthProvider {
@@ -51,8 +53,8 @@ interface Endpoint<T> {
   query?: Record<string, string | number | boolean | undefined>;
   /** Tenant/site headers (all but health and auth). */
   scoped?: boolean;
-  /** An [ops] endpoint: a bare 404 means this server lacks it; `fallback` says what to do by hand. */
-  ops?: { feature: string; fallback: string };
+  /** An [ops] endpoint: a bare 404 means this server lacks it; FALLBACKS says what to do by hand. */
+  ops?: Capability;
   responseType?: 'json' | 'arraybuffer' | 'stream';
   timeoutMs?: number;
   /** Skip auth headers (login). */
@@ -99,6 +101,31 @@ export class SolvereignClient {
   }
   get site(): string {
     return this.options.site;
+  }
+
+  /** The same server, tenant and site without credentials (what a first-time user can reach). */
+  anonymous(): SolvereignClient {
+    return new SolvereignClient({ ...this.options, auth: undefined });
+  }
+
+  /**
+   * Asks whether an endpoint exists, without reading its answer as data: `missing` is a bare
+   * `{"detail": "Not Found"}` (an unknown route), not a 404 about a resource.
+   */
+  async probe(
+    method: 'GET' | 'POST',
+    path: string,
+    o: CallOptions = {},
+  ): Promise<{ status: number; missing: boolean }> {
+    const endpoint: Endpoint<unknown> = {
+      method,
+      path,
+      scoped: true,
+      body: method === 'POST' ? {} : undefined,
+    };
+    const res = await this.http.request(await this.config(endpoint, o, randomUUID()));
+    const missing = res.status === 404 && isBareNotFound(parseErrorBody(decodeBody(res.data)));
+    return { status: res.status, missing };
   }
 
   /** The same client for another site of the same tenant and credentials. */
@@ -151,7 +178,7 @@ export class SolvereignClient {
         method: 'POST',
         path: '/api/auth/refresh',
         schema: S.RefreshResponse,
-        ops: { feature: 'token refresh', fallback: 'Sign in again' },
+        ops: 'sessionRefresh',
       },
       o,
     );
@@ -253,11 +280,7 @@ export class SolvereignClient {
         schema: S.SystemStatus,
         body,
         scoped: true,
-        ops: {
-          feature: 'the per-site kill switch (SP-005/SP-006)',
-          fallback:
-            'Run `python scripts/toggle_publish_lock.py disable|enable --site <site> --reason "…"` on the server',
-        },
+        ops: 'killSwitch',
       },
       withKey(o),
     );
@@ -269,10 +292,7 @@ export class SolvereignClient {
         path: `${PLATFORM}/fire-drills`,
         schema: S.FireDrillList,
         scoped: true,
-        ops: {
-          feature: 'fire-drill history (SP-005)',
-          fallback: 'Keep the drill record in the workspace records folder',
-        },
+        ops: 'fireDrills',
       },
       o,
     );
@@ -285,10 +305,7 @@ export class SolvereignClient {
         schema: S.FireDrill,
         body,
         scoped: true,
-        ops: {
-          feature: 'fire-drill records (SP-005)',
-          fallback: 'Keep the drill record in the workspace records folder',
-        },
+        ops: 'fireDrills',
       },
       withKey(o),
     );
@@ -303,11 +320,7 @@ export class SolvereignClient {
         schema: S.DriftReport,
         scoped: true,
         query: { run_id: runId },
-        ops: {
-          feature: 'the KPI drift check (SP-004)',
-          fallback:
-            'Run `python -m backend_py.skills.kpi_drift check --tenant <tenant> --site <site>` on the server',
-        },
+        ops: 'drift',
       },
       o,
     );
@@ -320,10 +333,7 @@ export class SolvereignClient {
         schema: S.DriftReport,
         body,
         scoped: true,
-        ops: {
-          feature: 'baseline updates (SP-004)',
-          fallback: 'Update the baseline file on the server by hand',
-        },
+        ops: 'driftBaseline',
       },
       withKey(o),
     );
@@ -337,10 +347,7 @@ export class SolvereignClient {
         path: '/api/v1/platform/incidents',
         schema: S.IncidentList,
         scoped: true,
-        ops: {
-          feature: 'server incidents',
-          fallback: 'Use the workspace file .claude/state/active-incidents.json',
-        },
+        ops: 'incidents',
       },
       o,
     );
@@ -353,7 +360,7 @@ export class SolvereignClient {
         schema: S.Incident,
         body,
         scoped: true,
-        ops: { feature: 'server incidents', fallback: 'Record it in .claude/state/active-incidents.json' },
+        ops: 'incidents',
       },
       withKey(o),
     );
@@ -366,7 +373,7 @@ export class SolvereignClient {
         schema: S.Incident,
         body,
         scoped: true,
-        ops: { feature: 'server incidents', fallback: 'Update .claude/state/active-incidents.json' },
+        ops: 'incidents',
       },
       withKey(o),
     );
@@ -401,10 +408,7 @@ export class SolvereignClient {
         schema: S.CreateRunResponse,
         body,
         scoped: true,
-        ops: {
-          feature: 'solving a forecast',
-          fallback: 'Solve locally with `solvereign solve <file> --local`',
-        },
+        ops: 'solve',
       },
       withKey(o),
     );
@@ -425,29 +429,31 @@ export class SolvereignClient {
       timeoutMs: 0,
     };
     const res = await this.request<Readable>(endpoint, o);
-    let buffer = '';
-    for await (const chunk of res.data) {
-      buffer += chunk.toString();
-      let idx = buffer.indexOf('\n\n');
-      while (idx >= 0) {
-        const block = buffer.slice(0, idx);
-        buffer = buffer.slice(idx + 2);
-        const data = block
-          .split('\n')
-          .filter((l) => l.startsWith('data:'))
-          .map((l) => l.slice(5).trimStart())
-          .join('\n');
-        if (data) {
-          const event = this.validate(S.SolveEvent, JSON.parse(data), endpoint);
-          yield event;
-          if (event.type === 'complete' || event.type === 'error') {
-            res.data.destroy();
-            return;
-          }
+    try {
+      for await (const message of sseEvents(res.data)) {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(message.data);
+        } catch {
+          throw new SolvereignApiError({
+            kind: 'schema',
+            endpoint: `${endpoint.method} ${endpoint.path}`,
+            serverMessage: `event data is not JSON: ${JSON.stringify(message.data.slice(0, 80))}`,
+          });
         }
-        idx = buffer.indexOf('\n\n');
+        const event = this.validate(S.SolveEvent, raw, endpoint);
+        yield event;
+        if (event.type === 'complete' || event.type === 'error') return;
       }
+    } finally {
+      res.data.destroy();
     }
+    // The stream closed while the run was still going: say so instead of ending as if it had finished.
+    throw new SolvereignApiError({
+      kind: 'network',
+      endpoint: `${endpoint.method} ${endpoint.path}`,
+      serverMessage: 'the event stream ended before the run completed',
+    });
   }
 
   // ------------------------------------------------------------ transport
@@ -493,12 +499,14 @@ export class SolvereignClient {
       const body = endpoint.responseType === 'stream' ? await readStream(res.data) : decodeBody(res.data);
       const parsed = parseErrorBody(body);
       if (endpoint.ops && res.status === 404 && isBareNotFound(parsed)) {
+        const f = FALLBACKS[endpoint.ops];
         throw new SolvereignApiError({
           kind: 'unsupported',
           endpoint: label,
           status: 404,
-          serverMessage: `${endpoint.ops.feature} is an [ops] endpoint`,
-          fallback: endpoint.ops.fallback,
+          serverMessage: `${f.feature} is an [ops] endpoint`,
+          fallback: fallbackAction(endpoint.ops),
+          capability: endpoint.ops,
           requestId: rid,
         });
       }
@@ -706,4 +714,13 @@ function sleep(msDelay: number, signal?: AbortSignal): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The error's action for a missing capability: the manual fallback that works on live, or why there is none. */
+export function fallbackAction(c: Capability): string {
+  const f = FALLBACKS[c];
+  const parts: string[] = [];
+  if (f.manual) parts.push(`Instead: ${f.manual}${f.where === 'server' ? ' (run it on the server)' : ''}`);
+  if (f.note) parts.push(f.note);
+  return parts.join('. ') || 'Not available on this server';
 }

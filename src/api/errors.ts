@@ -2,6 +2,7 @@
 // the server's own code, the runbook code and the runbook's action, parsed from every error shape
 // live SOLVEREIGN uses. It never carries request headers or credentials (no `cause` with the
 // transport's error object: axios errors hold the Authorization header in `config`).
+import type { Capability } from './capabilities';
 import { LOCK_ERRORS, type LockErrorCode, RUNBOOK_ERRORS } from '../shared/runbook';
 import { redact } from '../shared/redact';
 
@@ -29,6 +30,8 @@ export interface ApiErrorInit {
   retryAfterSeconds?: number;
   /** For 'unsupported': what to do by hand instead. */
   fallback?: string;
+  /** For 'unsupported': which capability the server lacks. */
+  capability?: Capability;
 }
 
 /** Marks our API errors process-wide, so `instanceof` holds across separately built bundles. */
@@ -59,6 +62,7 @@ export class SolvereignApiError extends Error {
   readonly requestId?: string;
   readonly retryAfterSeconds?: number;
   readonly fallback?: string;
+  readonly capability?: Capability;
 
   constructor(init: ApiErrorInit) {
     const runbookCode = deriveRunbookCode(init);
@@ -75,6 +79,7 @@ export class SolvereignApiError extends Error {
     this.requestId = init.requestId;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.fallback = init.fallback;
+    this.capability = init.capability;
   }
 
   /** The SP-003 block code when this error is a publish/lock refusal. */
@@ -223,6 +228,9 @@ export function lockCodeFromSignal(signal: {
   }
   if (status === 422) {
     if (/failed audits/i.test(message)) return 'AUDIT_GATE_FAIL';
+    // Live: a short lock reason is a 422 `string_too_short` at body.reason.
+    if (signal.fieldErrors?.some((f) => f.field === 'reason' || f.field.endsWith('.reason')))
+      return 'REASON_REQUIRED';
     if (signal.fieldErrors?.some((f) => f.field.endsWith('approver_role')) || /approver_role/.test(message)) {
       return 'PERMISSION_DENIED';
     }

@@ -14,7 +14,8 @@ const nullableString = z.nullish(z.string());
 export const LoginRequest = z.object({
   email: z.string(),
   password: z.string(),
-  tenant_id: z.optional(z.string()),
+  /** Live takes an integer tenant id only (a code -> 422); the sandbox's default profile a code. */
+  tenant_id: z.optional(z.union([z.string(), z.number()])),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 

@@ -74,3 +74,26 @@ function pickEntry(
   if (data.api_key || data.keys) return data;
   return undefined;
 }
+
+/**
+ * The server named in the demo credentials file (`./.sandbox/credentials.json`, which the sandbox
+ * and `npm run demo` write beside their database, or `--credentials`/`$SOLVEREIGN_CREDENTIALS`),
+ * so the README's commands reach the sandbox that is running, whatever port it took.
+ */
+export function demoServer(file?: string, cwd = process.cwd()): { server: string; file: string } | undefined {
+  const candidates = file
+    ? [file]
+    : [process.env.SOLVEREIGN_CREDENTIALS, path.join(cwd, '.sandbox', 'credentials.json')].filter(
+        (f): f is string => !!f,
+      );
+  for (const f of candidates) {
+    try {
+      const data = JSON.parse(readFileSync(f, 'utf8')) as CredentialsFile;
+      if (typeof data.server === 'string' && /^https?:\/\//.test(data.server))
+        return { server: data.server, file: f };
+    } catch {
+      // missing or unreadable: the next candidate, then the default (resolveCredentials reports bad files)
+    }
+  }
+  return undefined;
+}

@@ -49,7 +49,28 @@ export function summarizeDetails(d: unknown): string {
     'message' in d &&
     typeof (d as { message: unknown }).message === 'string'
   ) {
-    return (d as { message: string }).message;
+    // Live's free-form details name drivers or tours beside the message: show them too.
+    const o = d as Record<string, unknown>;
+    const named = ['drivers', 'tours', 'driver_ids', 'tour_ids']
+      .filter((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length > 0)
+      .map((k) => {
+        const list = o[k] as unknown[];
+        return `${k}: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''}`;
+      });
+    return [o.message as string, ...named].join('; ');
   }
   return JSON.stringify(d).slice(0, 80);
+}
+
+/** An audit's details for the table; a FAIL with violations never reads as "no findings". */
+export function auditDetailsText(a: { violation_count: number; details?: unknown }): string {
+  const text = summarizeDetails(a.details);
+  const v =
+    a.details && typeof a.details === 'object'
+      ? (a.details as { violations?: unknown }).violations
+      : undefined;
+  const itemised = Array.isArray(v) && v.length > 0;
+  if (a.violation_count > 0 && !itemised && !text)
+    return `${a.violation_count} violation${a.violation_count === 1 ? '' : 's'}, not itemised by this server`;
+  return text;
 }

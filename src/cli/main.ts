@@ -1,5 +1,6 @@
 // `solvereign` — the runbook's commands against any SOLVEREIGN server (the local sandbox by default).
-// Exit codes: 0 ok, 1 failed, 2 blocked (audit gate, kill switch, permission). `--json` prints one
+// Exit codes (CONTRACT.md): 0 done or nothing to do, 1 failed, 2 blocked by a rule, 3 not offered by
+// this server. `--json` prints one
 // stable JSON document per command (docs/cli.md). This entry only parses arguments and picks the
 // command; each command's module (commands/) is loaded when it runs, with what it needs (the API
 // client, the roster engine bundle, the sandbox bundle).
@@ -13,6 +14,7 @@ import {
   type Globals,
   UsageError,
 } from './context';
+import { demoServer } from './credentials';
 import { GLOBALS_WITH_VALUE, parse } from './options';
 import { redact } from '../shared/redact';
 
@@ -30,7 +32,8 @@ ${Object.values(COMMANDS)
   .join('\n')}
 
 Global options
-  --server URL      default $SOLVEREIGN_SERVER or ${DEFAULT_SERVER}
+  --server URL      default $SOLVEREIGN_SERVER, else the server in ./.sandbox/credentials.json
+                    (written by the sandbox and npm run demo), else ${DEFAULT_SERVER}
   --tenant CODE     default $SOLVEREIGN_TENANT or lts
   --site CODE       default $SOLVEREIGN_SITE or wien
   --json            machine-readable output (see docs/cli.md)
@@ -38,7 +41,8 @@ Global options
                     ~/.config/solvereign/credentials.json, then ./.sandbox/credentials.json
   --timeout MS      per request (default 15000)
 
-Exit codes: 0 ok, 1 failed, 2 blocked (audit gate, kill switch, permission)`;
+Exit codes: 0 done (or nothing to do), 1 failed, 2 blocked by a rule (gate, freeze, permission,
+reason), 3 not offered by this server (the working fallback is printed)`;
 
 const defaultIO: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 
@@ -73,8 +77,14 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     io.stdout.write(`${USAGE}\n`);
     return positionals.length === 0 && !values.help ? EXIT.failed : EXIT.ok;
   }
+  const demo = values.server || process.env.SOLVEREIGN_SERVER ? undefined : demoServer(values.credentials);
   const g: Globals = {
-    server: values.server ?? process.env.SOLVEREIGN_SERVER ?? DEFAULT_SERVER,
+    server: values.server ?? process.env.SOLVEREIGN_SERVER ?? demo?.server ?? DEFAULT_SERVER,
+    serverSource: values.server
+      ? '--server'
+      : process.env.SOLVEREIGN_SERVER
+        ? 'SOLVEREIGN_SERVER'
+        : (demo?.file ?? 'the default'),
     tenant: values.tenant ?? process.env.SOLVEREIGN_TENANT ?? 'lts',
     site: values.site ?? process.env.SOLVEREIGN_SITE ?? 'wien',
     json: values.json ?? false,

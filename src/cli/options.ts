@@ -24,6 +24,16 @@ export const OPTIONS = {
   week: { type: 'string' },
   seed: { type: 'string' },
   local: { type: 'boolean' },
+  'min-pause': { type: 'string' },
+  'drop-invalid': { type: 'boolean' },
+  out: { type: 'string' },
+  'verify-only': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  records: { type: 'string' },
+  lessons: { type: 'string' },
+  incident: { type: 'string' },
+  resolution: { type: 'string' },
+  'resolve-incident': { type: 'boolean' },
 } as const;
 
 /** Global options that take a value (the command word is the first token that is none of these). */

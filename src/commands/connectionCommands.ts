@@ -74,7 +74,21 @@ export function registerConnectionCommands(
           ignoreFocusOut: true,
         });
         if (!password) return undefined;
-        input = { environmentId: env?.id, email, password };
+        // Live SOLVEREIGN takes an integer tenant id, or none (a tenant code is refused there).
+        const tenantId = await vscode.window.showInputBox({
+          title: 'Tenant id (optional)',
+          prompt: 'The numeric tenant id, if your server asks for one; leave empty otherwise',
+          ignoreFocusOut: true,
+          validateInput: (v) =>
+            v.trim() === '' || /^\d+$/.test(v.trim()) ? undefined : 'A number, or empty',
+        });
+        if (tenantId === undefined) return undefined;
+        input = {
+          environmentId: env?.id,
+          email,
+          password,
+          ...(tenantId.trim() ? { tenantId: Number(tenantId.trim()) } : {}),
+        };
       }
     }
     const session = await connection.signIn(input);

@@ -27,6 +27,8 @@ export interface SignInArgs {
   password?: string;
   /** Sign in to the local sandbox with its demo account for this role. */
   demoRole?: string;
+  /** Live's integer tenant id for session sign-in; without it no tenant is sent (live refuses a code). */
+  tenantId?: number;
 }
 
 const ACTIVE_ENV_KEY = 'solvereign.activeEnvironment';
@@ -50,6 +52,8 @@ export class ConnectionManager implements vscode.Disposable {
   private currentState: ConnectionState = 'signedOut';
   private currentClient: SolvereignClient | undefined;
   private currentSession: Session | undefined;
+  /** Whether the current connection carries a credential (false: the server answers without one). */
+  private credentialed = false;
   private lastError: string | undefined;
   private sandbox: SandboxProcess | undefined;
   private refreshing: Promise<void> | undefined;
@@ -84,6 +88,13 @@ export class ConnectionManager implements vscode.Disposable {
   }
   get role(): string | undefined {
     return this.currentSession?.role_name;
+  }
+  /**
+   * Signed in. A server whose cockpit answers without credentials (live SOLVEREIGN) is 'ready'
+   * without it: trees and procedures work, sign-in is offered only for what needs it.
+   */
+  get signedIn(): boolean {
+    return this.credentialed && (this.currentState === 'ready' || this.currentState === 'unreachable');
   }
   get sandboxRunning(): boolean {
     return !!this.sandbox && this.sandbox.child.exitCode === null;
@@ -136,7 +147,9 @@ export class ConnectionManager implements vscode.Disposable {
       case 'unreachable':
         return `${this.active?.name ?? 'The server'} is unreachable${this.lastError ? `: ${this.lastError}` : ''}.`;
       default:
-        return 'Connected.';
+        return this.credentialed
+          ? 'Connected.'
+          : "Connected without signing in (this server's cockpit needs no credentials).";
     }
   }
 
@@ -176,10 +189,16 @@ export class ConnectionManager implements vscode.Disposable {
       let credential = await this.readCredential(env.id);
       if (!credential && env.isLocalSandbox) credential = await this.autoSignInToSandbox(env);
       const client = this.makeClient(env, credential);
+      this.credentialed = !!credential;
       if (!credential) {
         // Signed out; still tell "sandbox stopped" apart so the welcome view offers the right action.
         const reachable = await this.reachable(client);
-        this.setState(env.isLocalSandbox && !reachable ? 'sandboxStopped' : 'signedOut', client);
+        if (reachable && (await this.answersWithoutCredentials(env))) this.setState('ready', client);
+        else this.setState(env.isLocalSandbox && !reachable ? 'sandboxStopped' : 'signedOut', client);
+      } else if (credential.kind === 'apiKey' && (await this.answersWithoutCredentials(env))) {
+        // Live checks no API key on its cockpit and refuses one on /api/auth/me: nothing to verify.
+        this.currentSession = undefined;
+        this.setState('ready', client);
       } else {
         try {
           this.currentSession = await client.me({ timeoutMs: 5000 });
@@ -215,6 +234,16 @@ export class ConnectionManager implements vscode.Disposable {
     if (state !== 'ready') this.currentSession = state === 'unreachable' ? this.currentSession : undefined;
   }
 
+  /** Whether the dispatcher cockpit answers with no credentials at all (live SOLVEREIGN does). */
+  private async answersWithoutCredentials(env: Environment): Promise<boolean> {
+    try {
+      await this.makeClient(env, undefined).status({ timeoutMs: 5000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async reachable(client: SolvereignClient): Promise<boolean> {
     try {
       await client.live({ timeoutMs: 1500 });
@@ -229,7 +258,8 @@ export class ConnectionManager implements vscode.Disposable {
     const set = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);
     await Promise.all([
       set('solvereign.state', this.currentState),
-      set('solvereign.signedIn', this.currentState === 'ready' || this.currentState === 'unreachable'),
+      set('solvereign.signedIn', this.signedIn),
+      set('solvereign.connected', this.currentState === 'ready' || this.currentState === 'unreachable'),
       set('solvereign.sandboxRunning', this.sandboxRunning),
       set('solvereign.isLocalSandbox', !!this.active?.isLocalSandbox),
       set('solvereign.role', this.currentSession?.role_name ?? ''),
@@ -345,7 +375,12 @@ export class ConnectionManager implements vscode.Disposable {
     } else if (args.email && args.password) {
       globalRedactor.add(args.password);
       const anon = this.makeClient(scoped, undefined);
-      const r = await anon.login({ email: args.email, password: args.password, tenant_id: scoped.tenant });
+      // Live takes an integer tenant id and refuses a code (422): send one only when the user gave it.
+      const r = await anon.login({
+        email: args.email,
+        password: args.password,
+        ...(args.tenantId !== undefined ? { tenant_id: args.tenantId } : {}),
+      });
       if (!r.token && !r.cookie) throw new Error('The server accepted the login but returned no session.');
       credential = {
         kind: 'session',
@@ -359,11 +394,16 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const client = this.makeClient(scoped, credential);
     let session: Session | undefined;
-    try {
-      session = await client.me({ timeoutMs: 8000 });
-    } catch (e) {
-      if (!(e instanceof SolvereignApiError && e.status === 404)) throw e;
-      await client.status(); // a server without /api/auth/me: prove the credential another way
+    if (credential.kind === 'apiKey' && (await this.answersWithoutCredentials(scoped))) {
+      // Never validated by a call live refuses (/me takes only its session cookie there).
+      this.log.info(`${env.name} checks no API key on its cockpit; the key is kept for what needs one`);
+    } else {
+      try {
+        session = await client.me({ timeoutMs: 8000 });
+      } catch (e) {
+        if (!(e instanceof SolvereignApiError && e.status === 404)) throw e;
+        await client.status(); // a server without /api/auth/me: prove the credential another way
+      }
     }
     await this.storeCredential(env.id, credential);
     if (env.isLocalSandbox) await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
@@ -430,6 +470,7 @@ export class ConnectionManager implements vscode.Disposable {
       dataDir: this.sandboxDataDir,
       port: this.config.get('sandbox.port'),
       reset: opts.reset,
+      profile: this.config.get('sandbox.profile'),
       onLog: (line) => this.log.debug(`sandbox: ${line}`),
     });
     this.sandbox = started;

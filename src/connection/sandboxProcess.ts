@@ -30,6 +30,8 @@ export interface StartSandboxOptions {
   dataDir: string;
   port?: number;
   reset?: boolean;
+  /** `live` imitates SOLVEREIGN as deployed (`--profile live`); anything else is the default. */
+  profile?: string;
   onLog?: (line: string) => void;
   timeoutMs?: number;
 }
@@ -41,6 +43,7 @@ export function startSandboxProcess(o: StartSandboxOptions): Promise<SandboxProc
   const dbPath = path.join(o.dataDir, 'solvereign.db');
   const args = [o.script, '--host', '127.0.0.1', '--port', String(o.port ?? 0), '--db', dbPath];
   if (o.reset) args.push('--reset');
+  if (o.profile === 'live') args.push('--profile', 'live');
   const child = spawn(o.nodePath ?? sandboxNode(), args, {
     cwd: o.dataDir,
     env: { ...process.env },

@@ -26,10 +26,13 @@ import {
   type ForecastLine,
   type ForecastTour,
   formatMinutes,
+  isForecastCsv,
   type ParsedForecast,
   parseForecast,
+  parseForecastCsv,
   suggestDay,
 } from '../roster';
+import { isIsoWeek } from '../shared/isoWeek';
 
 export const SOURCE = 'solvereign';
 export const DUPLICATE_CODE = 'DUPLICATE_TOUR';
@@ -46,7 +49,12 @@ export interface ForecastDoc {
 
 /** `cache` (one per document) reuses the previous version's line results while typing. */
 export function analyzeForecast(uri: string, text: string, cache?: ForecastParseCache): ForecastDoc {
-  const parsed = cache ? cache.parse(text) : parseForecast(text);
+  // The CSV form goes through the engine's CSV reader (whole file: its header names the columns).
+  const parsed = isForecastCsv(text)
+    ? parseForecastCsv(text)
+    : cache
+      ? cache.parse(text)
+      : parseForecast(text);
   const duplicateOf = new Map<number, number[]>();
   for (const d of parsed.duplicates) for (const l of d.lines) duplicateOf.set(l - 1, d.lines);
   return { uri, parsed, duplicateOf };
@@ -482,7 +490,7 @@ export function forecastSummary(doc: ForecastDoc, fileName?: string): ForecastSu
   for (const l of p.lines) {
     if (l.kind !== 'comment') continue;
     const m = /^\s*#\s*Week:\s*(\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3]))\b/i.exec(l.text);
-    if (m) {
+    if (m && isIsoWeek(m[1]!.toUpperCase())) {
       week = m[1]!.toUpperCase();
       break;
     }
@@ -508,6 +516,7 @@ export function forecastSummary(doc: ForecastDoc, fileName?: string): ForecastSu
     days,
     week,
     message,
+    failedLines: p.lines.filter((l) => l.verdict === 'FAIL').map((l) => l.line),
   };
 }
 
@@ -525,7 +534,15 @@ export function forecastCodeLenses(doc: ForecastDoc): CodeLens[] {
     },
     {
       range: top,
-      command: { title: 'Solve in sandbox', command: COMMANDS.forecastSolve, arguments: [doc.uri] },
+      command: {
+        // The same rule as `solve` and the API: a FAIL forecast is not solved.
+        title:
+          s.verdict === 'FAIL'
+            ? `Solve blocked: ${s.failed} line${s.failed === 1 ? '' : 's'} FAIL (line ${s.failedLines.slice(0, 3).join(', ')}${s.failedLines.length > 3 ? ', …' : ''})`
+            : 'Solve in sandbox',
+        command: COMMANDS.forecastSolve,
+        arguments: [doc.uri],
+      },
     },
   ];
 }

@@ -171,7 +171,10 @@ export async function startLanguageFeatures(host: LanguageHost): Promise<Languag
     const summary = (await summaryOf(doc)) ?? undefined;
     if (!summary) return {};
     if (summary.verdict === 'FAIL') {
-      void vscode.window.showErrorMessage(`${summary.message} Fix the failing lines before solving.`);
+      const lines = summary.failedLines ?? [];
+      void vscode.window.showErrorMessage(
+        `${summary.message} Not solved: fix the failing line${lines.length === 1 ? '' : 's'} (${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}) first.`,
+      );
       return { summary };
     }
     const api = host.apiClient();

@@ -38,10 +38,12 @@ export interface ForecastSummary {
   duplicateLines: number;
   inputHash: string;
   days: ForecastDaySummary[];
-  /** `# Week: 2026-W03` from the file's header comment, if present and well-formed. */
+  /** `# Week: 2026-W03` from the file's header comment, if present and an existing ISO week. */
   week: string | null;
   /** One line for a notification. */
   message: string;
+  /** 1-based lines that FAIL: a forecast with any is not solved. */
+  failedLines: number[];
 }
 
 export interface UriParams {

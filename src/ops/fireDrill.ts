@@ -206,11 +206,17 @@ async function finish(
     verified_disabled: out.verifiedDisabled,
     verified_enabled: out.verifiedEnabled,
     result: out.result === 'PASS' ? 'PASS' : 'FAIL',
-    notes: out.alarm
-      ? 'ALARM: enable failed after disable; publish/lock may still be frozen'
-      : out.error
-        ? describe(out.error)
-        : undefined,
+    // The reason goes into the history with the drill (what it was for), then any problem.
+    notes: [
+      options.reason ?? 'Fire drill (SP-005)',
+      out.alarm
+        ? 'ALARM: enable failed after disable; publish/lock may still be frozen'
+        : out.error
+          ? describe(out.error)
+          : undefined,
+    ]
+      .filter(Boolean)
+      .join(' — '),
   };
   try {
     out.recorded = await client.recordFireDrill(body, { signal: options.signal });

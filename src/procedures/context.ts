@@ -14,7 +14,31 @@ export interface AlarmSpec {
   command?: { command: string; arguments?: unknown[] };
 }
 
+/** A server feature a procedure may need that not every server has (live lacks them). */
+export type ProcedureCapability = 'killSwitch' | 'fireDrills' | 'incidents' | 'drift' | 'driftBaseline';
+
+/**
+ * What this server offers, as far as the procedures need it, and the exact working fallback where
+ * it does not (the table of src/api/capabilities.ts, handed in by the extension and the CLI).
+ */
+export interface ProcedureCapabilities {
+  /** false = not offered by this server; absent = assume it is. */
+  offered: Partial<Record<ProcedureCapability, boolean>>;
+  /** One sentence: what is not offered, what to do instead and where. */
+  fallbackText(c: ProcedureCapability): string;
+  /** The server-side kill-switch command, filled in (it runs on the server, not here). */
+  killSwitchCommand(action: 'disable' | 'enable', by: string, reason: string): string;
+  /** What the user must know about the server's switch ("global: every site"). */
+  killSwitchScope?: string;
+}
+
+export function offered(env: Pick<ProcedureEnv, 'capabilities'>, c: ProcedureCapability): boolean {
+  return env.capabilities?.offered[c] !== false;
+}
+
 export interface ProcedureHost {
+  /** Puts text on the clipboard (a fallback command to run elsewhere). */
+  copyToClipboard(text: string): Promise<void>;
   /** `.claude/state/active-incidents.json` of the workspace (found=false when absent). */
   readWorkspaceIncidents(): Promise<{ incidents: Incident[]; found: boolean; error?: string }>;
   /** Appends an incident to the workspace file; returns its path. Throws without a workspace. */
@@ -50,6 +74,8 @@ export interface ProcedureEnv {
   who: { email?: string; role?: string };
   environment: { name?: string; url?: string; tenant?: string; site?: string };
   host: ProcedureHost;
+  /** What the server offers; undefined until detected (then every feature is assumed). */
+  capabilities?: ProcedureCapabilities;
   signal: AbortSignal;
   now: () => Date;
 }

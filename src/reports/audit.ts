@@ -136,6 +136,29 @@ function violationBlocks(run: RunDetail): Block[] {
     const d = parseAuditDetails(a.details);
     if (d.raw)
       raws.push({ kind: 'pre', title: `${a.check_name}: details as sent by the server`, text: d.raw });
+    // A failing check whose violations the server does not list (live's free-form details) still
+    // counts: never "no violations" beside a FAIL.
+    const unlisted = a.status === 'PASS' ? 0 : Math.max(a.violation_count - d.violations.length, 0);
+    if (unlisted > 0 || (a.status !== 'PASS' && d.violations.length === 0)) {
+      total += unlisted;
+      rows.push({
+        cells: [
+          { text: a.check_name },
+          { text: a.status, tone: statusTone(a.status) },
+          {
+            text: `${
+              unlisted
+                ? `${unlisted} violation${unlisted === 1 ? '' : 's'}, not itemised by this server`
+                : 'no violations listed by this server'
+            }${d.message ? `: ${d.message}` : ''}${d.raw ? ' (its details are shown below as sent)' : ''}`,
+          },
+          { text: '—' },
+          { text: '—' },
+          { text: '—' },
+          { text: d.raw ? 'details below' : 'audits.json', sort: Number.MAX_SAFE_INTEGER },
+        ],
+      });
+    }
     for (const v of d.violations) {
       total++;
       if (rows.length >= MAX_VIOLATION_ROWS) continue;
@@ -173,7 +196,9 @@ function violationBlocks(run: RunDetail): Block[] {
         { label: 'Source', sortable: true },
       ],
       rows,
-      empty: 'No violations: every check passed without findings.',
+      empty: run.audit_results.every((a) => a.status === 'PASS')
+        ? 'No violations: every check passed without findings.'
+        : 'No violations listed by this server.',
     },
   ];
   if (total > rows.length)
@@ -298,6 +323,19 @@ function hashBlocks(input: AuditReportInput): Block[] {
   return blocks;
 }
 
+/** The run's drift: the summary field, else the run's own KPI verdict (live sends only that). */
+function driftFact(run: RunDetail): Fact {
+  const own = (run.kpis as { drift_status?: unknown } | undefined)?.drift_status;
+  const value = run.kpi_drift_status ?? (typeof own === 'string' ? own : undefined);
+  return {
+    label: 'KPI drift',
+    value: value
+      ? `${value}${run.kpi_drift_status ? '' : " (the run's own KPI check)"}`
+      : 'not reported by the server',
+    tone: statusTone(value ?? null),
+  };
+}
+
 export function buildAuditReport(input: AuditReportInput): ReportDoc {
   const { run, previous } = input;
   const passed = run.audit_results.filter((a) => a.status === 'PASS').length;
@@ -312,7 +350,7 @@ export function buildAuditReport(input: AuditReportInput): ReportDoc {
       value: `${passed} of ${run.audit_results.length}`,
       tone: passed === run.audit_results.length && passed > 0 ? 'pass' : 'warn',
     },
-    { label: 'KPI drift', value: run.kpi_drift_status ?? '—', tone: statusTone(run.kpi_drift_status) },
+    driftFact(run),
   ];
   if (run.notes) summary.push({ label: 'Notes', value: run.notes });
   if (run.error_code || run.error_message)

@@ -11,8 +11,8 @@ export interface ChartGeometry {
   plot: { left: number; top: number; right: number; bottom: number };
   series: { name: string; path: string; points: { cx: number; cy: number; label: string }[] }[];
   yTicks: { y: number; label: string }[];
-  /** `anchor`: where the label hangs from its x, so labels at the edges stay inside the chart. */
-  xTicks: { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[];
+  /** Centred under their point; the plot leaves room for the newest label at its right end. */
+  xTicks: { x: number; label: string }[];
   /** Each in its own dash pattern and its tone's colour; named in the legend (no overprinting). */
   references: ChartReference[];
 }
@@ -60,7 +60,12 @@ function niceStep(range: number, ticks: number): number {
 }
 
 export function chartGeometry(chart: ChartBlock, width = 560, height = 200): ChartGeometry {
-  const plot = { left: 52, top: 12, right: width - 36, bottom: height - 30 };
+  const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
+  // 11 px axis text: about 7 px a character. The newest label is always shown, centred on the last
+  // point: the plot ends early enough for it to fit.
+  const halfWidth = (label: string) => (label.length * 7) / 2;
+  const rightRoom = Math.max(36, Math.ceil(halfWidth(labels.at(-1) ?? '')) + 4);
+  const plot = { left: 52, top: 12, right: width - rightRoom, bottom: height - 30 };
   const values = chart.series.flatMap((s) => s.points.map((p) => p.y)).filter((v): v is number => v !== null);
   const refs = chart.references ?? [];
   const all = [...values, ...refs.map((r) => r.y)];
@@ -99,20 +104,13 @@ export function chartGeometry(chart: ChartBlock, width = 560, height = 200): Cha
   });
   const yTicks: ChartGeometry['yTicks'] = [];
   for (let v = lo; v <= hi + step / 2; v += step) yTicks.push({ y: r(yAt(v)), label: fmtNumber(v, 3) });
-  const labels = chart.series[0]?.points.map((p) => p.x) ?? [];
-  // As many tick labels as fit side by side (11 px text: about 6.5 px a character, 10 px apart).
+  // As many tick labels as fit side by side, at least 12 px apart.
   const longest = Math.max(1, ...labels.map((l) => l.length));
-  const fit = Math.max(2, Math.floor((plot.right - plot.left) / (longest * 6.5 + 10)) + 1);
+  const fit = Math.max(2, Math.floor((plot.right - plot.left) / (longest * 7 + 12)) + 1);
   const every = Math.max(1, Math.ceil(labels.length / Math.min(8, fit)));
   // Evenly spaced, counted back from the newest point (always labelled).
-  const half = (label: string) => (label.length * 6.5) / 2;
   const xTicks = labels
-    .map((label, i) => {
-      const x = r(xAt(i));
-      const anchor: 'start' | 'middle' | 'end' =
-        x + half(label) > width ? 'end' : x - half(label) < 0 ? 'start' : 'middle';
-      return { x, label, anchor };
-    })
+    .map((label, i) => ({ x: r(xAt(i)), label }))
     .filter((_, i) => (labels.length - 1 - i) % every === 0);
   return {
     width,

@@ -38,7 +38,7 @@ export function chartSvg(block: Extract<Block, { kind: 'chart' }>): string {
   }
   for (const t of g.xTicks)
     parts.push(
-      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="${t.anchor}">${escapeHtml(t.label)}</text>`,
+      `<text class="axis" x="${t.x}" y="${g.height - 10}" text-anchor="middle">${escapeHtml(t.label)}</text>`,
     );
   for (const ref of g.references)
     parts.push(

@@ -2,10 +2,18 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { liveTenantIds } from './profiles/live';
+import { killSwitchFile, readGlobalKillSwitch, setGlobalKillSwitch } from './profiles/globalKillSwitch';
+import { isSandboxProfileName, SANDBOX_PROFILES } from './profiles/profile';
 import type { DemoCredential } from './seed';
 import { startSandbox } from './server';
 
 const USAGE = `Usage: node dist/sandbox.js [options]
+       node dist/sandbox.js kill-switch --activate|--deactivate --by USER --reason TEXT [--data DIR]
+  --profile P        default (our contract: every [live] and [ops] endpoint) or live (SOLVEREIGN
+                     as deployed: no auth on the cockpit, live's shapes, [ops] endpoints 404, one
+                     global kill switch in DIR/kill-switch.json)
+  --data DIR         data folder (default: the database's folder, .sandbox)
   --port N           port (0 = any free port; default 8765)
   --host H           bind address (default 127.0.0.1)
   --db FILE          SQLite database (default .sandbox/solvereign.db)
@@ -17,11 +25,20 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --seed-cache FILE  cache of engine-solved seed weeks (default seed-cache.json beside the
                      database; env SOLVEREIGN_SEED_CACHE)
   --seed-weeks N     seed only the newest N weeks per tenant
+  --min-pause T/S=N  site setting: minimum minutes between a driver's tours on tenant T, site S
+                     (repeatable; default 30 everywhere)
+  --max-tours N      tours one solve request may ask for (default 20000)
   --enable-faults    enable /__sandbox/faults and /__sandbox/db (tests only)
   --quiet            print only the listening line
-  -h, --help         this help`;
+  -h, --help         this help
+
+kill-switch: live's global switch for a sandbox started with --profile live (stands in for
+live's \`python backend_py/api/services/publish_gate.py kill-switch\`, which runs on the server).
+It stops publish and lock on every site of every tenant; the running sandbox reads the file on
+each request. --reason needs at least 10 characters.`;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'kill-switch') return killSwitchCommand(process.argv.slice(3));
   let args: ReturnType<typeof parse>;
   try {
     args = parse();
@@ -44,7 +61,20 @@ async function main(): Promise<void> {
   const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
   if (seedWeeks !== undefined && (!Number.isInteger(seedWeeks) || seedWeeks < 1))
     fail('--seed-weeks must be >= 1');
-  const dbPath = path.resolve(v.db ?? path.join('.sandbox', 'solvereign.db'));
+  const minPauseMinutes: Record<string, number> = {};
+  for (const spec of v['min-pause'] ?? []) {
+    const m = /^([\w-]+\/[\w-]+)=(\d+)$/.exec(spec);
+    if (!m || Number(m[2]) > 240) fail(`--min-pause takes tenant/site=minutes (0..240), got ${spec}`);
+    minPauseMinutes[m![1]!] = Number(m![2]);
+  }
+  const maxTours = v['max-tours'] === undefined ? undefined : Number(v['max-tours']);
+  if (maxTours !== undefined && (!Number.isInteger(maxTours) || maxTours < 1))
+    fail('--max-tours must be a positive integer');
+  const profile = v.profile ?? 'default';
+  if (!isSandboxProfileName(profile))
+    fail(`--profile must be ${SANDBOX_PROFILES.join(' or ')}, got ${profile}`);
+  const dbPath = path.resolve(v.db ?? path.join(v.data ?? '.sandbox', 'solvereign.db'));
+  const dataDir = path.resolve(v.data ?? path.dirname(dbPath));
   const started = performance.now();
   const sandbox = await startSandbox({
     host: v.host ?? '127.0.0.1',
@@ -56,6 +86,9 @@ async function main(): Promise<void> {
     seedEngine,
     seedWeeks,
     seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
+    solver: { minPauseMinutes, ...(maxTours !== undefined ? { maxToursPerRequest: maxTours } : {}) },
+    profile,
+    dataDir,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
@@ -76,6 +109,16 @@ async function main(): Promise<void> {
         `database ${dbPath} (${sandbox.seeded ? 'seeded' : 'existing data'}; ready in ${ms} ms)${
           v['enable-faults'] ? '; fault injection ENABLED' : ''
         }`,
+        ...(profile === 'live'
+          ? [
+              'profile live: SOLVEREIGN as deployed; the cockpit needs no sign-in; [ops] endpoints answer 404',
+              `sign-in tenant ids (integers, as on live): ${Object.entries(liveTenantIds(sandbox.store))
+                .map(([code, id]) => `${code}=${id}`)
+                .join(', ')}`,
+              `global kill switch ${killSwitchFile(dataDir)}: ${readGlobalKillSwitch(dataDir).active ? 'ACTIVE' : 'off'}; toggle with`,
+              `  solvereign sandbox kill-switch --activate|--deactivate --by USER --reason TEXT --data ${dataDir}`,
+            ]
+          : []),
         `demo credentials (password for every account: ${rows[0].password}):`,
         line('tenant', 'role', 'email', 'API key'),
         ...rows.map((r) => line(r.tenant_code, r.role, r.email, r.api_key)),
@@ -137,11 +180,61 @@ function parse() {
       'seed-engine': { type: 'string' },
       'seed-weeks': { type: 'string' },
       'seed-cache': { type: 'string' },
+      'min-pause': { type: 'string', multiple: true },
+      'max-tours': { type: 'string' },
       quiet: { type: 'boolean' },
+      profile: { type: 'string' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+}
+
+/** `kill-switch --activate|--deactivate --by U --reason R [--data DIR]`: exit 0 done, 2 bad input. */
+function killSwitchCommand(argv: string[]): void {
+  let v: {
+    activate?: boolean;
+    deactivate?: boolean;
+    by?: string;
+    reason?: string;
+    data?: string;
+    help?: boolean;
+  };
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        activate: { type: 'boolean' },
+        deactivate: { type: 'boolean' },
+        by: { type: 'string' },
+        reason: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    fail(`kill-switch: ${(e as Error).message}`);
+  }
+  if (v.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (v.activate === v.deactivate) fail('kill-switch: give exactly one of --activate or --deactivate');
+  const dataDir = path.resolve(v.data ?? '.sandbox');
+  try {
+    const { state, changed } = setGlobalKillSwitch(dataDir, {
+      active: v.activate === true,
+      by: v.by ?? '',
+      reason: v.reason ?? '',
+    });
+    process.stdout.write(
+      `${changed ? '' : 'unchanged: '}kill switch ${state.active ? 'ACTIVE' : 'off'} (global: every site of every tenant) — by ${state.by}: ${v.reason?.trim()}\n${killSwitchFile(dataDir)}\n`,
+    );
+  } catch (e) {
+    fail(`kill-switch: ${(e as Error).message}`);
+  }
 }
 
 function fail(message: string): never {

@@ -18,6 +18,8 @@ import {
 import { type Db, openDatabase } from './db';
 import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
+import { liveProfile } from './profiles/live';
+import type { SandboxProfile, SandboxProfileName } from './profiles/profile';
 import { type DemoCredential, demoCredentials, seed } from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
 import { SolveQueue, type SolverOptions } from './solver';
@@ -54,6 +56,13 @@ export interface SandboxOptions {
   sessionTtlMs?: number;
   /** Asynchronous solves of `POST /api/v1/runs` (worker thread, time limit, SSE heartbeat). */
   solver?: SolverOptions;
+  /**
+   * Which SOLVEREIGN to imitate: 'default' (our contract) or 'live' (SOLVEREIGN as deployed:
+   * profiles/live.ts).
+   */
+  profile?: SandboxProfileName;
+  /** Data folder (the live profile's global kill switch file); default: the database's folder. */
+  dataDir?: string;
   /** Requests per client per window before 429 (default 3000 per 60 s). */
   rateLimit?: { limit: number; windowMs: number };
   log?: (line: string) => void;
@@ -66,6 +75,7 @@ export interface SandboxHandle {
   db: Db;
   store: Store;
   demoCredentials: DemoCredential[];
+  profile: SandboxProfileName;
   /** Whether this start created (seeded) the database. */
   seeded: boolean;
   /** Resolves when no solve is queued or running. */
@@ -113,14 +123,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   };
   // Solves that were running when the previous process stopped will never finish.
   store.interruptPending(now().toISOString());
-  const queue = new SolveQueue(app, options.solver);
+  const profile = startProfile(app, options);
+  const queue = new SolveQueue(app, { sseLineEnd: profile?.sseLineEnd, ...options.solver });
   app.solverIdle = () => queue.idle();
   const table = compile<Ctx>(routes(app, queue));
   const rate = options.rateLimit ?? RATE_DEFAULT;
   const buckets = new Map<string, { count: number; reset: number }>();
 
   const server = createServer((req, res) => {
-    handle(app, table, rate, buckets, req, res).catch((err) => {
+    handle(app, table, profile, rate, buckets, req, res).catch((err) => {
       app.log(`sandbox: unhandled ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -147,6 +158,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     db,
     store,
     seeded,
+    profile: profile?.name ?? 'default',
     demoCredentials: demoCredentials(),
     solverIdle: () => queue.idle(),
     solves: { release: () => queue.release(), startOrder: () => queue.startOrder },
@@ -165,6 +177,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   };
 }
 
+function startProfile(app: App, options: SandboxOptions): SandboxProfile | undefined {
+  if (!options.profile || options.profile === 'default') return undefined;
+  const dataDir =
+    options.dataDir ??
+    (options.dbPath === ':memory:' ? undefined : path.dirname(path.resolve(options.dbPath)));
+  if (!dataDir) throw new Error('the live profile needs a data folder (dataDir) for its kill switch file');
+  return liveProfile(app, { dataDir });
+}
+
 function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
@@ -179,6 +200,7 @@ const REQUEST_ID_OK = /^[A-Za-z0-9._:@-]{1,200}$/;
 async function handle(
   app: App,
   table: CompiledRoute<Ctx>[],
+  profile: SandboxProfile | undefined,
   rate: { limit: number; windowMs: number },
   buckets: Map<string, { count: number; reset: number }>,
   req: IncomingMessage,
@@ -239,6 +261,21 @@ async function handle(
     site: '',
   };
 
+  const defaultRoute = async (c: Ctx): Promise<Reply> => {
+    const found = match(table, method, pathname);
+    if (!('route' in found)) {
+      throw new ApiError(
+        found.methodMismatch ? 405 : 404,
+        found.methodMismatch ? 'method_not_allowed' : 'not_found',
+        found.methodMismatch
+          ? `Method ${method} is not allowed on ${pathname}`
+          : `No route for ${method} ${pathname}`,
+      );
+    }
+    c.params = found.params;
+    return runRoute(app, found.route, c);
+  };
+
   let reply: Reply;
   try {
     if (isSandboxControl && !app.faultsEnabled)
@@ -252,19 +289,8 @@ async function handle(
         { 'Retry-After': String(Math.max(1, Math.ceil((bucket.reset - nowMs) / 1000))) },
       );
     }
-    const found = match(table, method, pathname);
-    if (!('route' in found)) {
-      throw new ApiError(
-        found.methodMismatch ? 405 : 404,
-        found.methodMismatch ? 'method_not_allowed' : 'not_found',
-        found.methodMismatch
-          ? `Method ${method} is not allowed on ${pathname}`
-          : `No route for ${method} ${pathname}`,
-      );
-    }
-    const { route, params } = found;
-    ctx.params = params;
-    reply = await runRoute(app, route, ctx);
+    const byProfile = profile && !isSandboxControl ? await profile.handle(ctx, defaultRoute) : undefined;
+    reply = byProfile ?? (await defaultRoute(ctx));
   } catch (err) {
     reply = toErrorReply(app, err);
   }
@@ -329,7 +355,8 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
     }
   }
   // The body is read only once the caller may make this request at all.
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
+  // (A profile may have read and reshaped it already.)
+  if (ctx.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) {
     ctx.body = parseJsonBody(await readBody(req));
   }
   // Idempotent writes: the first answer for a key (per tenant and user) is stored and replayed.

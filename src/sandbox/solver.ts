@@ -26,6 +26,8 @@ export interface SolverOptions {
   worker?: boolean;
   timeLimitMs?: number;
   heartbeatMs?: number;
+  /** Line ending that frames Server-Sent Events (default LF; live's Python servers send CRLF). */
+  sseLineEnd?: '\n' | '\r\n';
   /** Tours one request may ask for (default 20,000); more is refused with 422. */
   maxToursPerRequest?: number;
   /** Solves waiting per tenant (default 4); one more is refused with 429 and Retry-After. */
@@ -81,6 +83,7 @@ export class SolveQueue {
   /** Run ids in the order their solves started. */
   readonly startOrder: string[] = [];
   readonly heartbeatMs: number;
+  readonly sseLineEnd: '\n' | '\r\n';
   readonly maxToursPerRequest: number;
   readonly maxQueuedPerTenant: number;
   private readonly maxConcurrent: number;
@@ -91,6 +94,7 @@ export class SolveQueue {
     private readonly options: SolverOptions = {},
   ) {
     this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.sseLineEnd = options.sseLineEnd ?? '\n';
     this.held = options.hold === true;
     this.maxToursPerRequest = options.maxToursPerRequest ?? DEFAULT_MAX_TOURS_PER_REQUEST;
     this.maxQueuedPerTenant = options.maxQueuedPerTenant ?? DEFAULT_MAX_QUEUED_PER_TENANT;

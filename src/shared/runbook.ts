@@ -129,8 +129,15 @@ export const RUNBOOK_ERRORS: Readonly<Record<string, RunbookErrorInfo>> = {
   },
 };
 
-/** SP-003's "Common Lock Errors" table. */
-export type LockErrorCode = 'AUDIT_GATE_FAIL' | 'ALREADY_LOCKED' | 'FREEZE_ACTIVE' | 'PERMISSION_DENIED';
+/** SP-003's "Common Lock Errors" table, plus CONTRACT.md's publish/lock rules (the last three). */
+export type LockErrorCode =
+  | 'AUDIT_GATE_FAIL'
+  | 'ALREADY_LOCKED'
+  | 'FREEZE_ACTIVE'
+  | 'PERMISSION_DENIED'
+  | 'ALREADY_PUBLISHED'
+  | 'NOT_PUBLISHED'
+  | 'REASON_REQUIRED';
 
 export const LOCK_ERRORS: Readonly<
   Record<LockErrorCode, { cause: string; resolution: string; errCode?: string }>
@@ -143,6 +150,15 @@ export const LOCK_ERRORS: Readonly<
   ALREADY_LOCKED: { cause: 'Plan already locked', resolution: 'Use new run', errCode: 'ERR_LOCK_001' },
   FREEZE_ACTIVE: { cause: 'Kill switch on', resolution: 'Verify with ops' },
   PERMISSION_DENIED: { cause: 'Wrong role', resolution: 'Check user permissions' },
+  ALREADY_PUBLISHED: {
+    cause: 'Plan already published',
+    resolution: 'Nothing to do; lock it when it is final',
+  },
+  NOT_PUBLISHED: { cause: 'Plan not published', resolution: 'Publish it first' },
+  REASON_REQUIRED: {
+    cause: 'Reason missing or too short',
+    resolution: 'Give a reason of at least 10 characters (it goes into the audit trail)',
+  },
 };
 
 export function runbookError(code: string | undefined): RunbookErrorInfo | undefined {

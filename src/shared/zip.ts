@@ -115,3 +115,17 @@ export function extractZipFile(
   );
   return entry ? { name: entry.name, data: readZipEntry(buf, entry) } : undefined;
 }
+
+/**
+ * Why an entry name must not be written to disk as it is (absolute, `..`, backslashes, drive
+ * letters, control characters), or undefined when it is a plain relative path.
+ */
+export function unsafeEntryName(name: string): string | undefined {
+  if (name === '' || name.endsWith('/')) return undefined;
+  if (/[\u0000-\u001f]/.test(name)) return 'control characters in the name';
+  if (name.includes('\\')) return 'a backslash in the name';
+  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return 'an absolute path';
+  if (name.split('/').some((s) => s === '..' || s === '.' || s === ''))
+    return 'a path that leaves its folder';
+  return undefined;
+}

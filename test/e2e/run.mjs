@@ -10,7 +10,8 @@
 //      workspace) and run in alphabetical order of their
 //      names (module namespace order); `export const timeout = ms` sets a per-test limit (60 s).
 // A sandbox server (dist/sandbox.js) is started first and its URL given to code-server as
-// SOLVEREIGN_SANDBOX_URL. Writes {passed, failed, skipped} to $SOLVEREIGN_TEST_STATS.
+// SOLVEREIGN_SANDBOX_URL, and a second one with `--profile live` as SOLVEREIGN_LIVE_SANDBOX_URL.
+// Writes {passed, failed, skipped} to $SOLVEREIGN_TEST_STATS.
 // Env: SOLVEREIGN_E2E_ONLY=A|B, SOLVEREIGN_E2E_GREP (mocha grep in A, substring of "file: test" in B),
 // SOLVEREIGN_E2E_BUDGET seconds (default 270), SOLVEREIGN_E2E_HEADED=1.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,6 +130,7 @@ async function setUp() {
   cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
   let sandboxUrl = '';
+  let liveSandboxUrl = '';
   let credentialsFile = null;
   if (existsSync(SANDBOX_ENTRY)) {
     const sandboxLog = [];
@@ -149,6 +151,26 @@ async function setUp() {
     sandboxUrl = sandbox.url;
     credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
     log(`sandbox listening on ${sandboxUrl}`);
+    // A second sandbox as live SOLVEREIGN is deployed (`--profile live`): the suites that connect
+    // without signing in use it.
+    const liveLog = [];
+    const liveDb = path.join(tmp, 'live-sandbox', 'sandbox.db');
+    mkdirSync(path.dirname(liveDb), { recursive: true });
+    const live = await startSandbox({
+      db: liveDb,
+      reset: true,
+      extraArgs: ['--profile', 'live', '--seed-engine', 'synthetic', '--quiet'],
+      log: (l) => liveLog.push(l),
+    });
+    cleanups.push([
+      'live-profile sandbox',
+      async () => {
+        await live.stop();
+        writeFileSync(path.join(resultsDir, 'live-sandbox.log'), liveLog.join('\n'));
+      },
+    ]);
+    liveSandboxUrl = live.url;
+    log(`live-profile sandbox listening on ${liveSandboxUrl}`);
   } else {
     log('dist/sandbox.js is not built yet (src/sandbox/main.ts missing): running without a sandbox');
     report.push('note: no sandbox server (dist/sandbox.js not built); tests needing it skip');
@@ -159,6 +181,7 @@ async function setUp() {
     env: {
       SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined,
       SOLVEREIGN_SANDBOX_CREDENTIALS: credentialsFile ?? undefined,
+      SOLVEREIGN_LIVE_SANDBOX_URL: liveSandboxUrl || undefined,
       SOLVEREIGN_E2E: '1',
     },
     log: (l) => csLog.push(l),

@@ -6,3 +6,4 @@ import './language.test';
 import './reports.test';
 import './sidebar.test';
 import './procedures.test';
+import './liveProfile.test';

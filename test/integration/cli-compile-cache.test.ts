@@ -62,8 +62,14 @@ describe('solvereign command: code cache (bin/solvereign.js)', function () {
     );
     const forecast = path.join(home, 'f.txt');
     writeFileSync(forecast, 'Mo 06:00-14:00\n');
-    assert.equal(run(['forecast', 'check', forecast]).status, 0);
-    assert.equal(caches().filter((f) => f.endsWith('-forecast.bin')).length, 1);
+    assert.equal(run(['--tenant', 'lts', 'forecast', 'check', forecast]).status, 0);
+    assert.deepEqual(
+      caches()
+        .map((f) => f.replace(/^cli-[0-9a-f]+-/, ''))
+        .sort(),
+      ['forecast.bin', 'none.bin'],
+      'named by the command word, not by a global option value',
+    );
   });
 
   it('a damaged cache is rejected by V8 and replaced; the command runs as without one', () => {

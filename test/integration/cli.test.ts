@@ -8,46 +8,28 @@ import path from 'node:path';
 import * as S from '../../src/api/schemas';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
 import type { Role } from '../../src/shared/runbook';
+import { CLI, type CliResult, spawnCli } from './cliProcess';
 
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
 let sandbox: SandboxHandle;
 let dir: string;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 function run(
   args: string[],
   opts: { role?: Role; env?: Record<string, string | undefined>; stdin?: string } = {},
-) {
-  return new Promise<Result>((resolve, reject) => {
-    const key = sandbox.demoCredentials.find(
-      (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
-    );
-    const child = spawn(process.execPath, [CLI, '--server', sandbox.url, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        SOLVEREIGN_API_KEY: key?.api_key,
-        SOLVEREIGN_USER: 'cli-test',
-        ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
+): Promise<CliResult> {
+  const key = sandbox.demoCredentials.find(
+    (d) => d.role === (opts.role ?? 'platform_admin') && d.tenant_code === 'lts',
+  );
+  return spawnCli(['--server', sandbox.url, ...args], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      SOLVEREIGN_API_KEY: key?.api_key,
+      SOLVEREIGN_USER: 'cli-test',
+      ...opts.env,
+    },
+    stdin: opts.stdin,
   });
 }
 
@@ -149,6 +131,58 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.match(r.stderr, /--reason/);
   });
 
+  it('lock with a reason that is under 10 characters once trimmed is REASON_REQUIRED (exit 2), as publish is', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    const published = list.runs.find((x) => x.published && !x.locked && x.status === 'PASS');
+    assert.ok(published, 'a published, unlocked PASS run in the seed');
+    const r = await run(
+      ['--json', 'lock', published.run_id, '--reason', '   short    ', '--role', 'dispatcher'],
+      {
+        role: 'dispatcher',
+      },
+    );
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(JSON.parse(r.stdout).code, 'REASON_REQUIRED');
+  });
+
+  it('publishing a published run is ALREADY_PUBLISHED: exit 0, changed false, never a fresh publish', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    const published = list.runs.find((x) => x.published);
+    assert.ok(published);
+    const r = await run(
+      ['--json', 'publish', published.run_id, '--reason', 'publish it again', '--role', 'dispatcher'],
+      {
+        role: 'dispatcher',
+      },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.changed, false);
+    assert.equal(body.code, 'ALREADY_PUBLISHED');
+  });
+
+  it('evidence RUN --out DIR downloads, verifies and unpacks; --verify-only writes nothing', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--status', 'PASS'])).stdout));
+    const id = list.runs[0]!.run_id;
+    const out = path.join(dir, `evidence-${id}`);
+    const r = await run(['--json', 'evidence', id, '--out', out]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.verified, true, body.problems?.join('; '));
+    assert.equal(body.archive.header_matches, true);
+    assert.ok(body.files.some((f: { verdict: string }) => f.verdict === 'match'));
+    assert.ok(body.written.length > 1);
+    for (const f of body.written) assert.ok(existsSync(f), f);
+    assert.ok(existsSync(path.join(out, 'evidence.zip')));
+    const again = await run(['evidence', id, '--out', out]);
+    assert.equal(again.code, 1, 'an existing file is never overwritten');
+    assert.match(again.stderr, /exists already/);
+    const v = await run(['evidence', id, '--verify-only']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /VERIFIED/);
+    assert.doesNotMatch(v.stdout, /wrote/);
+  });
+
   it('kill-switch disable/enable in drill mode, verified by status', async () => {
     const off = await run(['kill-switch', 'disable', '--mode', 'drill', '--reason', 'CLI drill test'], {
       role: 'dispatcher',
@@ -211,6 +245,60 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.equal(r.code, 0, r.stderr);
     const body = JSON.parse(r.stdout);
     assert.match(JSON.stringify(body), /output_hash/);
+  });
+
+  it('solve refuses a FAIL forecast: BLOCKED, exit 2, the failing lines named; nothing solved', async () => {
+    const file = path.join(dir, 'bad.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const local = await run(['solve', file, '--week', '2026-W03', '--local']);
+    assert.equal(local.code, 2, local.stderr);
+    assert.match(local.stdout, /BLOCKED/);
+    assert.match(local.stdout, /line 2: INVALID_HOUR/);
+    assert.match(local.stdout, /--drop-invalid/);
+    const json = await run(['--json', 'solve', file, '--week', '2026-W03']);
+    assert.equal(json.code, 2, 'the server path is refused before any request');
+    assert.deepEqual(
+      JSON.parse(json.stdout).failed_lines.map((l: { line: number }) => l.line),
+      [2],
+    );
+  });
+
+  it('solve --drop-invalid solves the rest and reports the dropped lines and tours', async () => {
+    const file = path.join(dir, 'bad2.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const r = await run(['--json', 'solve', file, '--week', '2026-W03', '--local', '--drop-invalid']);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.deepEqual(body.forecast.dropped, { lines: [2], tours: 3 });
+    assert.equal(body.kpis.total_tours, 3);
+  });
+
+  it('solve on the server with --drop-invalid: the server solves the rest and the drop is reported', async () => {
+    const file = path.join(dir, 'bad3.forecast');
+    writeFileSync(file, 'Mo 06:00-14:00 3 Fahrer\nFr 25:00-14:00 3 Fahrer\n');
+    const r = await run(['solve', file, '--week', '2026-W45', '--drop-invalid', '--min-pause', '30'], {
+      role: 'dispatcher',
+    });
+    assert.match(r.stderr, /dropped 1 FAIL line\(s\) \(2\), 3 tour\(s\)/);
+    assert.match(r.stdout, /RUN-/);
+  });
+
+  it('the CI CSV: forecast check reads it and solve --local gives a full plan', async () => {
+    const csv = path.resolve(__dirname, '../fixtures/roster/forecast_ci_test.csv');
+    const check = await run(['--json', 'forecast', 'check', csv]);
+    assert.equal(check.code, 0, check.stderr);
+    const c = JSON.parse(check.stdout);
+    assert.equal(c.format, 'csv');
+    assert.ok(c.tours > 50);
+    const r = await run(['--json', 'solve', csv, '--week', '2026-W03', '--local', '--min-pause', '30']);
+    assert.equal(r.code, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.coverage_percent, 100);
+    assert.equal(body.assignments.length, c.tours);
+    assert.ok(body.headcount > 0);
+    const bad = await run(['solve', csv, '--week', '2025-W53', '--local']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /2025 has only 52 ISO weeks/);
   });
 
   it('audit-plan runs the seven audits on a plan file: a clean plan passes, an overlap fails', async () => {

@@ -41,6 +41,7 @@ const PURE = [
   'src/language-server',
   'src/reports',
   'src/incidents',
+  // The procedures' definitions and engine run in the CLI too: only their VS Code host is UI.
   'src/procedures/engine',
   'src/procedures/flows',
   'src/procedures/analysis',
@@ -65,6 +66,15 @@ const PURE_FILES = [
   'src/language/restartPolicy.ts',
 ];
 const UI = ['src/views', 'src/procedures', 'src/webviews', 'src/commands', 'src/connection', 'src/extension'];
+/** What the CLI may use of the procedures: everything but their editor host and registration. */
+const PROCEDURES_OUTSIDE_THE_EDITOR = [
+  'src/procedures/engine',
+  'src/procedures/flows',
+  'src/procedures/analysis',
+];
+const procedureCore = (target: string) =>
+  PROCEDURES_OUTSIDE_THE_EDITOR.some((d) => target === d || target.startsWith(`${d}/`)) ||
+  ['src/procedures/runner', 'src/procedures/context', 'src/procedures/cliHost'].includes(target);
 
 describe('architecture', () => {
   for (const dir of PURE) {
@@ -86,12 +96,23 @@ describe('architecture', () => {
         for (const i of imports(f)) {
           if (!i.startsWith('.')) continue;
           const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+          if (dir === 'src/cli' && procedureCore(target)) continue;
           if (UI.some((u) => target === u || target.startsWith(`${u}/`))) offenders.push(`${f} -> ${i}`);
         }
       }
       assert.deepEqual(offenders, []);
     });
   }
+
+  it('the procedures the CLI runs import no vscode (runner, context, CLI host)', () => {
+    for (const f of ['src/procedures/runner.ts', 'src/procedures/context.ts', 'src/procedures/cliHost.ts']) {
+      assert.ok(!imports(f).includes('vscode'), f);
+      for (const i of imports(f)) {
+        const target = path.relative(root, path.resolve(path.dirname(path.join(root, f)), i));
+        assert.ok(!target.startsWith('src/procedures/vscode'), `${f} -> ${i}`);
+      }
+    }
+  });
 
   it('areas share no module-level state: activate() hands every area its services', () => {
     const offenders: string[] = [];

@@ -1,10 +1,19 @@
 // `solvereign drift check`: SP-004 KPI drift against the baseline.
+import { driftCommand } from '../../api/capabilities';
+import type { SolvereignClient } from '../../api/client';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
 import { table, verdictColor } from '../format';
+import { missingCapability, notOffered } from '../notOffered';
 
 async function cmdDrift(ctx: CliContext): Promise<number> {
-  const d = await clientOf(ctx).drift(ctx.v['run-id']);
+  let d: Awaited<ReturnType<SolvereignClient['drift']>>;
+  try {
+    d = await clientOf(ctx).drift(ctx.v['run-id']);
+  } catch (e) {
+    if (missingCapability(e) !== 'drift') throw e;
+    return ctx.notOffered(notOffered('drift', driftCommand(ctx.g.tenant)));
+  }
   ctx.out(d, () =>
     [
       `KPI drift for ${d.run_id ?? 'latest run'} vs baseline ${d.baseline_date ?? '?'}: runbook verdict ${verdictColor(d.verdict)}` +

@@ -3,8 +3,16 @@ import { runFireDrill } from '../../ops/fireDrill';
 import { clientOf } from '../client';
 import { type CliContext, EXIT } from '../context';
 import { verdictColor } from '../format';
+import { missingCapability, notOffered } from '../notOffered';
 
 async function cmdFireDrill(ctx: CliContext): Promise<number> {
+  // Asked before anything is toggled: a server without the drill endpoints gets no half drill.
+  try {
+    await clientOf(ctx).fireDrills();
+  } catch (e) {
+    if (missingCapability(e)) return ctx.notOffered(notOffered('fireDrills'));
+    throw e;
+  }
   const r = await runFireDrill(clientOf(ctx), {
     reason: ctx.v.reason ?? 'Fire drill (SP-005)',
     onStep: ctx.g.json
@@ -37,6 +45,7 @@ async function cmdFireDrill(ctx: CliContext): Promise<number> {
         .filter(Boolean)
         .join('\n'),
   );
+  if (r.result !== 'PASS' && missingCapability(r.error)) return ctx.notOffered(notOffered('fireDrills'));
   return r.result === 'PASS' ? EXIT.ok : r.result === 'BLOCKED' ? EXIT.blocked : EXIT.failed;
 }
 

@@ -9,7 +9,7 @@ async function cmdForecastCheck(ctx: CliContext, file: string | undefined): Prom
   ctx.out(r, () => {
     const bad = r.lines.filter((l) => l.verdict !== 'PASS');
     return [
-      `forecast ${file}: ${verdictColor(r.verdict)} — ${r.tours} tours, ${bad.filter((l) => l.verdict === 'FAIL').length} lines failed, ${bad.filter((l) => l.verdict === 'WARN').length} warned`,
+      `forecast ${file}${r.format === 'csv' ? ' (CSV)' : ''}: ${verdictColor(r.verdict)} — ${r.tours} tours, ${bad.filter((l) => l.verdict === 'FAIL').length} lines failed, ${bad.filter((l) => l.verdict === 'WARN').length} warned`,
       ...bad.map((l) => `  line ${l.line}: ${verdictColor(l.verdict)} ${l.codes.join(', ')}`),
     ].join('\n');
   });

@@ -1,11 +1,22 @@
 // `solvereign health`: the SP-001 health check.
+import type { Incident } from '../../api/schemas';
+import { incidentFilePath, readIncidentFile } from '../../incidents/incidentFile';
 import { runHealthCheck } from '../../ops/healthCheck';
 import { clientOf } from '../client';
 import { type CliContext, EXIT } from '../context';
 import { table, verdictColor } from '../format';
+import { missingCapability } from '../notOffered';
 
 async function cmdHealth(ctx: CliContext): Promise<number> {
-  const r = await runHealthCheck(clientOf(ctx));
+  // The workspace incidents file is live's own place for incidents (runbook SP-001 step 3).
+  let workspaceIncidents: Incident[] | undefined;
+  let workspaceError: string | undefined;
+  try {
+    workspaceIncidents = (await readIncidentFile(incidentFilePath(ctx.io.cwd ?? process.cwd()))).incidents;
+  } catch (e) {
+    workspaceError = (e as Error).message;
+  }
+  const r = await runHealthCheck(clientOf(ctx), { workspaceIncidents, workspaceError });
   ctx.out(
     {
       verdict: r.verdict,
@@ -13,7 +24,11 @@ async function cmdHealth(ctx: CliContext): Promise<number> {
       health: r.health ?? null,
       ready: r.ready ?? null,
       runs: r.runs ?? null,
-      errors: r.errors.map((e) => ({ step: e.step, message: e.error.message })),
+      errors: r.errors.map((e) => ({
+        step: e.step,
+        message: e.error.message,
+        ...(missingCapability(e.error) ? { not_offered: true } : {}),
+      })),
       ms: r.ms,
     },
     () =>

@@ -32,7 +32,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import('./status'),
   },
   'list-runs': {
-    usage: ['list-runs [--limit N] [--status S] [--offset N]'],
+    usage: [
+      'list-runs [--limit N] [--status S] [--offset N]   (--offset only where the server pages with it)',
+    ],
     load: () => import('./listRuns'),
   },
   'show-run': {
@@ -67,17 +69,56 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: () => import('./fireDrill'),
   },
+  evidence: {
+    usage: [
+      'evidence <run-id> --out DIR | --verify-only',
+      '                                       download the evidence pack, verify it, unpack it',
+    ],
+    load: () => import('./evidence'),
+  },
   forecast: {
     usage: ['forecast check <file|->                validate a forecast file'],
     load: () => import('./forecast'),
   },
-  solve: { usage: ['solve <forecast> --week 2026-W03 [--seed 94] [--local]'], load: () => import('./solve') },
+  solve: {
+    usage: ['solve <forecast|csv> --week 2026-W03 [--seed 94] [--local] [--min-pause 30] [--drop-invalid]'],
+    load: () => import('./solve'),
+  },
   'audit-plan': {
     usage: ['audit-plan <plan.json>                 run the seven audits on a plan'],
     load: () => import('./auditPlan'),
   },
+  sp001: {
+    usage: [
+      'sp001 [--records DIR]                 SP-001 as a procedure: every step, the record (--json: the result)',
+    ],
+    load: () => import('./procedure'),
+  },
+  sp002: {
+    usage: ['sp002 <run-id> [--resolution message|escalate|infrastructure|none]'],
+    load: () => import('./procedure'),
+  },
+  sp003: {
+    usage: ['sp003 publish|lock <run-id> --reason "…" --role R [--override-warn] --yes'],
+    load: () => import('./procedure'),
+  },
+  sp005: {
+    usage: ['sp005 --reason "…" --role R --yes         SP-005 fire drill as a procedure'],
+    load: () => import('./procedure'),
+  },
+  sp006: {
+    usage: [
+      'sp006 kill --reason "…" --role R --yes',
+      'sp006 recover --rca REF --lessons "…" [--incident ID] [--resolve-incident] --role R --yes',
+    ],
+    load: () => import('./procedure'),
+  },
   sandbox: {
-    usage: ['sandbox [--port N] [--reset] [--db FILE]   start the local sandbox server'],
+    usage: [
+      'sandbox [--profile default|live] [--port N] [--reset] [--db FILE]   start the local sandbox server',
+      'sandbox kill-switch --activate|--deactivate --by USER --reason "…" [--data DIR]',
+      "                                         the live-profile sandbox's global kill switch",
+    ],
     load: () => import('./sandbox'),
     raw: true,
   },

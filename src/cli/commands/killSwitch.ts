@@ -1,7 +1,10 @@
 // `solvereign kill-switch status|disable|enable`: read or toggle the site's kill switch.
+import { killSwitchCommand } from '../../api/capabilities';
+import type { SolvereignClient } from '../../api/client';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
 import { keyValues } from '../format';
+import { missingCapability, notOffered } from '../notOffered';
 
 async function cmdKillSwitch(ctx: CliContext, sub: string | undefined): Promise<number> {
   if (sub === 'status' || sub === undefined) {
@@ -34,7 +37,15 @@ async function cmdKillSwitch(ctx: CliContext, sub: string | undefined): Promise<
   if (!reason || reason.length < 10)
     throw new UsageError('--reason "…" of at least 10 characters is required');
   const started = performance.now();
-  const s = await clientOf(ctx).killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
+  let s: Awaited<ReturnType<SolvereignClient['killSwitch']>>;
+  try {
+    s = await clientOf(ctx).killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
+  } catch (e) {
+    if (missingCapability(e) !== 'killSwitch') throw e;
+    // Live: the script on the server is the switch (global). Who runs it is never guessed.
+    const by = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? '<user>';
+    return ctx.notOffered(notOffered('killSwitch', killSwitchCommand(sub, by, reason)));
+  }
   const ms = Math.round(performance.now() - started);
   ctx.out(
     { ok: true, action: sub, mode, ms, status: s },

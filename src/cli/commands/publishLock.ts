@@ -2,7 +2,7 @@
 import os from 'node:os';
 import type { SolvereignClient } from '../../api/client';
 import { SolvereignApiError } from '../../api/errors';
-import { checkGate, interpretPublishLock } from '../../ops/gates';
+import { checkGate, type GateBlock, interpretPublishLock, isNothingToDo } from '../../ops/gates';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
 import { keyValues, verdictColor } from '../format';
@@ -15,15 +15,16 @@ async function cmdPublishLock(
   if (!runId) throw new UsageError(`${action} needs a run id`);
   const reason = ctx.v.reason;
   const role = ctx.v.role;
-  if (!reason) throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
-  if (action === 'publish' && reason.length < 10)
-    throw new UsageError('--reason must be at least 10 characters');
+  if (reason === undefined)
+    throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
   if (!role) throw new UsageError(`${action} needs --role (dispatcher, ops_lead or platform_admin)`);
   const approver = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username;
   // SP-003 step 1-2: check before calling the server, so a block is explained in the runbook's terms.
   const [run, status] = await Promise.all([clientOf(ctx).getRun(runId), clientOf(ctx).status()]);
-  const pre = checkGate({ action, run, status, role, overrideWarn: ctx.v['override-warn'] });
+  // The gate's order: ALREADY_*, freeze, audits, then role and the (trimmed, >= 10) reason.
+  const pre = checkGate({ action, run, status, role, reason, overrideWarn: ctx.v['override-warn'] });
   if (pre) return reportBlock(ctx, action, runId, pre, 'pre-check');
+  const trimmedReason = reason.trim();
   let answer: Awaited<ReturnType<SolvereignClient['publish']>> | SolvereignApiError;
   try {
     answer =
@@ -31,10 +32,14 @@ async function cmdPublishLock(
         ? await clientOf(ctx).publish(runId, {
             approver_id: approver,
             approver_role: role,
-            reason,
+            reason: trimmedReason,
             override_warn: ctx.v['override-warn'] ?? false,
           })
-        : await clientOf(ctx).lock(runId, { approver_id: approver, approver_role: role, reason });
+        : await clientOf(ctx).lock(runId, {
+            approver_id: approver,
+            approver_role: role,
+            reason: trimmedReason,
+          });
   } catch (e) {
     if (!(e instanceof SolvereignApiError)) throw e;
     answer = e;
@@ -43,7 +48,7 @@ async function cmdPublishLock(
   if (blocked) return reportBlock(ctx, action, runId, blocked, 'server');
   if (answer instanceof SolvereignApiError) throw answer;
   const ok = answer;
-  ctx.out({ ok: true, ...ok }, () =>
+  ctx.out({ ok: true, changed: true, ...ok }, () =>
     keyValues([
       ['run', ok.run_id],
       ['status', verdictColor(ok.status)],
@@ -59,9 +64,16 @@ function reportBlock(
   ctx: CliContext,
   action: string,
   runId: string,
-  b: { code: string; cause: string; resolution: string; detail: string },
+  b: GateBlock,
   where: 'pre-check' | 'server',
 ): number {
+  if (isNothingToDo(b.code)) {
+    // ALREADY_*: nothing to do — exit 0, said plainly, never reported as a fresh publish/lock.
+    ctx.out({ ok: true, changed: false, action, run_id: runId, where, ...b }, () =>
+      [`${action} ${runId}: nothing to do — ${b.code} (${b.detail})`, `  ${b.resolution}`].join('\n'),
+    );
+    return EXIT.ok;
+  }
   ctx.out({ ok: false, blocked: true, action, run_id: runId, where, ...b }, () =>
     [
       `${action} ${runId}: BLOCKED ${b.code} (${b.cause})`,

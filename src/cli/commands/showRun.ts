@@ -1,7 +1,9 @@
 // `solvereign show-run <id>` (alias `audit --run-id <id>`): a run with its seven audits.
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
-import { keyValues, summarizeDetails, table, verdictColor } from '../format';
+import { describeValue } from '../../api/lenient';
+import { AUDIT_STATUSES, DRIFT_STATUSES, RUN_STATUSES } from '../../api/schemas';
+import { auditDetailsText, keyValues, table, verdictColor } from '../format';
 
 async function cmdShowRun(ctx: CliContext, runId: string | undefined): Promise<number> {
   if (!runId) throw new UsageError('show-run needs a run id');
@@ -11,14 +13,14 @@ async function cmdShowRun(ctx: CliContext, runId: string | undefined): Promise<n
       keyValues([
         ['run', r.run_id],
         ['week', r.week_id],
-        ['status', verdictColor(r.status)],
+        ['status', verdictColor(describeValue(RUN_STATUSES, r.status) ?? r.status)],
         ['timestamp', r.timestamp],
         ['headcount', r.kpis.headcount],
         ['coverage %', r.kpis.coverage_percent],
         ['fte ratio', r.kpis.fte_ratio],
         ['pt ratio', r.kpis.pt_ratio],
         ['runtime s', r.kpis.runtime_seconds],
-        ['drift', r.kpis.drift_status],
+        ['drift', describeValue(DRIFT_STATUSES, r.kpis.drift_status ?? r.kpi_drift_status)],
         ['published', r.published ? `yes (${r.published_by ?? '?'} ${r.published_at ?? ''})` : 'no'],
         ['locked', r.locked ? `yes (${r.locked_by ?? '?'} ${r.locked_at ?? ''})` : 'no'],
         ['input hash', r.input_hash],
@@ -32,9 +34,9 @@ async function cmdShowRun(ctx: CliContext, runId: string | undefined): Promise<n
       table(
         r.audit_results.map((a) => ({
           check: a.check_name,
-          status: verdictColor(a.status),
+          status: verdictColor(describeValue(AUDIT_STATUSES, a.status) ?? a.status),
           violations: a.violation_count,
-          details: summarizeDetails(a.details),
+          details: auditDetailsText(a),
         })),
       ),
     ].join('\n'),

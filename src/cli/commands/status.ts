@@ -1,10 +1,14 @@
 // `solvereign status`: the dispatcher cockpit's status of one site.
+import { describeValue, droppedNote } from '../../api/lenient';
+import { DRIFT_STATUSES, RUN_STATUSES } from '../../api/schemas';
 import { clientOf } from '../client';
 import { type CliContext, EXIT } from '../context';
 import { keyValues, verdictColor } from '../format';
 
 async function cmdStatus(ctx: CliContext): Promise<number> {
   const s = await clientOf(ctx).status();
+  const note = droppedNote(s.dropped);
+  if (note) ctx.io.stderr.write(`solvereign: ${note}\n`);
   ctx.out(s, () =>
     keyValues([
       ['site', `${ctx.g.tenant}/${ctx.g.site}`],
@@ -25,8 +29,10 @@ async function cmdStatus(ctx: CliContext): Promise<number> {
       [
         'latest run',
         s.latest_run
-          ? `${s.latest_run.run_id} ${verdictColor(s.latest_run.status)} (${s.latest_run.week_id}, audits ${s.latest_run.audit_pass_count}/${s.latest_run.audit_total})`
-          : null,
+          ? `${s.latest_run.run_id} ${verdictColor(describeValue(RUN_STATUSES, s.latest_run.status) ?? '')} (${s.latest_run.week_id}, audits ${s.latest_run.audit_pass_count}/${s.latest_run.audit_total}, drift ${describeValue(DRIFT_STATUSES, s.latest_run.kpi_drift_status) ?? '-'})`
+          : s.dropped
+            ? 'could not be read (see above)'
+            : null,
       ],
       ['pending repairs', s.pending_repairs],
       ['active incidents', s.active_incidents],

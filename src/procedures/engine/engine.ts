@@ -5,6 +5,7 @@
 // Like aws-toolkit's wizard, the state is snapshotted before every step and Back restores the
 // snapshot of the question it returns to, so what later steps found or decided is forgotten and
 // steps hidden by `when` are decided again against the restored state.
+import { MIN_REASON_LENGTH as MIN_REASON } from '../../ops/reason';
 
 export const BACK: unique symbol = Symbol('back');
 export type Back = typeof BACK;
@@ -425,7 +426,7 @@ function isCancel(e: unknown): boolean {
 
 // ---------------------------------------------------------------- common answer checks
 
-export const MIN_REASON = 10;
+export { MIN_REASON };
 
 export function reasonProblem(v: unknown): string | undefined {
   if (typeof v !== 'string') return 'must be text';

@@ -4,7 +4,7 @@
 // disable: an alarm (status bar item), a retry, and a drafted incident — never a silent half-done drill.
 import { type DrillStep, type FireDrillOutcome, runFireDrill } from '../../ops/fireDrill';
 import { FIRE_DRILL_TARGET_MS, KILL_SWITCH_ROLES } from '../../shared/runbook';
-import type { ProcedureEnv } from '../context';
+import { offered, type ProcedureEnv } from '../context';
 import { confirmStep, messageOf, reasonProblem, type Step, type StepStatus } from '../engine/engine';
 import { formatMs, table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
@@ -18,6 +18,8 @@ export interface DrillState {
   incident?: CreatedIncident;
   incidentDraft?: string;
   recovered?: boolean;
+  /** The server has no per-site drill (live): its own outcome, never a FAIL. */
+  notOffered?: boolean;
 }
 
 const DRILL_TITLES: Record<DrillStep['step'], string> = {
@@ -46,6 +48,20 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
       id: 'role',
       title: 'Check your role (drill: Dispatcher, Ops Lead or Platform Lead)',
       run: async () => requireRole(env, KILL_SWITCH_ROLES.drill, 'run a fire drill'),
+    },
+    {
+      kind: 'do',
+      id: 'capability',
+      title: 'Does this server offer a per-site fire drill?',
+      when: () => !offered(env, 'fireDrills'),
+      run: async (s) => {
+        s.notOffered = true;
+        return {
+          status: 'skipped',
+          stop: true,
+          detail: `not offered by this server: ${env.capabilities?.fallbackText('fireDrills') ?? ''}`,
+        };
+      },
     },
     {
       kind: 'ask',
@@ -212,6 +228,13 @@ export const sp005: ProcedureDef<DrillState> = {
       };
     }
     const o = s.outcome;
+    if (s.notOffered) {
+      return {
+        result: 'NOT_OFFERED',
+        summary: [env.capabilities?.fallbackText('fireDrills') ?? 'not offered by this server'],
+        extra: { alarm: false, notOffered: true },
+      };
+    }
     if (!o) return { result: s.confirmed === false ? 'NOT_STARTED' : undefined, extra: { alarm: false } };
     const summary = [
       `Result ${o.result}: disable ${o.disableMs ?? '—'} ms, enable ${o.enableMs ?? '—'} ms (target < ${FIRE_DRILL_TARGET_MS / 1000} s each); ${o.verifiedDisabled ? 'disabled verified' : 'disabled NOT verified'}, ${

@@ -7,7 +7,7 @@ import { isActiveIncident } from '../../api/schemas';
 import { CONTACTS_SETTING } from '../../incidents/sla';
 import { humanTime } from '../../shared/humanTime';
 import { KILL_SWITCH_ROLES } from '../../shared/runbook';
-import type { ProcedureEnv } from '../context';
+import { offered, type ProcedureEnv } from '../context';
 import {
   confirmRows,
   confirmStep,
@@ -53,6 +53,8 @@ export interface KillState {
   notice?: string;
   noticePath?: string;
   alreadyActive?: boolean;
+  /** The server has no kill switch over HTTP: the operator runs the command on the server. */
+  byOperator?: { command: string; ran?: boolean; verified?: boolean };
 }
 
 function killRows(r: KillRequest): [string, string][] {
@@ -93,6 +95,16 @@ export function stakeholderNotice(
   ].join('\n');
 }
 
+function operatorCommand(env: ProcedureEnv, s: KillState): string {
+  return (
+    env.capabilities?.killSwitchCommand(
+      'disable',
+      env.who.email ?? 'unknown',
+      `EMERGENCY: ${s.reason ?? ''}`,
+    ) ?? ''
+  );
+}
+
 function killRequest(env: ProcedureEnv, s: KillState): KillRequest {
   return {
     action: 'disable',
@@ -112,6 +124,20 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       title: 'Check your role (Ops Lead or Platform Lead only)',
       run: async () =>
         requireRole(env, KILL_SWITCH_ROLES.emergencyDisable, 'activate the emergency kill switch'),
+    },
+    {
+      kind: 'do',
+      id: 'capability',
+      title: 'Does this server switch over HTTP?',
+      // Asked before anything else: in an emergency, learn first that the switch is manual here.
+      when: () => !offered(env, 'killSwitch'),
+      run: async (s) => {
+        s.byOperator = { command: '' };
+        return {
+          status: 'skipped',
+          detail: `not offered by this server: ${env.capabilities?.fallbackText('killSwitch') ?? ''}`,
+        };
+      },
     },
     {
       kind: 'do',
@@ -178,9 +204,69 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       describe: (v, s) => `confirmed by typing "${v}" — ${confirmRows(killRows(killRequest(env, s)))}`,
     },
     {
+      kind: 'ask',
+      id: 'fallback',
+      title: 'Run the kill switch on the server',
+      key: 'ranOnServer',
+      when: (s) => !!s.byOperator,
+      pick: (s) => {
+        const cmd = operatorCommand(env, s);
+        return [
+          {
+            label: '$(copy) Copy the command; I ran it on the server — verify now',
+            value: true,
+            detail: cmd,
+          },
+          { label: 'Not now — record it as not done', value: false, detail: cmd },
+        ];
+      },
+      placeholder: (s) =>
+        `Run on the server (not in your terminal): ${operatorCommand(env, s)}${
+          env.capabilities?.killSwitchScope ? ` — ${env.capabilities.killSwitchScope}` : ''
+        }`,
+      coerce: yesNo,
+      defaultAnswer: () => false,
+      apply: (s, v: boolean) => {
+        const command = operatorCommand(env, s);
+        s.byOperator = { command, ran: v };
+      },
+      describe: (v: boolean, s) => `${v ? 'the operator ran' : 'not run'}: ${operatorCommand(env, s)}`,
+    },
+    {
+      kind: 'do',
+      id: 'copy',
+      title: 'Copy the command',
+      when: (s) => !!s.byOperator,
+      run: async (s) => {
+        const cmd = need(s.byOperator, 'the command').command;
+        await env.host.copyToClipboard(cmd);
+        return { detail: `copied: ${cmd}` };
+      },
+    },
+    {
+      kind: 'do',
+      id: 'verify',
+      title: 'Verify over HTTP: is the kill switch on?',
+      when: (s) => s.byOperator?.ran === true,
+      run: async (s) => {
+        s.after = await env.client.status({ signal: env.signal });
+        const op = need(s.byOperator, 'the command');
+        op.verified = s.after.kill_switch_active;
+        const scope = env.capabilities?.killSwitchScope;
+        return op.verified
+          ? { detail: `kill switch on${scope ? ` — ${scope}` : ''}` }
+          : {
+              status: 'fail',
+              detail:
+                'the server still reports the kill switch off: the command did not run, or failed on the server',
+            };
+      },
+    },
+    {
       kind: 'do',
       id: 'execute',
       title: 'Activate the kill switch (emergency)',
+      when: (s) => !s.byOperator,
       mutates: true,
       run: async (s) => {
         const req = need(s.request, 'the confirmed request');
@@ -211,6 +297,7 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       kind: 'do',
       id: 'incident',
       title: 'Create the S1 incident',
+      when: (s) => !s.byOperator || s.byOperator.verified === true,
       run: async (s) => {
         const at = env.now().toISOString();
         try {
@@ -240,6 +327,7 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
       kind: 'do',
       id: 'notify',
       title: 'Stakeholder notice',
+      when: (s) => !s.byOperator || s.byOperator.verified === true,
       run: async (s) => {
         const at = s.after?.kill_switch_activated_at ?? env.now().toISOString();
         s.notice = stakeholderNotice(env, need(s.reason, 'the reason'), at, s.incident?.id);
@@ -263,6 +351,7 @@ export const sp006Kill: ProcedureDef<KillState> = {
   steps: killSteps,
   finish: (s, _run, env) => {
     const executed = !!s.after?.kill_switch_active;
+    const notOffered = !!s.byOperator && !executed;
     const summary: string[] = [];
     if (executed)
       summary.push(
@@ -273,8 +362,23 @@ export const sp006Kill: ProcedureDef<KillState> = {
     if (s.incident) summary.push(`S1 incident ${s.incident.id} (${s.incident.where})`);
     if (s.incidentError) summary.push(`Incident NOT created: ${s.incidentError} — create it by hand`);
     if (s.alreadyActive) summary.push('The kill switch was already active; nothing changed.');
+    if (s.byOperator) {
+      summary.push(
+        executed
+          ? `Switched by the operator on the server (${s.byOperator.command}), verified over HTTP${
+              env.capabilities?.killSwitchScope ? `; ${env.capabilities.killSwitchScope}` : ''
+            }.`
+          : `Not offered by this server over HTTP, and not verified as done: run on the server: ${s.byOperator.command}`,
+      );
+    }
     return {
-      result: executed ? 'EXECUTED' : s.alreadyActive ? 'ALREADY_ACTIVE' : undefined,
+      result: executed
+        ? 'EXECUTED'
+        : s.alreadyActive
+          ? 'ALREADY_ACTIVE'
+          : notOffered
+            ? 'NOT_OFFERED'
+            : undefined,
       summary,
       sections: s.notice ? [{ title: 'Stakeholder notice', body: codeBlock(s.notice) }] : [],
       subject: env.environment.site,
@@ -284,6 +388,7 @@ export const sp006Kill: ProcedureDef<KillState> = {
         notice: s.notice,
         noticePath: s.noticePath,
         upgradedDrill: s.upgradesDrill === true && executed,
+        byOperator: s.byOperator,
         status: s.after,
       },
     };

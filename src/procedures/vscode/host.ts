@@ -82,6 +82,10 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: true });
   }
 
+  async copyToClipboard(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+  }
+
   async saveAndOpen(name: string, content: string): Promise<string | undefined> {
     const folder = recordsFolder(this.config);
     if (!folder) {

@@ -130,28 +130,18 @@ function lockPrecondition(run: RunRecord): Reply | undefined {
   const failed = AUDIT_CHECKS.filter(
     (c) => run.audit_results.find((a) => a.check_name === c)?.status !== 'PASS',
   );
+  const preChecksFailed = (reason: string, message: string) =>
+    json(200, gateBlock(run, 'BLOCKED_PRE_CHECKS_FAILED', 'AUDIT_GATE_FAIL', reason, message));
   if (failed.length) {
-    return json(
-      200,
-      gateBlock(
-        run,
-        'BLOCKED_PRE_CHECKS_FAILED',
-        'AUDIT_GATE_FAIL',
-        `Audits not PASS: ${failed.join(', ')}`,
-        'All seven audits must PASS before a run can be locked',
-      ),
+    return preChecksFailed(
+      `Audits not PASS: ${failed.join(', ')}`,
+      'All seven audits must PASS before a run can be locked',
     );
   }
   if (!run.published) {
-    return json(
-      200,
-      gateBlock(
-        run,
-        'BLOCKED_PRE_CHECKS_FAILED',
-        'AUDIT_GATE_FAIL',
-        'Run is not published; publish it before locking',
-        'Only a published run can be locked',
-      ),
+    return preChecksFailed(
+      'Run is not published; publish it before locking',
+      'Only a published run can be locked',
     );
   }
   return undefined;

@@ -34,7 +34,8 @@ function stream(queue: SolveQueue, ctx: Ctx): Reply {
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+  const nl = queue.sseLineEnd;
+  const write = (e: S.SolveEvent) => res.write(`event: ${e.type}${nl}data: ${JSON.stringify(e)}${nl}${nl}`);
   const job = queue.job(`${ctx.tenant}/${ctx.site}/${run.run_id}`);
   if (!job || job.done || run.status !== 'PENDING') {
     const fresh = store.run(ctx.tenant, ctx.site, run.run_id)!;

@@ -1,7 +1,7 @@
 // The Runs tree's data, independent of VS Code: one site's runs, newest first, loaded a page at a
 // time. The sandbox (and any [ops] server) pages with `offset`; against a server that ignores or
-// rejects `offset` the model falls back to re-reading a growing `limit` (at most 100 runs) and says
-// so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
+// rejects `offset` (live) the model falls back to re-reading a growing `limit` (at most 100 runs),
+// no longer trusts `total` (live's is the page size) and says so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
 import { describeValue } from '../../api/lenient';
@@ -30,6 +30,8 @@ export const MAX_LIMIT = 100;
 
 export interface RunsModelOptions {
   pageSize?: number;
+  /** From the server's capabilities when known: false = no offset (page by limit from the start). */
+  offsetPaging?: boolean;
 }
 
 export class RunsModel {
@@ -38,6 +40,8 @@ export class RunsModel {
   private totalCount: number | undefined;
   private filter: RunStatus | undefined;
   private paging: PagingMode = 'unknown';
+  /** The last page came back as long as asked for: more runs may exist whatever `total` says. */
+  private fullPage = false;
   private loadedOnce = false;
   private lastError: string | undefined;
   private readonly detailCache = new Map<string, Promise<RunDetail>>();
@@ -51,13 +55,21 @@ export class RunsModel {
     options: RunsModelOptions = {},
   ) {
     this.pageSize = Math.min(MAX_LIMIT, Math.max(1, options.pageSize ?? 25));
+    if (options.offsetPaging !== undefined) this.paging = options.offsetPaging ? 'offset' : 'limit';
+  }
+
+  /** The server's capabilities arrived (or changed on reconnect). */
+  setOffsetPaging(offset: boolean): void {
+    this.paging = offset ? 'offset' : 'limit';
+    this.changed();
   }
 
   get runs(): readonly RunSummary[] {
     return this.list;
   }
+  /** The site's number of runs, when the server says it (a server without offset does not). */
   get total(): number | undefined {
-    return this.totalCount;
+    return this.paging === 'limit' ? undefined : this.totalCount;
   }
   get status(): RunStatus | undefined {
     return this.filter;
@@ -73,15 +85,23 @@ export class RunsModel {
   }
   /** More runs exist and this server lets us get them. */
   get hasMore(): boolean {
-    if (this.totalCount === undefined || this.list.length >= this.totalCount) return false;
-    return !(this.paging === 'limit' && this.list.length >= MAX_LIMIT);
+    const moreByTotal = this.totalCount !== undefined && this.list.length < this.totalCount;
+    switch (this.paging) {
+      case 'offset':
+        return moreByTotal;
+      case 'limit':
+        // `total` may be the page size: only a full page says that more may exist.
+        return this.fullPage && this.list.length < MAX_LIMIT;
+      default:
+        // Not known yet: a full page whose total is its own size may be live's page-size total.
+        return moreByTotal || (this.fullPage && this.totalCount === this.list.length);
+    }
   }
   /** Said in the tree when the server cannot page. */
   get pagingNote(): string | undefined {
     if (this.paging !== 'limit') return undefined;
-    const capped = this.list.length >= MAX_LIMIT && (this.totalCount ?? 0) > this.list.length;
-    return capped
-      ? `This server does not page runs (no offset): showing the newest ${MAX_LIMIT} of ${this.totalCount}. Filter by status to see others.`
+    return this.fullPage && this.list.length >= MAX_LIMIT
+      ? `This server does not page runs (no offset): showing the newest ${MAX_LIMIT}; older runs are out of reach here. Filter by status to see others.`
       : `This server does not page runs (no offset): "load more" re-reads the newest runs, up to ${MAX_LIMIT}.`;
   }
 
@@ -144,6 +164,7 @@ export class RunsModel {
         if (g !== this.generation) return;
         this.list = page.runs;
         this.totalCount = page.total;
+        this.fullPage = page.runs.length >= this.pageSize;
       }),
     );
   }
@@ -158,6 +179,7 @@ export class RunsModel {
           if (g !== this.generation) return;
           this.list = page.runs;
           this.totalCount = page.total;
+          this.fullPage = page.runs.length >= this.pageSize;
           added = page.runs.length;
           return;
         }
@@ -184,6 +206,7 @@ export class RunsModel {
               this.paging = 'offset';
               this.append(page.runs);
               this.totalCount = page.total;
+              this.fullPage = page.runs.length >= this.pageSize;
             }
           }
         }
@@ -193,6 +216,7 @@ export class RunsModel {
           if (g !== this.generation) return;
           this.list = page.runs;
           this.totalCount = page.total;
+          this.fullPage = page.runs.length >= want;
         }
         added = this.list.length - before;
       }),
@@ -232,6 +256,7 @@ export class RunsModel {
           total = page.total;
         }
         if (g !== this.generation) return;
+        this.fullPage = runs.length >= Math.min(this.paging === 'offset' ? count : MAX_LIMIT, count);
         this.list = runs;
         this.totalCount = total;
         // A run's audits and KPIs do not change, but its publish/lock state does: reread on demand.

@@ -106,4 +106,15 @@ describe('sandbox CLI (dist/sandbox.js)', function () {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--port must be/);
   });
+
+  it('a bad --min-pause site setting or --max-tours exits 2 and says what is expected', () => {
+    const help = spawnSync(process.execPath, [entry, '--help'], { encoding: 'utf8' });
+    assert.match(help.stdout, /--min-pause T\/S=N/);
+    const pause = spawnSync(process.execPath, [entry, '--min-pause', 'wien=abc'], { encoding: 'utf8' });
+    assert.equal(pause.status, 2);
+    assert.match(pause.stderr, /--min-pause takes tenant\/site=minutes/);
+    const tours = spawnSync(process.execPath, [entry, '--max-tours', '0'], { encoding: 'utf8' });
+    assert.equal(tours.status, 2);
+    assert.match(tours.stderr, /--max-tours must be a positive integer/);
+  });
 });

@@ -237,6 +237,40 @@ describe('language server: forecast', () => {
       assert.equal(lenses[0]!.command?.title, 'Check: PASS · 72 tours · 0 failed, 0 warned');
     });
 
+    it('the Solve lens of a FAIL forecast says it is blocked and names the failing lines', async () => {
+      const u = 'file:///work/blocked.forecast';
+      await client.open(u, FORECAST_LANGUAGE_ID, 'Mo 06:00-14:00\nFr 25:00-14:00 3 Fahrer\nXx 06:00-10:00\n');
+      const lenses = (await client.codeLens(u)) ?? [];
+      assert.equal(lenses[1]!.command?.title, 'Solve blocked: 2 lines FAIL (line 2, 3)');
+      const s = await client.connection.sendRequest(forecastSummaryRequest, { uri: u });
+      assert.deepEqual(s?.failedLines, [2, 3]);
+    });
+
+    it('reads the CSV form through the engine parser; a week that does not exist is not offered', async () => {
+      const u = 'file:///work/forecast_ci.csv';
+      const csv = readFileSync(path.resolve(__dirname, '../../fixtures/roster/forecast_ci_test.csv'), 'utf8');
+      const diags = await client.open(u, FORECAST_LANGUAGE_ID, csv);
+      assert.deepEqual(
+        diags.filter((d) => d.severity === 1),
+        [],
+      );
+      const s = await client.connection.sendRequest(forecastSummaryRequest, { uri: u });
+      assert.equal(s?.verdict, 'PASS');
+      assert.ok((s?.tours ?? 0) > 50);
+      const bad = await client.open(
+        'file:///work/bad.csv',
+        FORECAST_LANGUAGE_ID,
+        'day,start_time,end_time,location,qualifications\nMon,25:00,14:00,Vienna,\n',
+      );
+      assert.deepEqual(
+        bad.map((d) => [d.range.start.line, d.code]),
+        [[1, 'INVALID_HOUR']],
+      );
+      const w = 'file:///work/w53.forecast';
+      await client.open(w, FORECAST_LANGUAGE_ID, '# Week: 2025-W53\nMo 06:00-14:00\n');
+      assert.equal((await client.connection.sendRequest(forecastSummaryRequest, { uri: w }))?.week, null);
+    });
+
     it('answers the summary request', async () => {
       const s = await client.connection.sendRequest(forecastSummaryRequest, { uri });
       assert.ok(s);

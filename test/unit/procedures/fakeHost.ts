@@ -33,6 +33,10 @@ export class FakeHost implements ProcedureHost {
   workspace = true;
   commands = new Map<string, (...a: unknown[]) => unknown>();
 
+  clipboard: string[] = [];
+  async copyToClipboard(text: string) {
+    this.clipboard.push(text);
+  }
   async readWorkspaceIncidents() {
     return { incidents: [...this.workspaceIncidents], found: this.workspace, error: this.workspaceError };
   }

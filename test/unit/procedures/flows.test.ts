@@ -12,6 +12,7 @@ import { sp004 } from '../../../src/procedures/flows/sp004';
 import { sp005 } from '../../../src/procedures/flows/sp005';
 import { sp006Kill, sp006Recover } from '../../../src/procedures/flows/sp006';
 import { dailyStatus, weeklyReport } from '../../../src/procedures/flows/routines';
+import type { ProcedureCapabilities } from '../../../src/procedures/context';
 import { runProcedure } from '../../../src/procedures/runner';
 import { type World, world } from './fakeHost';
 import { ScriptPrompter } from './scriptPrompter';
@@ -288,9 +289,11 @@ describe('procedures against the sandbox', function () {
   describe('SP-005 Fire Drill', () => {
     it('PASS: both toggles timed and verified, recorded on the server and in the record', async () => {
       w.host.commands.set('solvereign.openFireDrillHistory', () => undefined);
-      const r = await w.run(sp005, 'dispatcher', { answers: {} });
+      const r = await w.run(sp005, 'dispatcher', { answers: { reason: 'Monday drill for the history' } });
       w.host.commands.clear();
       assert.equal(r.result, 'PASS', r.summary.join('\n'));
+      const recorded = (await w.client('dispatcher').fireDrills()).drills.find((d) => d.id === r.drillId);
+      assert.equal(recorded?.notes, 'Monday drill for the history', 'the reason is in the drill history');
       assert.equal(
         w.host.executed.at(-1)?.id,
         'solvereign.openFireDrillHistory',
@@ -524,6 +527,82 @@ describe('procedures against the sandbox', function () {
         (i) => i.id === kill.incidentId,
       );
       assert.notEqual(inc?.status, 'resolved');
+    });
+  });
+
+  describe('a server without the [ops] endpoints (live): not offered, the fallback, verified over HTTP', () => {
+    const liveCaps: ProcedureCapabilities = {
+      offered: { killSwitch: false, fireDrills: false, incidents: false, drift: false, driftBaseline: false },
+      fallbackText: (c) => `${c} is not offered by this server.`,
+      killSwitchCommand: (action, by, reason) =>
+        `python backend_py/api/services/publish_gate.py kill-switch ${action === 'disable' ? '--activate' : '--deactivate'} --by "${by}" --reason "${reason}"`,
+      killSwitchScope: "live's switch is global: it stops publish/lock on every site of every tenant",
+    };
+
+    it('SP-005: the per-site drill is "not offered" before anything is asked, never a FAIL', async () => {
+      const p = new ScriptPrompter([]);
+      const r = await runProcedure(
+        sp005,
+        { ...w.env('dispatcher'), capabilities: liveCaps },
+        { prompter: p },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.deepEqual(ids(r.steps), ['role', 'capability']);
+      assert.equal(p.seen.length, 0, 'nothing asked');
+      assert.ok(!r.steps.some((s) => s.status === 'fail'));
+      assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('SP-006: says so before the reason, shows the command with Copy, then verifies over HTTP', async () => {
+      const p = new ScriptPrompter([
+        'Security incident on live',
+        'wien',
+        async (q: PickPrompt<unknown> | InputPrompt) => {
+          assert.match(
+            q.placeholder ?? '',
+            /Run on the server \(not in your terminal\): python .*--activate .*global/,
+          );
+          // The operator runs it on the server.
+          await w
+            .client('ops_lead')
+            .killSwitch({ action: 'disable', mode: 'emergency', reason: 'EMERGENCY: by script' });
+          return true;
+        },
+      ]);
+      const r = await runProcedure(
+        sp006Kill,
+        { ...w.env('ops_lead'), capabilities: liveCaps },
+        { prompter: p },
+      );
+      assert.equal(r.result, 'EXECUTED', r.summary.join('\n'));
+      assert.deepEqual(
+        ids(r.steps).slice(0, 3),
+        ['role', 'capability', 'state'],
+        'known before the first question',
+      );
+      assert.match(r.steps[1]?.detail ?? '', /^not offered by this server/);
+      assert.ok(!ids(r.steps).includes('execute'), 'no HTTP switch call');
+      assert.match(
+        w.host.clipboard.at(-1) ?? '',
+        /--activate --by ".*" --reason "EMERGENCY: Security incident on live"/,
+      );
+      assert.match(
+        r.steps.find((s) => s.id === 'verify')?.detail ?? '',
+        /kill switch on — live's switch is global/,
+      );
+      assert.match(r.summary.join('\n'), /Switched by the operator on the server .* verified over HTTP/);
+    });
+
+    it('SP-006 scripted without the operator: NOT_OFFERED with the command, never FAIL', async () => {
+      const r = await runProcedure(
+        sp006Kill,
+        { ...w.env('ops_lead'), capabilities: liveCaps },
+        { answers: { reason: 'Security incident on live', confirmSite: 'wien' } },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.ok(!r.steps.some((s) => s.status === 'fail'), JSON.stringify(r.steps));
+      assert.match(r.summary.join('\n'), /run on the server: python .*--activate/);
+      assert.equal((await status()).kill_switch_active, false);
     });
   });
 

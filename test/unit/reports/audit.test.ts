@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import type { RunSummary } from '../../../src/api/schemas';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RunDetail, type RunSummary } from '../../../src/api/schemas';
 import {
   auditSummary,
   buildAuditReport,
@@ -199,5 +201,34 @@ describe('previous week run', () => {
     const p = pickPreviousRun([current], current);
     assert.equal(p.run, undefined);
     assert.match(p.note ?? '', /No earlier run/);
+  });
+});
+
+describe("audit report of live's free-form details", () => {
+  const live = JSON.parse(
+    readFileSync(path.join(__dirname, '../api/fixtures/live-responses.json'), 'utf8'),
+  ) as Record<string, { body: unknown }>;
+  const failRun = () => RunDetail.parse(live['run-detail-fail']?.body);
+
+  it('never says "no violations" beside a FAIL check: "3 violations, not itemised by this server"', () => {
+    const doc = buildAuditReport({ run: failRun(), generatedAt: NOW });
+    const v = table(doc, 'violations');
+    const rest = v.rows.find((r) => r.cells[0]!.text === 'Rest');
+    assert.ok(rest, 'the Rest FAIL has a row');
+    assert.equal(rest.cells[1]!.text, 'FAIL');
+    assert.match(
+      rest.cells[2]!.text,
+      /^3 violations, not itemised by this server: 3 drivers with < 11h rest/,
+    );
+    assert.match(v.caption ?? '', /Violations \(3\)/);
+    assert.doesNotMatch(JSON.stringify(doc), /every check passed without findings/);
+    const raw = blocks(doc).find((b) => b.kind === 'pre' && /Rest: details as sent/.test(b.title ?? ''));
+    assert.ok(raw && raw.kind === 'pre' && /D-017/.test(raw.text), 'what the details hold is shown');
+  });
+
+  it("shows the run's own drift WARN when the summary field is absent", () => {
+    const doc = buildAuditReport({ run: failRun(), generatedAt: NOW });
+    const drift = JSON.stringify(doc).match(/"label":"KPI drift","value":"([^"]*)"/)?.[1];
+    assert.equal(drift, "WARN (the run's own KPI check)");
   });
 });

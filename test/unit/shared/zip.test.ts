@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { createZip } from '../../../src/sandbox/zip';
-import { extractZipFile, listZip, readZip, ZipError } from '../../../src/shared/zip';
+import { extractZipFile, listZip, readZip, unsafeEntryName, ZipError } from '../../../src/shared/zip';
 
 /**
  * A zip with deflate (method 8) entries. By default written the way Python's zipfile does (sizes in
@@ -139,5 +139,14 @@ describe('zip reader (src/shared/zip.ts)', () => {
 
   it('checks entries against the standard CRC-32', () => {
     assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  });
+});
+
+describe('zip entry names written to disk (unsafeEntryName)', () => {
+  it('accepts plain relative paths and refuses ones that leave their folder', () => {
+    assert.equal(unsafeEntryName('plan.json'), undefined);
+    assert.equal(unsafeEntryName('input/forecast.txt'), undefined);
+    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', 'a\\b', 'a//b', './x', 'a\u0000b'])
+      assert.ok(unsafeEntryName(bad), bad);
   });
 });

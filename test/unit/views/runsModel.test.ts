@@ -43,7 +43,7 @@ class FakeServer implements RunsSource {
   detailCalls = 0;
   constructor(
     count: number,
-    private readonly offsetSupport: 'yes' | 'ignored' | 'rejected' = 'yes',
+    private readonly offsetSupport: 'yes' | 'ignored' | 'rejected' | 'live' = 'yes',
   ) {
     this.runs = Array.from({ length: count }, (_, i) => makeRun(count - i));
   }
@@ -61,7 +61,9 @@ class FakeServer implements RunsSource {
     if (limit < 1 || limit > MAX_LIMIT) throw Object.assign(new Error('limit out of range'), { status: 422 });
     const all = q.status ? this.runs.filter((r) => r.status === q.status) : this.runs;
     const offset = this.offsetSupport === 'yes' ? (q.offset ?? 0) : 0;
-    return { runs: all.slice(offset, offset + limit), total: all.length };
+    const runs = all.slice(offset, offset + limit);
+    // Live: offset ignored and `total` is the size of the page returned.
+    return { runs, total: this.offsetSupport === 'live' ? runs.length : all.length };
   }
   async getRun(runId: string): Promise<RunDetail> {
     this.detailCalls += 1;
@@ -188,12 +190,39 @@ describe('RunsModel: a server without offset', () => {
       assert.equal(await m.loadMore(), 20);
       assert.equal(m.runs.length, MAX_LIMIT);
       assert.equal(m.hasMore, false);
-      assert.match(m.pagingNote ?? '', /newest 100 of 230/);
+      assert.match(m.pagingNote ?? '', /newest 100; older runs are out of reach/);
+      assert.equal(m.total, undefined, 'a server without offset is not trusted for a total');
       assert.equal(server.calls.at(-1)?.offset, undefined);
       await m.refresh();
       assert.equal(m.runs.length, MAX_LIMIT);
     });
   }
+
+  it("live (offset ignored, total = page size): 'load more' appears and grows the limit; no total is claimed", async () => {
+    const server = new FakeServer(130, 'live');
+    const m = new RunsModel(server, { pageSize: 25 });
+    await m.loadFirst();
+    assert.equal(m.hasMore, true, 'a full page whose total is its size may have more behind it');
+    assert.equal(await m.loadMore(), 25);
+    assert.equal(m.mode, 'limit');
+    assert.equal(m.total, undefined);
+    for (let i = 0; i < 3; i++) await m.loadMore();
+    assert.equal(m.runs.length, MAX_LIMIT);
+    assert.equal(m.hasMore, false);
+    assert.match(m.pagingNote ?? '', /older runs are out of reach/);
+    assert.doesNotMatch(m.pagingNote ?? '', /of \d+/, 'never a page size as a total');
+  });
+
+  it('with capabilities saying no offset, never sends offset and stops when the page is not full', async () => {
+    const server = new FakeServer(30, 'live');
+    const m = new RunsModel(server, { pageSize: 20, offsetPaging: false });
+    await m.loadFirst();
+    assert.equal(m.hasMore, true);
+    assert.equal(await m.loadMore(), 10);
+    assert.equal(m.hasMore, false, 'asked for 40, got 30: that is all');
+    assert.match(m.pagingNote ?? '', /re-reads the newest runs/);
+    assert.ok(server.calls.every((c) => c.offset === undefined));
+  });
 
   it('surfaces other errors and recovers on the next call', async () => {
     const server = new FakeServer(30);

@@ -1,0 +1,132 @@
+// `solvereign sp00x`: the runbook procedures run by the CLI on the same definitions and engine as
+// the extension (a real process, dist/cli.js, against the sandbox on 127.0.0.1).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
+import type { Role } from '../../src/shared/runbook';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+describe('solvereign sp00x: procedures from the CLI', function () {
+  this.timeout(60_000);
+  let sandbox: SandboxHandle;
+  let dir: string;
+  const run = (args: string[], role: Role = 'platform_admin') =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+      const key = sandbox.demoCredentials.find((d) => d.role === role && d.tenant_code === 'lts');
+      const child = spawn(process.execPath, [CLI, '--server', sandbox.url, '--role', role, ...args], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: dir,
+          SOLVEREIGN_API_KEY: key?.api_key,
+          SOLVEREIGN_USER: key?.email,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end();
+    });
+  const json = (out: string) =>
+    JSON.parse(out) as Record<string, unknown> & { result: string; steps: { id: string }[] };
+
+  before(async () => {
+    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node esbuild.mjs` first');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sv-cli-proc-'));
+    sandbox = await startSandbox({ dbPath: path.join(dir, 'db.sqlite'), port: 0, reset: true });
+  });
+  after(async () => {
+    await sandbox?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sp001 prints the record; --json is the procedure result; --records saves it', async () => {
+    const human = await run(['sp001']);
+    assert.match(human.stdout, /^# SP-001 Health Check — (PASS|WARN|FAIL)\n/);
+    const r = await run(['--json', 'sp001', '--records', 'records']);
+    const out = json(r.stdout);
+    assert.equal(r.code, out.result === 'FAIL' ? 1 : 0, 'exit 1 only for a FAIL verdict');
+    assert.equal(out.procedure, 'SP-001');
+    assert.ok(out.steps.length >= 3);
+    assert.equal(readdirSync(path.join(dir, 'records')).length, 1);
+    assert.equal(readFileSync(String(out.recordPath), 'utf8'), out.record);
+  });
+
+  it('sp003 publish sends nothing without --yes, publishes with it, and a second time is ALREADY_PUBLISHED (exit 0)', async () => {
+    const list = JSON.parse((await run(['--json', 'list-runs'])).stdout) as {
+      runs: { run_id: string; status: string; published: boolean }[];
+    };
+    const target = list.runs.find((x) => x.status === 'PASS' && !x.published);
+    assert.ok(target);
+    const no = await run(
+      ['--json', 'sp003', 'publish', target.run_id, '--reason', 'Weekly plan approved'],
+      'dispatcher',
+    );
+    assert.equal(no.code, 1);
+    assert.equal(json(no.stdout).result, 'CANCELLED');
+    assert.match(no.stderr, /sends nothing without --yes/);
+    const yes = await run(
+      ['--json', 'sp003', 'publish', target.run_id, '--reason', 'Weekly plan approved', '--yes'],
+      'dispatcher',
+    );
+    assert.equal(yes.code, 0, yes.stdout);
+    assert.equal(json(yes.stdout).result, 'PUBLISHED');
+    const again = await run(
+      ['--json', 'sp003', 'publish', target.run_id, '--reason', 'Weekly plan approved', '--yes'],
+      'dispatcher',
+    );
+    assert.equal(again.code, 0);
+    assert.equal(json(again.stdout).result, 'ALREADY_PUBLISHED');
+    assert.equal(json(again.stdout).changed, false);
+  });
+
+  it('the same rules as the extension: a short lock reason is refused (the CLI checked it for publish only)', async () => {
+    const list = JSON.parse((await run(['--json', 'list-runs'])).stdout) as {
+      runs: { run_id: string; published: boolean; locked: boolean }[];
+    };
+    const target = list.runs.find((x) => x.published && !x.locked);
+    assert.ok(target);
+    const r = await run(['--json', 'sp003', 'lock', target.run_id, '--reason', 'short', '--yes'], 'ops_lead');
+    assert.equal(r.code, 1);
+    assert.match(String((json(r.stdout).error as { message: string }).message), /at least 10 characters/);
+  });
+
+  it('sp003 by a read-only role is BLOCKED with exit 2; sp006 kill needs --yes to type the site', async () => {
+    const list = JSON.parse((await run(['--json', 'list-runs'])).stdout) as {
+      runs: { run_id: string; published: boolean }[];
+    };
+    const unpublished = list.runs.find((x) => !x.published);
+    assert.ok(unpublished);
+    const blocked = await run(
+      ['--json', 'sp003', 'publish', unpublished.run_id, '--reason', 'reason long enough', '--yes'],
+      'ops_readonly',
+    );
+    assert.equal(blocked.code, 2);
+    assert.equal(json(blocked.stdout).code, 'PERMISSION_DENIED');
+    const kill = await run(
+      ['--json', 'sp006', 'kill', '--reason', 'Security incident in the CLI test'],
+      'ops_lead',
+    );
+    assert.equal(kill.code, 1);
+    assert.match(kill.stdout, /no answer for \\"confirmSite\\"/);
+    const status = JSON.parse((await run(['--json', 'status'])).stdout) as { kill_switch_active: boolean };
+    assert.equal(status.kill_switch_active, false, 'nothing sent');
+  });
+
+  it('usage errors name what is missing', async () => {
+    const r = await run(['sp003', 'RUN-1']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /sp003 needs one of: publish, lock/);
+  });
+});
