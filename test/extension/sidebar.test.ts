@@ -481,7 +481,8 @@ describe('sidebar store: trees and status bar follow every change, the extension
       () => (api.sidebar.runs.model?.loaded ? api.sidebar.runs.model : undefined),
       'runs loaded',
     );
-    const target = model.runs.find((r) => r.status === 'PASS' && !r.published && !r.locked);
+    // The oldest such run: the procedures suite publishes the newest one.
+    const target = [...model.runs].reverse().find((r) => r.status === 'PASS' && !r.published && !r.locked);
     assert.ok(target, 'an unpublished PASS run among the first page');
     const r = await run('solvereign.sp003.publishRun', target.run_id, {
       reason: 'Store test: publish a PASS run',
