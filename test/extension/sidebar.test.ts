@@ -474,22 +474,23 @@ describe('sidebar store: trees and status bar follow every change, the extension
     vscode.commands.executeCommand<T>(id, ...args);
   const cfg = () => vscode.workspace.getConfiguration('solvereign');
 
-  it('after SP-003 publish the run row shows it published at once (no refresh awaited)', async () => {
+  it('after SP-003 lock the run row shows it locked at once (no refresh awaited)', async () => {
+    // Lock, not publish: the seed has one unpublished PASS run and the procedures suite publishes it;
+    // both go through the same report (kind 'run').
     const api = await signInAs('dispatcher');
     await api.sidebar.runs.getChildren();
     const model = await waitFor(
       () => (api.sidebar.runs.model?.loaded ? api.sidebar.runs.model : undefined),
       'runs loaded',
     );
-    // The oldest such run: the procedures suite publishes the newest one.
-    const target = [...model.runs].reverse().find((r) => r.status === 'PASS' && !r.published && !r.locked);
-    assert.ok(target, 'an unpublished PASS run among the first page');
-    const r = await run('solvereign.sp003.publishRun', target.run_id, {
-      reason: 'Store test: publish a PASS run',
+    const target = model.runs.find((r) => r.status === 'PASS' && r.published && !r.locked);
+    assert.ok(target, 'a published, unlocked PASS run among the first page');
+    const r = await run('solvereign.sp003.lockRun', target.run_id, {
+      reason: 'Store test: lock a published run',
     });
-    assert.equal(r.result, 'PUBLISHED', r.summary.join('\n'));
-    assert.equal(model.runs.find((x) => x.run_id === target.run_id)?.published, true);
-    assert.deepEqual(api.store.history.at(-1), { kind: 'run', runId: target.run_id, published: true });
+    assert.equal(r.result, 'LOCKED', r.summary.join('\n'));
+    assert.equal(model.runs.find((x) => x.run_id === target.run_id)?.locked, true);
+    assert.deepEqual(api.store.history.at(-1), { kind: 'run', runId: target.run_id, locked: true });
   });
 
   it('SP-006 on: KILL SWITCH ACTIVE with the error colour at once; recovery: gone at once', async () => {
