@@ -84,6 +84,13 @@ export class Config {
     return coerceSetting(key, this.source.getConfiguration(CONFIG_SECTION, scope).get(key));
   }
 
+  /** Where a string setting's value comes from: the user's settings, or the workspace/folder's (raw). */
+  layers(key: SettingKey, scope?: vscode.Uri): { user?: string; workspace?: string } {
+    const i = this.source.getConfiguration(CONFIG_SECTION, scope).inspect<unknown>(key);
+    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+    return { user: str(i?.globalValue), workspace: str(i?.workspaceFolderValue) ?? str(i?.workspaceValue) };
+  }
+
   /** Calls `listener` with the keys among `keys` that a settings change touched (none: not called). */
   onDidChange(keys: readonly SettingKey[], listener: (changed: SettingKey[]) => void): vscode.Disposable {
     return this.source.onDidChangeConfiguration((e) => {

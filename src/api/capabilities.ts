@@ -5,7 +5,7 @@
 // that work on live, per missing capability (CONTRACT.md "Live SOLVEREIGN as deployed"), used by
 // the client's errors, the CLI and the extension alike. No `vscode` here.
 import type { SolvereignClient } from './client';
-import { SolvereignApiError } from './errors';
+import { parseErrorBody, SolvereignApiError } from './errors';
 
 export type Capability =
   | 'killSwitch'
@@ -125,14 +125,38 @@ export function describeCapabilities(caps: ServerCapabilities): string {
 
 type Probe = 'offered' | 'missing' | 'unknown';
 
-async function probe(client: SolvereignClient, path: string, method: 'GET' | 'POST' = 'GET'): Promise<Probe> {
+/**
+ * Asks whether an endpoint exists, without credentials and without reading its answer as data:
+ * `missing` is a bare `{"detail": "Not Found"}` (an unknown route), not a 404 about a resource; a
+ * 401/403 means the route exists. Goes through the client's axios instance (no auth headers there).
+ */
+async function ask(client: SolvereignClient, method: 'GET' | 'POST', path: string): Promise<number | Probe> {
   try {
-    const r = await client.probe(method, path);
-    if (r.missing) return 'missing';
-    return r.status >= 500 ? 'unknown' : 'offered';
+    const res = await client.http.request({
+      method,
+      url: path,
+      headers: {
+        'X-Tenant-Code': client.tenant,
+        'X-Site-Code': client.site,
+        'Content-Type': 'application/json',
+      },
+      data: method === 'POST' ? '{}' : undefined,
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+    });
+    if (res.status === 404) {
+      const p = parseErrorBody(res.data);
+      if (!p.code && (!p.message || /^not found$/i.test(p.message))) return 'missing';
+    }
+    return res.status;
   } catch {
     return 'unknown';
   }
+}
+
+async function probe(client: SolvereignClient, path: string, method: 'GET' | 'POST' = 'GET'): Promise<Probe> {
+  const r = await ask(client, method, path);
+  return typeof r === 'number' ? (r >= 500 ? 'unknown' : 'offered') : r;
 }
 
 /** Whether `offset` moves the page: two one-run pages compared. undefined when it cannot tell. */
@@ -150,14 +174,9 @@ export async function pagesWithOffset(client: SolvereignClient): Promise<boolean
 }
 
 async function probeAuth(client: SolvereignClient, refresh: Probe): Promise<AuthStyle> {
-  try {
-    await client.anonymous().status();
-    return 'none';
-  } catch (e) {
-    if (e instanceof SolvereignApiError && (e.status === 401 || e.status === 403))
-      return refresh === 'offered' ? 'bearer' : 'session';
-    return refresh === 'offered' ? 'bearer' : 'session';
-  }
+  // The cockpit answering without credentials: live's dispatcher routes take none.
+  if ((await ask(client, 'GET', '/api/v1/platform/dispatcher/status')) === 200) return 'none';
+  return refresh === 'offered' ? 'bearer' : 'session';
 }
 
 /** Probes the server (cheap GETs; nothing changes on it). */
@@ -168,7 +187,7 @@ export async function detectCapabilities(client: SolvereignClient): Promise<Serv
     probe(client, `${P}/drift`),
     probe(client, '/api/v1/platform/incidents'),
     // An empty refresh without credentials: 401 where it exists, a bare 404 where it does not.
-    probe(client.anonymous(), '/api/auth/refresh', 'POST'),
+    probe(client, '/api/auth/refresh', 'POST'),
     pagesWithOffset(client),
   ]);
   const auth = await probeAuth(client, sessionRefresh);

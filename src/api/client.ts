@@ -4,11 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
-import type * as z from 'zod/mini';
 import { redact } from '../shared/redact';
 import { type Capability, FALLBACKS } from './capabilities';
 import { type FieldError, formatIssuePath, parseErrorBody, SolvereignApiError } from './errors';
-import { sseEvents } from './sse';
+import type { Reader } from './lenient';
 import * as S from './schemas';
 
 export interface AuthProvider {
@@ -48,7 +47,7 @@ export interface CallOptions {
 interface Endpoint<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
-  schema?: z.ZodMiniType<T>;
+  schema?: Reader<T>;
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
   /** Tenant/site headers (all but health and auth). */
@@ -101,31 +100,6 @@ export class SolvereignClient {
   }
   get site(): string {
     return this.options.site;
-  }
-
-  /** The same server, tenant and site without credentials (what a first-time user can reach). */
-  anonymous(): SolvereignClient {
-    return new SolvereignClient({ ...this.options, auth: undefined });
-  }
-
-  /**
-   * Asks whether an endpoint exists, without reading its answer as data: `missing` is a bare
-   * `{"detail": "Not Found"}` (an unknown route), not a 404 about a resource.
-   */
-  async probe(
-    method: 'GET' | 'POST',
-    path: string,
-    o: CallOptions = {},
-  ): Promise<{ status: number; missing: boolean }> {
-    const endpoint: Endpoint<unknown> = {
-      method,
-      path,
-      scoped: true,
-      body: method === 'POST' ? {} : undefined,
-    };
-    const res = await this.http.request(await this.config(endpoint, o, randomUUID()));
-    const missing = res.status === 404 && isBareNotFound(parseErrorBody(decodeBody(res.data)));
-    return { status: res.status, missing };
   }
 
   /** The same client for another site of the same tenant and credentials. */
@@ -419,8 +393,11 @@ export class SolvereignClient {
       o,
     );
   }
-  /** Follows a solve over Server-Sent Events until `complete` or `error`. */
-  async *streamRun(runId: string, o?: CallOptions): AsyncGenerator<S.SolveEvent> {
+  /**
+   * The raw Server-Sent Events stream of a solve. Read it with `streamRun` (sse.ts), which frames
+   * and validates the events; kept apart so the SSE parser stays out of the activation bundle.
+   */
+  async openRunStream(runId: string, o?: CallOptions): Promise<Readable> {
     const endpoint: Endpoint<Readable> = {
       method: 'GET',
       path: `/api/v1/runs/${seg(runId)}/stream`,
@@ -428,32 +405,7 @@ export class SolvereignClient {
       responseType: 'stream',
       timeoutMs: 0,
     };
-    const res = await this.request<Readable>(endpoint, o);
-    try {
-      for await (const message of sseEvents(res.data)) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(message.data);
-        } catch {
-          throw new SolvereignApiError({
-            kind: 'schema',
-            endpoint: `${endpoint.method} ${endpoint.path}`,
-            serverMessage: `event data is not JSON: ${JSON.stringify(message.data.slice(0, 80))}`,
-          });
-        }
-        const event = this.validate(S.SolveEvent, raw, endpoint);
-        yield event;
-        if (event.type === 'complete' || event.type === 'error') return;
-      }
-    } finally {
-      res.data.destroy();
-    }
-    // The stream closed while the run was still going: say so instead of ending as if it had finished.
-    throw new SolvereignApiError({
-      kind: 'network',
-      endpoint: `${endpoint.method} ${endpoint.path}`,
-      serverMessage: 'the event stream ended before the run completed',
-    });
+    return (await this.request<Readable>(endpoint, o)).data;
   }
 
   // ------------------------------------------------------------ transport
@@ -573,12 +525,7 @@ export class SolvereignClient {
     };
   }
 
-  private validate<T>(
-    schema: z.ZodMiniType<T>,
-    raw: unknown,
-    endpoint: Endpoint<unknown>,
-    requestId?: string,
-  ): T {
+  private validate<T>(schema: Reader<T>, raw: unknown, endpoint: Endpoint<unknown>, requestId?: string): T {
     const label = `${endpoint.method} ${endpoint.path}`;
     let data = raw;
     if (typeof raw === 'string') {

@@ -5,17 +5,35 @@
 // record is dropped from its list with a note; requests are validated strictly.
 import * as z from 'zod/mini';
 import type * as domain from '../roster/types';
-import { type DroppedRecord, keepValid, lenientEnum, parseOne } from './lenient';
+import { type DroppedRecord, keepValid, lenientEnum, parseOne, type Reader, reader } from './lenient';
 
 const isoTime = z.string();
 const nullableString = z.nullish(z.string());
 
+// Bounds for what a server accepts (request schemas only: answers are read tolerantly). Every text
+// field has a length cap and every number a range, so no request can store megabytes or 1e308.
+const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
+const NAME = 200;
+const NOTE = 4000;
+const isoTimestamp = z.string().check(
+  z.maxLength(40),
+  z.refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+    'must be an ISO 8601 timestamp such as 2026-01-14T08:00:00Z',
+  ),
+);
+const range = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const integer = (min: number, max: number) =>
+  z.number().check(z.gte(min), z.lte(max), z.refine(Number.isInteger, 'must be a whole number'));
+
 // ---------------------------------------------------------------- auth
 export const LoginRequest = z.object({
-  email: z.string(),
-  password: z.string(),
+  email: text(320, 1),
+  password: text(1024),
   /** Live takes an integer tenant id only (a code -> 422); the sandbox's default profile a code. */
-  tenant_id: z.optional(z.union([z.string(), z.number()])),
+  tenant_id: z.optional(z.union([text(64), integer(0, 2_147_483_647)])),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -111,12 +129,12 @@ export interface RunList {
   /** Runs the server sent that could not be read (left out, never failing the list). */
   dropped?: DroppedRecord[];
 }
-export const RunList: z.ZodMiniType<RunList> = z.pipe(
+export const RunList: Reader<RunList> = reader(
   z.object({ runs: z.array(z.unknown()), total: z.number() }),
-  z.transform(({ runs, total }): RunList => {
+  ({ runs, total }): RunList => {
     const r = keepValid(RunSummary, runs, 'runs', 'run_id');
     return { runs: r.kept, total, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 export const AUDIT_STATUSES = ['PASS', 'FAIL', 'WARN'] as const;
@@ -192,17 +210,17 @@ export const RunDetail = z.object({
 export type RunDetail = z.infer<typeof RunDetail>;
 
 export const PublishRequest = z.object({
-  approver_id: z.string(),
-  approver_role: z.string(),
-  reason: z.string().check(z.minLength(10)),
+  approver_id: text(NAME),
+  approver_role: text(64),
+  reason: text(NOTE, 10),
   override_warn: z.optional(z.boolean()),
 });
 export type PublishRequest = z.infer<typeof PublishRequest>;
 
 export const LockRequest = z.object({
-  approver_id: z.string(),
-  approver_role: z.string(),
-  reason: z.string(),
+  approver_id: text(NAME),
+  approver_role: text(64),
+  reason: text(NOTE),
 });
 export type LockRequest = z.infer<typeof LockRequest>;
 
@@ -233,12 +251,12 @@ export const PublishLockResponse = z.object({
 export type PublishLockResponse = z.infer<typeof PublishLockResponse>;
 
 export const RepairRequest = z.object({
-  driver_id: z.string(),
-  driver_name: z.string(),
+  driver_id: text(64, 1),
+  driver_name: text(NAME),
   absence_type: z.enum(['sick', 'vacation', 'no_show']),
-  affected_tours: z.array(z.string()).check(z.minLength(1)),
+  affected_tours: z.array(text(64, 1)).check(z.minLength(1), z.maxLength(1000)),
   urgency: z.enum(['critical', 'high', 'normal']),
-  notes: z.optional(z.string()),
+  notes: z.optional(text(NOTE)),
 });
 export type RepairRequest = z.infer<typeof RepairRequest>;
 
@@ -280,22 +298,22 @@ export type SystemStatus = z.infer<typeof SystemStatusFields> & {
   /** The latest run when the server sent one this client could not read (then `latest_run` is null). */
   dropped?: DroppedRecord[];
 };
-export const SystemStatus: z.ZodMiniType<SystemStatus> = z.pipe(
+export const SystemStatus: Reader<SystemStatus> = reader(
   z.object({ ...systemStatusFields, latest_run: z.nullish(z.unknown()) }),
-  z.transform(({ latest_run, ...rest }): SystemStatus => {
+  ({ latest_run, ...rest }): SystemStatus => {
     if (latest_run === null || latest_run === undefined) return { ...rest, latest_run: null };
     const r = parseOne(RunSummary, latest_run, 'latest_run', 'run_id');
     return 'value' in r
       ? { ...rest, latest_run: r.value }
       : { ...rest, latest_run: null, dropped: [r.dropped] };
-  }),
+  },
 );
 
 export const KillSwitchRequest = z.object({
   action: z.enum(['disable', 'enable']),
   mode: KillSwitchModeRequest,
-  reason: z.string().check(z.minLength(10)),
-  rca_ref: z.optional(z.string()),
+  reason: text(NOTE, 10),
+  rca_ref: z.optional(text(NAME)),
 });
 export type KillSwitchRequest = z.infer<typeof KillSwitchRequest>;
 
@@ -315,13 +333,14 @@ export type FireDrill = z.infer<typeof FireDrill>;
 
 /** What a client posts to record a drill; the server assigns id, site and author. */
 export const FireDrillCreate = z.object({
-  started_at: isoTime,
-  disable_ms: z.nullable(z.number()),
-  enable_ms: z.nullable(z.number()),
+  started_at: isoTimestamp,
+  // A drill step takes seconds; an hour is the most a measurement can sensibly be.
+  disable_ms: z.nullable(range(0, 3_600_000)),
+  enable_ms: z.nullable(range(0, 3_600_000)),
   verified_disabled: z.boolean(),
   verified_enabled: z.boolean(),
   result: z.enum(['PASS', 'FAIL']),
-  notes: z.optional(z.string()),
+  notes: z.optional(text(NOTE)),
 });
 export type FireDrillCreate = z.infer<typeof FireDrillCreate>;
 
@@ -329,12 +348,12 @@ export interface FireDrillList {
   drills: FireDrill[];
   dropped?: DroppedRecord[];
 }
-export const FireDrillList: z.ZodMiniType<FireDrillList> = z.pipe(
+export const FireDrillList: Reader<FireDrillList> = reader(
   z.object({ drills: z.array(z.unknown()) }),
-  z.transform(({ drills }): FireDrillList => {
+  ({ drills }): FireDrillList => {
     const r = keepValid(FireDrill, drills, 'drills', 'id');
     return { drills: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 // ---------------------------------------------------------------- drift
@@ -395,9 +414,26 @@ export const BaselineBand = z.object({
 });
 export type BaselineBand = z.infer<typeof BaselineBand>;
 
+const KPI_VALUE = range(-1e9, 1e9);
+const BaselineBandUpdate = z
+  .object({
+    expected: z.optional(KPI_VALUE),
+    min: z.optional(KPI_VALUE),
+    max: z.optional(KPI_VALUE),
+    unit: z.optional(text(32)),
+    description: z.optional(text(NAME)),
+  })
+  .check(
+    z.refine(
+      (b) => b.min === undefined || b.max === undefined || b.min <= b.max,
+      'min must not be greater than max',
+    ),
+  );
 export const BaselineUpdate = z.object({
-  values: z.record(z.string(), z.union([z.number(), BaselineBand])),
-  reason: z.string().check(z.minLength(10)),
+  values: z
+    .record(text(64, 1), z.union([KPI_VALUE, BaselineBandUpdate]))
+    .check(z.refine((v) => Object.keys(v).length <= 100, 'at most 100 KPIs')),
+  reason: text(NOTE, 10),
 });
 export type BaselineUpdate = z.infer<typeof BaselineUpdate>;
 
@@ -462,23 +498,36 @@ export interface IncidentList {
   incidents: Incident[];
   dropped?: DroppedRecord[];
 }
-export const IncidentList: z.ZodMiniType<IncidentList> = z.pipe(
+export const IncidentList: Reader<IncidentList> = reader(
   z.object({ incidents: z.array(z.unknown()) }),
-  z.transform(({ incidents }): IncidentList => {
+  ({ incidents }): IncidentList => {
     const r = keepValid(IncidentRead, incidents, 'incidents', 'id');
     return { incidents: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
+
+const EvidenceUpdate = z.strictObject({
+  type: IncidentEvidence.shape.type,
+  path: text(1000, 1),
+  hash: IncidentEvidence.shape.hash,
+  captured_at: z.nullish(isoTimestamp),
+});
+/** A timeline entry a client sends (the server records the signed-in user as its author). */
+const TimelineEntryCreate = z.strictObject({
+  timestamp: isoTimestamp,
+  action: text(NOTE, 1),
+  actor: z.nullish(text(320)),
+});
 
 export const IncidentCreate = z.object({
   type: IncidentType,
   severity: SeverityLevel,
   summary: z.string().check(z.minLength(1), z.maxLength(500)),
   status: z.optional(IncidentStatus),
-  tenant_id: nullableString,
-  assigned_to: nullableString,
-  evidence: z.optional(z.array(IncidentEvidence)),
-  timeline: z.optional(z.array(IncidentTimelineEntry)),
+  tenant_id: z.nullish(text(64)),
+  assigned_to: z.nullish(text(320)),
+  evidence: z.optional(z.array(EvidenceUpdate).check(z.maxLength(100))),
+  timeline: z.optional(z.array(TimelineEntryCreate).check(z.maxLength(100))),
 });
 export type IncidentCreate = z.infer<typeof IncidentCreate>;
 
@@ -486,16 +535,19 @@ export const IncidentPatch = z.object({
   status: z.optional(IncidentStatus),
   severity: z.optional(SeverityLevel),
   summary: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
-  assigned_to: nullableString,
-  root_cause: nullableString,
+  assigned_to: z.nullish(text(320)),
+  root_cause: z.nullish(text(NOTE)),
   /** Appended to the incident's timeline (never replaces it). */
-  timeline_entry: z.optional(z.object({ action: z.string(), actor: nullableString })),
-  evidence: z.optional(z.array(IncidentEvidence)),
+  timeline_entry: z.optional(z.object({ action: text(NOTE, 1), actor: z.nullish(text(320)) })),
+  evidence: z.optional(z.array(EvidenceUpdate).check(z.maxLength(100))),
 });
 export type IncidentPatch = z.infer<typeof IncidentPatch>;
 
+/** Statuses of incidents that no longer count as active (the sandbox counts the rest in SQL). */
+export const INACTIVE_INCIDENT_STATUSES: readonly string[] = ['resolved', 'stale', 'mitigated'];
+
 export function isActiveIncident(i: { status: string }): boolean {
-  return i.status !== 'resolved' && i.status !== 'stale' && i.status !== 'mitigated';
+  return !INACTIVE_INCIDENT_STATUSES.includes(i.status);
 }
 
 // ---------------------------------------------------------------- tenant status / escalations [live]
@@ -528,12 +580,12 @@ export type TenantStatus = z.infer<z.ZodMiniObject<typeof tenantStatusFields>> &
   active_escalations: Escalation[];
   dropped?: DroppedRecord[];
 };
-export const TenantStatus: z.ZodMiniType<TenantStatus> = z.pipe(
+export const TenantStatus: Reader<TenantStatus> = reader(
   z.object({ ...tenantStatusFields, active_escalations: z.array(z.unknown()) }),
-  z.transform(({ active_escalations, ...rest }): TenantStatus => {
+  ({ active_escalations, ...rest }): TenantStatus => {
     const r = keepValid(Escalation, active_escalations, 'active_escalations', 'id');
     return { ...rest, active_escalations: r.kept, ...(r.dropped.length ? { dropped: r.dropped } : {}) };
-  }),
+  },
 );
 
 // ---------------------------------------------------------------- audit trail [live]
@@ -573,13 +625,13 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 
 // ---------------------------------------------------------------- solving in the sandbox [ops]
 export const CreateRunRequest = z.object({
-  /** Forecast text or the CSV form (`day,start_time,end_time,location,qualifications`). */
-  forecast: z.string(),
+  /** Forecast text or the CSV form (`day,start_time,end_time,location,qualifications`); the body is capped at 2 MB. */
+  forecast: text(2_000_000),
   week: z.string().check(z.regex(/^\d{4}-W\d{2}$/)),
-  seed: z.optional(z.number()),
-  notes: z.optional(z.string()),
+  seed: z.optional(integer(0, 2_147_483_647)),
+  notes: z.optional(text(NOTE)),
   /** Minimum changeover between a driver's tours; the site setting when absent. */
-  min_pause_minutes: z.optional(z.number()),
+  min_pause_minutes: z.optional(range(0, 24 * 60)),
   /** Solve the valid lines of a FAIL forecast; the dropped lines and tours are reported. */
   drop_invalid: z.optional(z.boolean()),
 });

@@ -24,6 +24,7 @@ export const OPTIONS = {
   week: { type: 'string' },
   seed: { type: 'string' },
   local: { type: 'boolean' },
+  db: { type: 'string' },
   'min-pause': { type: 'string' },
   'drop-invalid': { type: 'boolean' },
   out: { type: 'string' },

@@ -39,9 +39,11 @@ export interface StartSandboxOptions {
 const LISTENING = /SOLVEREIGN sandbox listening on (http:\/\/127\.0\.0\.1:(\d+))/;
 
 export function startSandboxProcess(o: StartSandboxOptions): Promise<SandboxProcess> {
-  mkdirSync(o.dataDir, { recursive: true });
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const dbPath = path.join(o.dataDir, 'solvereign.db');
-  const args = [o.script, '--host', '127.0.0.1', '--port', String(o.port ?? 0), '--db', dbPath];
+  // --quiet: the demo banner (keys and the shared password) never reaches a log; the extension reads
+  // the owner-only credentials file instead.
+  const args = [o.script, '--quiet', '--host', '127.0.0.1', '--port', String(o.port ?? 0), '--db', dbPath];
   if (o.reset) args.push('--reset');
   if (o.profile === 'live') args.push('--profile', 'live');
   const child = spawn(o.nodePath ?? sandboxNode(), args, {

@@ -2,10 +2,10 @@
 // `{"incidents": Incident[]}`, each valid against incident.schema.json. vscode-free; takes a path.
 // Writes are atomic (temp file + rename), keep every other incident and unknown top-level keys, and
 // refuse to touch a file that cannot be parsed (nothing is ever lost to a write).
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Incident } from '../api/schemas';
+import { writeFileSafe } from '../shared/safeWrite';
 import { applyIncidentPatch, type IncidentFilePatch } from './incidentPatch';
 
 export { applyIncidentPatch, draftIncident, type IncidentFilePatch, newIncidentId } from './incidentPatch';
@@ -122,26 +122,17 @@ function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** Writes `text` to `file` atomically: a temp file in the same folder, fsync, rename. */
+/**
+ * Writes `text` to `file` atomically (unpredictable temp file, fsync, rename), keeping the
+ * workspace's file mode. Inside a workspace (`…/.claude/state/active-incidents.json`) a linked
+ * `.claude` or `.claude/state` folder is refused: a planted link must not redirect the write.
+ */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  const handle = await fs.open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  const resolved = path.resolve(file);
+  const root = resolved.endsWith(path.sep + INCIDENT_FILE)
+    ? resolved.slice(0, -(INCIDENT_FILE.length + 1))
+    : undefined;
+  await writeFileSafe(resolved, text, { root });
 }
 
 async function modify<T>(

@@ -11,6 +11,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { streamRun } from '../api/sse';
 import { isoWeekId } from '../shared/isoWeek';
 import type { LanguageFeatures, LanguageHost } from './index';
 import {
@@ -235,7 +236,7 @@ function solveWithProgress(
     async (progress) => {
       const created = await api.createRun({ forecast: doc.getText(), week });
       let last = 0;
-      for await (const event of api.streamRun(created.run_id)) {
+      for await (const event of streamRun(api, created.run_id)) {
         if (event.type === 'progress') {
           progress.report({ message: event.phase, increment: Math.max(0, event.percent - last) });
           last = Math.max(last, event.percent);

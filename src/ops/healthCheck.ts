@@ -120,6 +120,9 @@ export function evaluateHealth(d: HealthCheckData): Criterion[] {
       );
     }
     if (!d.ready) problems.push('readiness unknown');
+    // The sandbox reports its audit hash chain; a broken chain fails the check even when ready.
+    const chain = d.ready?.checks.audit_chain;
+    if (chain && chain !== 'healthy' && d.ready?.status === 'ready') problems.push(`audit_chain: ${chain}`);
     api.verdict = problems.length ? 'FAIL' : 'PASS';
     api.detail = problems.length
       ? problems.join('; ')

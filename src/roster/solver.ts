@@ -7,11 +7,12 @@
 import { configHash, outputHash } from './hash';
 import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
+import { MinHeap } from './heap';
 import { seededRandom } from '../shared/random';
 
 export const DEFAULT_SEED = 94;
 /** Keys the sandbox's seed cache: bump it whenever the same input may solve differently. */
-export const SOLVER_VERSION = 'greedy-ls/2';
+export const SOLVER_VERSION = 'greedy-ls/3';
 
 export interface SolveOptions {
   /** Tie-breaking seed; default 94. */
@@ -32,6 +33,11 @@ export interface SolveOptions {
    * first line: the plan then has overlaps (the runbook's "Overlap FAIL -> check duplicates").
    */
   duplicatePolicy?: 'distinct' | 'legacy-merge';
+  /**
+   * How the first plan finds each tour's driver: 'indexed' (default) asks the candidate index,
+   * 'full' tries every driver. Both choose the same driver; 'full' exists so tests can prove it.
+   */
+  constructionScan?: 'indexed' | 'full';
 }
 
 export interface SolverConfig {
@@ -180,6 +186,26 @@ interface Driver {
   days: number[][];
   work: number;
   alive: boolean;
+  /** Construction tie-break in [0, 1), drawn once when the driver is created. */
+  tie: number;
+  /** Construction: the day of the driver's latest tour, and a counter bumped on every tour taken. */
+  lastDay: number;
+  version: number;
+}
+
+/** First start, last end and number of tours of a valid working day. */
+interface DayShape {
+  first: number;
+  last: number;
+  count: number;
+}
+
+/** A driver's state as the candidate index saw it; stale once the driver's version moves on. */
+interface IndexEntry {
+  d: Driver;
+  version: number;
+  first: number;
+  end: number;
 }
 
 /** Solves one week. Never throws for bad tours (they come back in `uncovered`). */
@@ -240,7 +266,14 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
 
   const drivers: Driver[] = [];
   const newDriver = (): Driver => {
-    const d: Driver = { days: [[], [], [], [], [], [], [], [], []], work: 0, alive: true };
+    const d: Driver = {
+      days: [[], [], [], [], [], [], [], [], []],
+      work: 0,
+      alive: true,
+      tie: rand(),
+      lastDay: 0,
+      version: 0,
+    };
     drivers.push(d);
     return d;
   };
@@ -255,20 +288,31 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
   function dayOk(d: Driver, day: number, list: number[]): boolean {
     checks++;
-    if (list.length > rules.maxToursPerDay) return false;
+    if (list.length === 0) return true;
+    const shape = dayShape(list);
+    return shape !== null && neighboursOk(d, day, shape);
+  }
+
+  /** The day's own rules (count, conflicts, span), driver aside; sorts `list`. Null when broken. */
+  function dayShape(list: number[]): DayShape | null {
+    if (list.length > rules.maxToursPerDay) return null;
     list.sort((a, b) => T[a]!.start - T[b]!.start);
     let split = false;
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
       if (ta.split) split = true;
-      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return false;
+      for (let b = a + 1; b < list.length; b++) if (toursConflict(ta, T[list[b]!]!, rules)) return null;
       if (a > 0 && ta.start - T[list[a - 1]!]!.end >= rules.splitBreakMinutes) split = true;
     }
-    if (list.length === 0) return true;
     const first = T[list[0]!]!.start;
     const last = lastEnd(list);
-    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return false;
-    if (list.length === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
+    if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return null;
+    return { first, last, count: list.length };
+  }
+
+  /** The rules between a day of that shape and driver d's other days: 3-tour days, 11 h rest. */
+  function neighboursOk(d: Driver, day: number, { first, last, count }: DayShape): boolean {
+    if (count === 3 && (d.days[day - 1]?.length === 3 || d.days[day + 1]?.length === 3)) return false;
     for (let p = day - 1; p >= 1; p--) {
       const pl = d.days[p]!;
       if (pl.length) {
@@ -340,44 +384,133 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const order = solvable
       .slice()
       .sort((a, b) => T[a]!.start - T[b]!.start || T[a]!.end - T[b]!.end || a - b);
-    const tie = new Map<Driver, number>();
-    for (const ti of order) {
+    /** The greedy's cost of giving tour ti to driver d (d can take it). */
+    const costOf = (d: Driver, ti: number): number => {
       const t = T[ti]!;
+      const today = d.days[t.day]!;
+      if (today.length) {
+        // Continue the day: the shorter the idle gap, the better; long breaks make split days.
+        // Among those, prefer the earliest starter: late starters keep span room for late tours.
+        const gap = t.start - lastEnd(today);
+        const spanLeft = rules.maxSpanRegularMinutes - (t.end - T[today[0]!]!.start);
+        return (gap >= 0 ? gap : 600) + SPAN_WEIGHT * Math.max(0, spanLeft) + d.tie;
+      }
+      // Start a new day: prefer the driver whose rest is tightest (keeps early-free drivers for
+      // early tours) and who has worked least (hours stay balanced below the weekly maximum).
+      let prevEnd = Number.NEGATIVE_INFINITY;
+      for (let p = t.day - 1; p >= 1; p--) {
+        if (d.days[p]!.length) {
+          prevEnd = lastEnd(d.days[p]!);
+          break;
+        }
+      }
+      const slack = Number.isFinite(prevEnd)
+        ? Math.min(t.start - prevEnd - rules.minRestMinutes, 1440)
+        : 1440;
+      return NEW_DAY_COST + slack / 4 + d.work / 20 + d.tie;
+    };
+
+    // Candidate index. Tours come in start order, so a driver only ever gains tours on its latest
+    // day, and "may take a tour starting at s" becomes true at a known moment: continuing its day
+    // once s >= last end + pause, starting a new day once s >= last end + rest (and the day is
+    // over). Drivers wait in `pending*` heaps keyed by that moment, then move to pools keyed by
+    // the part of the cost that depends on the driver, so each pool hands out drivers in order of
+    // a lower bound on their cost; a tour stops asking a pool once that bound exceeds the best
+    // cost found. Entries go stale when their driver takes another tour and are dropped on sight.
+    const pendingContinue = new MinHeap<IndexEntry>();
+    const pendingNewDay = new MinHeap<IndexEntry>();
+    const pendingLongRest = new MinHeap<IndexEntry>();
+    // Continue today: cost >= gap + 0.5 * span left = f(tour) + (0.5 * first - end).
+    const continuing = new MinHeap<IndexEntry>();
+    // New day, rest slack under a day: cost = f(tour) + (work / 20 - end / 4).
+    const rested = new MinHeap<IndexEntry>();
+    // New day, rest slack a day or more (capped): cost = f(tour) + work / 20.
+    const longRested = new MinHeap<IndexEntry>();
+    const restCap = 1440;
+    const track = (d: Driver, day: number) => {
+      d.version++;
+      d.lastDay = day;
+      const list = d.days[day]!;
+      const e: IndexEntry = { d, version: d.version, first: T[list[0]!]!.start, end: lastEnd(list) };
+      if (list.length < rules.maxToursPerDay) pendingContinue.push(e.end + rules.minPauseMinutes, e);
+      pendingNewDay.push(Math.max(e.end + rules.minRestMinutes, day * 1440), e);
+      pendingLongRest.push(e.end + rules.minRestMinutes + restCap, e);
+    };
+    const fresh = (e: IndexEntry) => e.version === e.d.version;
+    const EPS = 1e-6;
+
+    // Scratch lists reused by every ask (the index is asked once or more per tour).
+    const keepKeys: number[] = [];
+    const keepEntries: IndexEntry[] = [];
+    function bestIndexed(ti: number): Driver | null {
+      const t = T[ti]!;
+      while (pendingContinue.peekKey() <= t.start) {
+        const e = pendingContinue.pop();
+        if (fresh(e) && e.d.lastDay === t.day) continuing.push(SPAN_WEIGHT * e.first - e.end, e);
+      }
+      while (pendingNewDay.peekKey() <= t.start) {
+        const e = pendingNewDay.pop();
+        if (fresh(e)) rested.push(e.d.work / 20 - e.end / 4, e);
+      }
+      while (pendingLongRest.peekKey() <= t.start) {
+        const e = pendingLongRest.pop();
+        if (fresh(e)) longRested.push(e.d.work / 20, e);
+      }
+      let best: Driver | null = null;
+      let bestCost = Number.POSITIVE_INFINITY;
+      /** Asks one pool, best bound first; `drop` says an entry can never serve this or a later tour. */
+      const ask = (pool: MinHeap<IndexEntry>, base: number, drop: (e: IndexEntry) => boolean) => {
+        keepKeys.length = 0;
+        keepEntries.length = 0;
+        while (pool.size && base + pool.peekKey() - EPS < bestCost) {
+          const key = pool.peekKey();
+          const e = pool.pop();
+          if (!fresh(e) || drop(e)) continue;
+          keepKeys.push(key);
+          keepEntries.push(e);
+          if (!canInsert(e.d, ti)) continue;
+          const cost = costOf(e.d, ti);
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = e.d;
+          }
+        }
+        for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
+      };
+      ask(
+        continuing,
+        t.start + SPAN_WEIGHT * (rules.maxSpanRegularMinutes - t.end),
+        (e) => e.d.lastDay !== t.day || t.start - e.first > rules.maxSpanSplitMinutes,
+      );
+      ask(
+        rested,
+        NEW_DAY_COST + (t.start - rules.minRestMinutes) / 4,
+        (e) => t.start - e.end - rules.minRestMinutes >= restCap,
+      );
+      ask(longRested, NEW_DAY_COST + restCap / 4, () => false);
+      return best;
+    }
+
+    /** The reference the index must agree with: every driver tried. */
+    function bestFullScan(ti: number): Driver | null {
       let best: Driver | null = null;
       let bestCost = Number.POSITIVE_INFINITY;
       for (const d of drivers) {
         if (!canInsert(d, ti)) continue;
-        const today = d.days[t.day]!;
-        let cost: number;
-        if (today.length) {
-          // Continue the day: the shorter the idle gap, the better; long breaks make split days.
-          // Among those, prefer the earliest starter: late starters keep span room for late tours.
-          const gap = t.start - lastEnd(today);
-          const spanLeft = rules.maxSpanRegularMinutes - (t.end - T[today[0]!]!.start);
-          cost = (gap >= 0 ? gap : 600) + SPAN_WEIGHT * Math.max(0, spanLeft);
-        } else {
-          // Start a new day: prefer the driver whose rest is tightest (keeps early-free drivers for
-          // early tours) and who has worked least (hours stay balanced below the weekly maximum).
-          let prevEnd = Number.NEGATIVE_INFINITY;
-          for (let p = t.day - 1; p >= 1; p--) {
-            if (d.days[p]!.length) {
-              prevEnd = lastEnd(d.days[p]!);
-              break;
-            }
-          }
-          const slack = Number.isFinite(prevEnd)
-            ? Math.min(t.start - prevEnd - rules.minRestMinutes, 1440)
-            : 1440;
-          cost = NEW_DAY_COST + slack / 4 + d.work / 20;
-        }
-        if (!tie.has(d)) tie.set(d, rand());
-        cost += tie.get(d)!;
+        const cost = costOf(d, ti);
         if (cost < bestCost) {
           bestCost = cost;
           best = d;
         }
       }
-      insert(best ?? newDriver(), ti);
+      return best;
+    }
+
+    const fullScan = options.constructionScan === 'full';
+    for (const ti of order) {
+      const d = (fullScan ? bestFullScan(ti) : bestIndexed(ti)) ?? newDriver();
+      insert(d, ti);
+      track(d, T[ti]!.day);
     }
     checkClock();
 
@@ -432,10 +565,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     const work = (list: number[]) => list.reduce((a, i) => a + T[i]!.workMinutes, 0);
-    /** Could driver d work exactly `list` on `day` (replacing what d works that day)? */
-    function blockFits(d: Driver, day: number, list: number[]): boolean {
-      if (d.work - work(d.days[day]!) + work(list) > rules.maxWeeklyMinutes) return false;
-      return dayOk(d, day, list.slice());
+    /** A non-empty day's tours with what blockFits needs of them, computed once per list. */
+    const blockOf = (list: number[]) => ({ list, work: work(list), shape: dayShape(list.slice()) });
+    /** Could driver d work exactly `block` on `day` (replacing what d works that day)? */
+    function blockFits(d: Driver, day: number, block: ReturnType<typeof blockOf>): boolean {
+      if (d.work - work(d.days[day]!) + block.work > rules.maxWeeklyMinutes) return false;
+      checks++;
+      return block.shape !== null && neighboursOk(d, day, block.shape);
     }
     function setDay(d: Driver, day: number, list: number[]) {
       d.work += work(list) - work(d.days[day]!);
@@ -445,11 +581,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
     function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
       const block = x.days[day]!.slice();
+      const xBlock = blockOf(block);
       let best: Driver | null = null;
       let bestKey = Number.NEGATIVE_INFINITY;
       for (const d of drivers) {
         if (!d.alive || d === x || d.days[day]!.length) continue;
-        if (d.work > bestKey && blockFits(d, day, block)) {
+        if (d.work > bestKey && blockFits(d, day, xBlock)) {
           best = d;
           bestKey = d.work;
         }
@@ -466,11 +603,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       // Chain: d takes x's day, d's day goes to an idle e.
       for (const d of drivers) {
-        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, block)) continue;
+        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, xBlock)) continue;
         const theirs = d.days[day]!.slice();
+        const theirBlock = blockOf(theirs);
         for (const e of drivers) {
           if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
-          if (blockFits(e, day, theirs)) {
+          if (blockFits(e, day, theirBlock)) {
             commit(e, theirs);
             commit(d, block);
             commit(x, []);
@@ -537,17 +675,26 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         checkClock();
         for (const donor of live) {
           if (donor === p || p.work >= rules.fullTimeMinutes) continue;
-          for (const ti of toursOf(donor)) {
-            const w = T[ti]!.workMinutes;
-            // Donor stays full-time (or was already part-time and ends no lower than p).
-            const donorOk =
-              donor.work - w >= rules.fullTimeMinutes ||
-              (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
-            if (!donorOk || !canInsert(p, ti)) continue;
-            remove(donor, ti);
-            insert(p, ti);
-            moved = true;
-            if (p.work >= rules.fullTimeMinutes) break;
+          // The donor's days are walked in place, not copied (this loop runs for every pair of
+          // drivers): a tour moved out shifts the next one into its slot.
+          donate: for (let day = 1; day <= 7; day++) {
+            const list = donor.days[day]!;
+            for (let i = 0; i < list.length; ) {
+              const ti = list[i]!;
+              const w = T[ti]!.workMinutes;
+              // Donor stays full-time (or was already part-time and ends no lower than p).
+              const donorOk =
+                donor.work - w >= rules.fullTimeMinutes ||
+                (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
+              if (!donorOk || !canInsert(p, ti)) {
+                i++;
+                continue;
+              }
+              remove(donor, ti);
+              insert(p, ti);
+              moved = true;
+              if (p.work >= rules.fullTimeMinutes) break donate;
+            }
           }
         }
       }
@@ -563,8 +710,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
 
   // ---------------------------------------------------------------- ids and output
   const live = drivers.filter((d) => d.alive && d.work > 0);
-  const firstStart = (d: Driver) => Math.min(...toursOf(d).map((i) => T[i]!.start));
-  live.sort((a, b) => firstStart(a) - firstStart(b) || Math.min(...toursOf(a)) - Math.min(...toursOf(b)));
+  // Sort keys computed once per driver, not once per comparison.
+  const idKey = new Map<Driver, [number, number]>();
+  for (const d of live) {
+    const mine = toursOf(d);
+    idKey.set(d, [Math.min(...mine.map((i) => T[i]!.start)), Math.min(...mine)]);
+  }
+  live.sort((a, b) => {
+    const [sa, ia] = idKey.get(a)!;
+    const [sb, ib] = idKey.get(b)!;
+    return sa - sb || ia - ib;
+  });
   // The drill's "bug": driver ids handed out in arbitrary order, as an unseeded allocator would.
   if (options.nondeterministic) {
     const key = new Map(live.map((d) => [d, Math.random()]));

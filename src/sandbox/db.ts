@@ -1,8 +1,9 @@
 // The sandbox's SQLite database: opening (WAL, synchronous=NORMAL), numbered migrations recorded in
 // `schema_migrations`, and the append-only audit log enforced by triggers.
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type AuditChainRow, auditRowHash, GENESIS_HASH } from './auditChain';
 
 export type Db = Database.Database;
 
@@ -10,6 +11,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A step SQL cannot express, run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -191,6 +194,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_run_id ON runs (run_id);
     `,
   },
+  {
+    version: 5,
+    name: '005_login_failures_by_account',
+    sql: `
+      CREATE INDEX login_failures_email ON login_failures (email, at_ms);
+    `,
+  },
+  {
+    version: 6,
+    name: '006_audit_hash_chain',
+    // REPLACE deletes the old row without firing DELETE triggers: refuse any insert of an existing id.
+    // Existing rows get their chain links (the UPDATE trigger is lifted only inside this migration).
+    sql: `
+      CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+      WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: an existing id cannot be inserted again'); END;
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN row_hash TEXT;
+      DROP TRIGGER audit_log_no_update;
+    `,
+    run: (db) => {
+      const set = db.prepare('UPDATE audit_log SET prev_hash = ?, row_hash = ? WHERE id = ?');
+      let prev = GENESIS_HASH;
+      for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditChainRow[]) {
+        const hash = auditRowHash(prev, row);
+        set.run(prev, hash, row.id);
+        prev = hash;
+      }
+      db.exec(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE is not allowed'); END;`);
+    },
+  },
+  {
+    version: 7,
+    name: '007_status_counts_indexed',
+    // The status endpoint counts active incidents and pending repairs in SQL (no JSON parsing).
+    sql: `
+      ALTER TABLE incidents ADD COLUMN status TEXT;
+      UPDATE incidents SET status = json_extract(data, '$.status');
+      CREATE INDEX incidents_tenant_status ON incidents (tenant_code, status);
+      CREATE INDEX repairs_site_status ON repairs (tenant_code, site_code, status);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the recorded version, each in its own transaction. */
@@ -208,6 +254,7 @@ export function migrate(db: Db, now: () => Date = () => new Date()): number[] {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db);
       record.run(m.version, m.name, now().toISOString());
     })();
     applied.push(m.version);
@@ -220,10 +267,47 @@ export function deleteDatabase(dbPath: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(dbPath + suffix, { force: true });
 }
 
+/**
+ * The database file is ours alone: created 0600 (SQLite gives its -wal/-shm files the database's
+ * mode), and a link in its place is refused instead of followed.
+ */
+function createPrivateFile(dbPath: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    let isLink = false;
+    try {
+      isLink = lstatSync(dbPath + suffix).isSymbolicLink();
+    } catch {
+      // missing: fine
+    }
+    if (isLink) throw new Error(`${dbPath + suffix} is a symbolic link; refusing to open it as the database`);
+  }
+  // A database created before files were owner-only is tightened.
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      if (process.platform !== 'win32' && lstatSync(dbPath + suffix).mode & 0o077)
+        chmodSync(dbPath + suffix, 0o600);
+    } catch {
+      // missing: fine
+    }
+  }
+  try {
+    closeSync(
+      openSync(
+        dbPath,
+        constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
+        0o600,
+      ),
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 export function openDatabase(dbPath: string, opts: { reset?: boolean; now?: () => Date } = {}): Db {
   if (dbPath !== ':memory:') {
-    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true, mode: 0o700 });
     if (opts.reset) deleteDatabase(dbPath);
+    createPrivateFile(dbPath);
   }
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');

@@ -154,7 +154,11 @@ export function match<C>(
     }
     const params: Record<string, string> = {};
     r.keys.forEach((k, i) => {
-      params[k] = decodeURIComponent(m[i + 1]);
+      try {
+        params[k] = decodeURIComponent(m[i + 1]);
+      } catch {
+        throw new ApiError(400, 'bad_request', `Path segment '${m[i + 1]}' is not valid percent-encoding`);
+      }
     });
     return { route: r, params };
   }

@@ -1,7 +1,7 @@
 // CLI entry of the sandbox (bundled to dist/sandbox.js; `npm run sandbox`).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileSafeSync } from '../shared/safeWrite';
 import { liveTenantIds } from './profiles/live';
 import { killSwitchFile, readGlobalKillSwitch, setGlobalKillSwitch } from './profiles/globalKillSwitch';
 import { isSandboxProfileName, SANDBOX_PROFILES } from './profiles/profile';
@@ -25,6 +25,8 @@ const USAGE = `Usage: node dist/sandbox.js [options]
   --seed-cache FILE  cache of engine-solved seed weeks (default seed-cache.json beside the
                      database; env SOLVEREIGN_SEED_CACHE)
   --seed-weeks N     seed only the newest N weeks per tenant
+  --rate-limit N     requests per user (or per address without a valid key) per minute (default 3000)
+  --allow-host NAME  accept this Host header besides 127.0.0.1/localhost/::1 (repeatable)
   --min-pause T/S=N  site setting: minimum minutes between a driver's tours on tenant T, site S
                      (repeatable; default 30 everywhere)
   --max-tours N      tours one solve request may ask for (default 20000)
@@ -61,6 +63,9 @@ async function main(): Promise<void> {
   const seedWeeks = v['seed-weeks'] === undefined ? undefined : Number(v['seed-weeks']);
   if (seedWeeks !== undefined && (!Number.isInteger(seedWeeks) || seedWeeks < 1))
     fail('--seed-weeks must be >= 1');
+  const rateLimit = v['rate-limit'] === undefined ? undefined : Number(v['rate-limit']);
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1))
+    fail('--rate-limit must be a positive integer');
   const minPauseMinutes: Record<string, number> = {};
   for (const spec of v['min-pause'] ?? []) {
     const m = /^([\w-]+\/[\w-]+)=(\d+)$/.exec(spec);
@@ -86,6 +91,8 @@ async function main(): Promise<void> {
     seedEngine,
     seedWeeks,
     seedCacheFile: v['seed-cache'] ?? (process.env.SOLVEREIGN_SEED_CACHE || undefined),
+    rateLimit: rateLimit === undefined ? undefined : { limit: rateLimit, windowMs: 60_000 },
+    allowedHosts: v['allow-host'],
     solver: { minPauseMinutes, ...(maxTours !== undefined ? { maxToursPerRequest: maxTours } : {}) },
     profile,
     dataDir,
@@ -160,9 +167,8 @@ function writeDemoCredentialsFile(file: string, url: string, creds: DemoCredenti
     tenants: Object.fromEntries([...new Set(creds.map((c) => c.tenant_code))].map((t) => [t, keysOf(t)])),
   };
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    // A planted link (a cloned repo's .sandbox/credentials.json) is refused, never followed.
+    writeFileSafeSync(file, `${JSON.stringify(body, null, 2)}\n`, { private: true });
   } catch (e) {
     process.stderr.write(`could not write ${file}: ${(e as Error).message}\n`);
   }
@@ -180,6 +186,8 @@ function parse() {
       'seed-engine': { type: 'string' },
       'seed-weeks': { type: 'string' },
       'seed-cache': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       'min-pause': { type: 'string', multiple: true },
       'max-tours': { type: 'string' },
       quiet: { type: 'boolean' },

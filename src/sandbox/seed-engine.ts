@@ -6,7 +6,7 @@
 // week: the solve does not depend on the week's dates (assignments carry day numbers 1..7), so a
 // cached solve stays valid as the calendar moves on; only the forecast's header comment and the
 // plan's week_id are written for the week it is shown in (the input hash skips comments).
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -17,6 +17,7 @@ import {
   parseForecast,
   SOLVER_VERSION,
 } from '../roster/index';
+import { isPrivateFile, writeFileSafeSync } from '../shared/safeWrite';
 import type { SolvedWeek } from './runs';
 import { runSolve } from './solve-core';
 import type { Scenario } from './synth';
@@ -45,9 +46,8 @@ export function sharedSeedCacheFile(): string {
 function readCache(file: string | undefined): Record<string, CachedWeek> | undefined {
   if (!file || !existsSync(file)) return undefined;
   try {
-    // Only our own files (the shared folder is in a world-writable tmpdir).
-    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    if (uid !== undefined && statSync(file).uid !== uid) return undefined;
+    // Only our own owner-only regular files (the shared folder is in a world-writable tmpdir).
+    if (!isPrivateFile(file)) return undefined;
     const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
     return data.engine === SEED_ENGINE_VERSION && data.entries ? data.entries : undefined;
   } catch {
@@ -56,10 +56,10 @@ function readCache(file: string | undefined): Record<string, CachedWeek> | undef
 }
 
 function writeCache(file: string, entries: Record<string, CachedWeek>): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ engine: SEED_ENGINE_VERSION, entries } satisfies CacheFile));
-  renameSync(tmp, file);
+  // Owner-only folder (refused when another user planted it), unpredictable temp name, no links.
+  writeFileSafeSync(file, JSON.stringify({ engine: SEED_ENGINE_VERSION, entries } satisfies CacheFile), {
+    private: true,
+  });
 }
 
 /** Solved weeks by key: read from `file`, else from `shared`; saved to both. */

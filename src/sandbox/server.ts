@@ -63,8 +63,18 @@ export interface SandboxOptions {
   profile?: SandboxProfileName;
   /** Data folder (the live profile's global kill switch file); default: the database's folder. */
   dataDir?: string;
-  /** Requests per client per window before 429 (default 3000 per 60 s). */
+  /** Requests per user (per client address without a valid credential) per window before 429 (default 3000 per 60 s). */
   rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Failed credential checks (unknown API key or session token) per client address per window before
+   * that address gets 429 for every credential it has not used successfully before (default 20 per 60 s).
+   */
+  authFailureLimit?: { limit: number; windowMs: number };
+  /**
+   * Host header names accepted besides the loopback names (127.0.0.1, localhost, ::1) and the bound
+   * address; anything else is 400 (a web page reaching the sandbox through DNS rebinding).
+   */
+  allowedHosts?: string[];
   log?: (line: string) => void;
 }
 
@@ -86,6 +96,25 @@ export interface SandboxHandle {
 }
 
 const RATE_DEFAULT = { limit: 3000, windowMs: 60_000 };
+const AUTH_FAILURE_DEFAULT = { limit: 20, windowMs: 60_000 };
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+
+/** Per client address: failed credential checks in the current window, and credentials that worked. */
+interface AuthFailures {
+  count: number;
+  reset: number;
+  /** sha256 of credentials that authenticated from this address (they keep working while it is throttled). */
+  good: Set<string>;
+}
+
+/** The server-wide guards of handle(): request budget, failed-credential throttle, Host allow-list. */
+interface Guards {
+  rate: { limit: number; windowMs: number };
+  buckets: Map<string, { count: number; reset: number }>;
+  authLimit: { limit: number; windowMs: number };
+  authFailures: Map<string, AuthFailures>;
+  hosts: Set<string>;
+}
 
 export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
   const now = options.now ?? (() => new Date());
@@ -127,11 +156,18 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const queue = new SolveQueue(app, { sseLineEnd: profile?.sseLineEnd, ...options.solver });
   app.solverIdle = () => queue.idle();
   const table = compile<Ctx>(routes(app, queue));
-  const rate = options.rateLimit ?? RATE_DEFAULT;
-  const buckets = new Map<string, { count: number; reset: number }>();
+  const guards: Guards = {
+    rate: options.rateLimit ?? RATE_DEFAULT,
+    buckets: new Map(),
+    authLimit: options.authFailureLimit ?? AUTH_FAILURE_DEFAULT,
+    authFailures: new Map(),
+    hosts: new Set(
+      [...LOOPBACK_HOSTS, host, `[${host}]`, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()),
+    ),
+  };
 
   const server = createServer((req, res) => {
-    handle(app, table, profile, rate, buckets, req, res).catch((err) => {
+    handle(app, table, profile, guards, req, res).catch((err) => {
       app.log(`sandbox: unhandled ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -197,26 +233,65 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 const REQUEST_ID_OK = /^[A-Za-z0-9._:@-]{1,200}$/;
 
+/** The Host header's name without its port; undefined without a Host header. */
+function hostName(req: IncomingMessage): string | undefined {
+  const h = headerValue(req, 'host')?.trim().toLowerCase();
+  if (h === undefined) return undefined;
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(h);
+  return m ? m[1] : h;
+}
+
+/** A 400 answered before routing (bad Host, unparseable URL). */
+function sendBadRequest(res: ServerResponse, code: string, message: string): void {
+  send(res, 'GET', errorReply(new ApiError(400, code, message)));
+}
+
+/**
+ * Who the request's budget belongs to: the user behind a valid credential (never the credential
+ * value itself, so guessing new values gains nothing), else the client address.
+ */
+function budgetKey(app: App, req: IncomingMessage, ip: string): string {
+  const token = presentedToken(req);
+  if (token) {
+    const hash = sha256Hex(token);
+    const userId = app.store.session(hash)?.user_id ?? app.store.userForKey(hash)?.user_id;
+    if (userId) return `u:${userId}`;
+  }
+  return `ip:${ip}`;
+}
+
 async function handle(
   app: App,
   table: CompiledRoute<Ctx>[],
   profile: SandboxProfile | undefined,
-  rate: { limit: number; windowMs: number },
-  buckets: Map<string, { count: number; reset: number }>,
+  guards: Guards,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const { rate, buckets } = guards;
   const incomingId = headerValue(req, 'x-request-id');
   const requestId = incomingId && REQUEST_ID_OK.test(incomingId) ? incomingId : randomUUID();
   res.setHeader('X-Request-ID', requestId);
-  const url = new URL(req.url ?? '/', 'http://sandbox');
+  // Only loopback names (and configured ones): a page on another origin that rebinds its DNS name to
+  // 127.0.0.1 still sends its own name as Host.
+  const host = hostName(req);
+  if (host !== undefined && !guards.hosts.has(host)) {
+    sendBadRequest(res, 'bad_host', `Host '${host}' is not served here; use http://127.0.0.1 or localhost`);
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://sandbox');
+  } catch {
+    sendBadRequest(res, 'bad_request', 'The request target is not a valid URL');
+    return;
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   const pathname = url.pathname;
   const ip = clientIp(req);
 
-  // Rate limit headers on every answer; the budget is per credential (or per IP without one).
-  const credential = headerValue(req, 'authorization') ?? headerValue(req, 'x-api-key') ?? '';
-  const bucketKey = credential ? `c:${sha256Hex(credential)}` : `ip:${ip}`;
+  // Rate limit headers on every answer; the budget is per user (or per address without a valid credential).
+  const bucketKey = budgetKey(app, req, ip);
   const nowMs = Date.now();
   let bucket = buckets.get(bucketKey);
   if (!bucket || bucket.reset <= nowMs) {
@@ -273,7 +348,7 @@ async function handle(
       );
     }
     c.params = found.params;
-    return runRoute(app, found.route, c);
+    return runRoute(app, found.route, c, guards);
   };
 
   let reply: Reply;
@@ -319,13 +394,14 @@ function takeFault(faults: Fault[], method: string, pathname: string): Fault | u
 }
 
 const PLATFORM_PREFIX = '/api/v1/platform/';
+const AUTH_PREFIX = '/api/auth/';
 const API_KEY_PATHS = ['/api/v1/runs', '/api/v1/plans'];
 
 function allowsApiKeyHeader(pathname: string): boolean {
   return API_KEY_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
-async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<Reply> {
+async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx, guards: Guards): Promise<Reply> {
   const { req, path: pathname } = ctx;
   // Live SOLVEREIGN refuses API-key headers on the platform routes.
   if (pathname.startsWith(PLATFORM_PREFIX)) {
@@ -343,7 +419,7 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
     throw new ApiError(503, 'ERR_DB_001', 'Database connection failed', { database: 'disconnected' });
   }
   if (route.scope !== 'none') {
-    ctx.principal = authenticate(app, req, pathname);
+    ctx.principal = authenticateThrottled(app, req, pathname, ctx.ip, guards);
     if (route.scope === 'tenant' || route.scope === 'site') scopeCheck(app, ctx, route.scope);
     if (route.roles && !route.roles.includes(ctx.principal.role_name)) {
       throw new ApiError(
@@ -362,7 +438,13 @@ async function runRoute(app: App, route: CompiledRoute<Ctx>, ctx: Ctx): Promise<
   // Idempotent writes: the first answer for a key (per tenant and user) is stored and replayed.
   const idemKey = headerValue(req, 'x-idempotency-key');
   const p = ctx.principal;
-  if (idemKey && p && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+  // Sign-in, refresh and sign-out answers carry session tokens: never stored, never replayed.
+  const cacheable = !pathname.startsWith(AUTH_PREFIX);
+  if (idemKey && idemKey.length > 200)
+    throw new ApiError(422, 'validation_error', 'x-idempotency-key: at most 200 characters', {
+      fields: [{ field: 'x-idempotency-key', message: 'at most 200 characters' }],
+    });
+  if (idemKey && p && cacheable && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
     const stored = app.store.idempotent(idemKey, p.tenant_code, p.user_id);
     if (stored && (stored.method !== ctx.method || stored.path !== pathname)) {
       app.store.audit({
@@ -423,19 +505,63 @@ function cookieToken(req: IncomingMessage): string | undefined {
   return m ? decodeURIComponent(m[1]) : undefined;
 }
 
+/** The API key or session token a request presents (bearer, X-API-Key or cookie), unchecked. */
+function presentedToken(req: IncomingMessage, pathname?: string): string | undefined {
+  const authz = headerValue(req, 'authorization');
+  if (authz) return /^Bearer\s+(.+)$/i.exec(authz.trim())?.[1].trim();
+  const apiKey = headerValue(req, 'x-api-key');
+  if (apiKey && (pathname === undefined || allowsApiKeyHeader(pathname))) return apiKey;
+  return cookieToken(req);
+}
+
+/**
+ * authenticate(), with failed checks counted per client address: past the limit, a credential that
+ * has not worked from this address before is refused with 429 without being looked up.
+ */
+function authenticateThrottled(
+  app: App,
+  req: IncomingMessage,
+  pathname: string,
+  ip: string,
+  guards: Guards,
+): Principal {
+  const nowMs = Date.now();
+  let state = guards.authFailures.get(ip);
+  if (!state || state.reset <= nowMs) {
+    state = { count: 0, reset: nowMs + guards.authLimit.windowMs, good: state?.good ?? new Set() };
+    guards.authFailures.set(ip, state);
+    if (guards.authFailures.size > 10_000)
+      for (const [k, v] of guards.authFailures)
+        if (v.reset <= nowMs && v.count === 0) guards.authFailures.delete(k);
+  }
+  const token = presentedToken(req, pathname);
+  const hash = token ? sha256Hex(token) : undefined;
+  if (state.count >= guards.authLimit.limit && !(hash && state.good.has(hash))) {
+    const retry = Math.max(1, Math.ceil((state.reset - nowMs) / 1000));
+    throw new ApiError(
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      `Too many failed credential checks from this address (${guards.authLimit.limit} in ${Math.round(guards.authLimit.windowMs / 1000)} s); try again in ${retry} s`,
+      { retry_after_seconds: retry },
+      { 'Retry-After': String(retry) },
+    );
+  }
+  try {
+    const principal = authenticate(app, req, pathname);
+    if (state.good.size < 1000) state.good.add(principal.token_hash);
+    return principal;
+  } catch (e) {
+    // Only unknown credentials count (an expired or ended session of ours is not a guess).
+    if (e instanceof ApiError && e.status === 401 && hash && !app.store.session(hash)) state.count++;
+    throw e;
+  }
+}
+
 export function authenticate(app: App, req: IncomingMessage, pathname: string): Principal {
   const authz = headerValue(req, 'authorization');
-  let token: string | undefined;
-  if (authz) {
-    const m = /^Bearer\s+(.+)$/i.exec(authz.trim());
-    if (!m)
-      throw new ApiError(401, 'ERR_AUTH_001', 'Authorization header must be "Bearer <API key or token>"');
-    token = m[1].trim();
-  } else if (headerValue(req, 'x-api-key') && allowsApiKeyHeader(pathname)) {
-    token = headerValue(req, 'x-api-key');
-  } else {
-    token = cookieToken(req);
-  }
+  if (authz && !/^Bearer\s+(.+)$/i.test(authz.trim()))
+    throw new ApiError(401, 'ERR_AUTH_001', 'Authorization header must be "Bearer <API key or token>"');
+  const token = presentedToken(req, pathname);
   if (!token) {
     throw new ApiError(
       401,

@@ -9,6 +9,8 @@ import type {
   RunKpis,
   RunSummary,
 } from '../api/schemas';
+import { INACTIVE_INCIDENT_STATUSES } from '../api/schemas';
+import { type AuditChainRow, auditRowHash, GENESIS_HASH } from './auditChain';
 import type { Db } from './db';
 import type { DriftBaseline } from './drift';
 
@@ -93,19 +95,8 @@ export interface AuditInsert {
   details?: Record<string, unknown> | null;
 }
 
-export interface AuditRow {
-  id: number;
-  event_type: string;
-  user_email: string | null;
-  role_name: string | null;
-  action: string | null;
-  reason: string | null;
-  tenant_code: string | null;
-  site_code: string | null;
-  created_at: string;
-  request_id: string | null;
-  details: string | null;
-}
+/** An audit row as stored (its hash columns aside): the hash chain's row. */
+export type AuditRow = AuditChainRow;
 
 export interface AuditFilter {
   tenant_code: string;
@@ -217,6 +208,10 @@ export class Store {
       countFailures: p(
         'SELECT COUNT(*) AS n, MIN(at_ms) AS first FROM login_failures WHERE ip = ? AND at_ms > ?',
       ),
+      countFailuresByEmail: p(
+        'SELECT COUNT(*) AS n, MIN(at_ms) AS first FROM login_failures WHERE email = ? AND at_ms > ?',
+      ),
+      deleteFailure: p('DELETE FROM login_failures WHERE id = ?'),
       insertRun:
         p(`INSERT INTO runs (run_id, tenant_code, site_code, week_id, timestamp, status, headcount, coverage_percent,
         audit_pass_count, audit_total, evidence_path, kpi_drift_status, published, published_at, published_by, locked,
@@ -283,8 +278,14 @@ export class Store {
         'SELECT data FROM incidents WHERE tenant_code = ? OR tenant_code IS NULL ORDER BY created_at DESC, id',
       ),
       incident: p('SELECT * FROM incidents WHERE id = ?'),
-      insertIncident: p('INSERT INTO incidents (id, tenant_code, created_at, data) VALUES (?, ?, ?, ?)'),
-      updateIncident: p('UPDATE incidents SET data = ? WHERE id = ?'),
+      insertIncident: p(
+        'INSERT INTO incidents (id, tenant_code, created_at, status, data) VALUES (?, ?, ?, ?, ?)',
+      ),
+      updateIncident: p('UPDATE incidents SET data = ?, status = ? WHERE id = ?'),
+      countActiveIncidents: p(
+        `SELECT COUNT(*) AS n FROM incidents WHERE (tenant_code = @tenant OR tenant_code IS NULL)
+        AND status NOT IN (${INACTIVE_INCIDENT_STATUSES.map((x) => `'${x}'`).join(', ')})`,
+      ),
       idem: p(
         'SELECT method, path, status, content_type, headers, body FROM idempotency WHERE idem_key = ? AND tenant_code = ? AND user_id = ?',
       ),
@@ -292,9 +293,10 @@ export class Store {
         p(`INSERT OR IGNORE INTO idempotency (idem_key, tenant_code, user_id, method, path, status, content_type,
         headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertAudit:
-        p(`INSERT INTO audit_log (event_type, user_email, role_name, action, reason, tenant_code, site_code,
-        created_at, request_id, details) VALUES (@event_type, @user_email, @role_name, @action, @reason, @tenant_code,
-        @site_code, @created_at, @request_id, @details)`),
+        p(`INSERT INTO audit_log (id, event_type, user_email, role_name, action, reason, tenant_code, site_code,
+        created_at, request_id, details, prev_hash, row_hash) VALUES (@id, @event_type, @user_email, @role_name,
+        @action, @reason, @tenant_code, @site_code, @created_at, @request_id, @details, @prev_hash, @row_hash)`),
+      auditHead: p('SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1'),
       auditEntry: p('SELECT * FROM audit_log WHERE id = ? AND tenant_code = ?'),
       metaGet: p('SELECT value FROM meta WHERE key = ?'),
       metaSet: p(
@@ -367,11 +369,19 @@ export class Store {
   revokeSession(tokenHash: string): void {
     this.s.revokeSession.run(tokenHash);
   }
-  recordLoginFailure(ip: string, email: string | null, atMs: number): void {
-    this.s.insertFailure.run(ip, email, atMs);
+  /** Records a failed (or not yet verified) sign-in; the id lets a verified one be taken back. */
+  recordLoginFailure(ip: string, email: string | null, atMs: number): number {
+    return Number(this.s.insertFailure.run(ip, email, atMs).lastInsertRowid);
+  }
+  forgetLoginFailure(id: number): void {
+    this.s.deleteFailure.run(id);
   }
   loginFailures(ip: string, sinceMs: number): { n: number; first: number | null } {
     return this.s.countFailures.get(ip, sinceMs) as { n: number; first: number | null };
+  }
+  /** Failures for one account (emails are stored trimmed and lower-cased). */
+  loginFailuresForEmail(email: string, sinceMs: number): { n: number; first: number | null } {
+    return this.s.countFailuresByEmail.get(email, sinceMs) as { n: number; first: number | null };
   }
 
   // ------------------------------------------------------------ runs
@@ -557,11 +567,15 @@ export class Store {
     const row = this.s.incident.get(id) as { tenant_code: string | null; data: string } | undefined;
     return row ? { tenant_code: row.tenant_code, incident: JSON.parse(row.data) } : undefined;
   }
+  /** Active incidents of the tenant plus platform-wide ones, counted by index (status is hot). */
+  activeIncidentCount(tenant: string): number {
+    return (this.s.countActiveIncidents.get({ tenant }) as { n: number }).n;
+  }
   insertIncident(i: Incident): void {
-    this.s.insertIncident.run(i.id, i.tenant_id ?? null, i.created_at, JSON.stringify(i));
+    this.s.insertIncident.run(i.id, i.tenant_id ?? null, i.created_at, i.status, JSON.stringify(i));
   }
   updateIncident(i: Incident): void {
-    this.s.updateIncident.run(JSON.stringify(i), i.id);
+    this.s.updateIncident.run(JSON.stringify(i), i.status, i.id);
   }
 
   // ------------------------------------------------------------ idempotency
@@ -598,8 +612,15 @@ export class Store {
   }
 
   // ------------------------------------------------------------ audit log (append-only)
+  /** Appends one row to the hash chain (read head + insert in one transaction). */
   audit(e: AuditInsert): number {
-    const info = this.s.insertAudit.run({
+    return this.db.transaction(() => this.appendAudit(e))();
+  }
+
+  private appendAudit(e: AuditInsert): number {
+    const head = this.s.auditHead.get() as { id: number; row_hash: string | null } | undefined;
+    const row: AuditChainRow = {
+      id: (head?.id ?? 0) + 1,
       event_type: e.event_type,
       user_email: e.user_email ?? null,
       role_name: e.role_name ?? null,
@@ -610,8 +631,10 @@ export class Store {
       created_at: e.created_at,
       request_id: e.request_id ?? null,
       details: e.details ? JSON.stringify(e.details) : null,
-    });
-    return Number(info.lastInsertRowid);
+    };
+    const prev = head?.row_hash ?? GENESIS_HASH;
+    this.s.insertAudit.run({ ...row, prev_hash: prev, row_hash: auditRowHash(prev, row) });
+    return row.id;
   }
   auditEntry(id: number, tenant: string): AuditRow | undefined {
     return this.s.auditEntry.get(id, tenant) as AuditRow | undefined;

@@ -14,6 +14,14 @@ const PATTERNS: readonly [RegExp, string][] = [
     `$1${MASK}$2`,
   ],
   [/\bsv_[a-z0-9]+_[a-z_]+_[A-Za-z0-9]{8,}\b/g, MASK],
+  // Session tokens on their own (svs_ + 43 base64url characters), wherever they appear.
+  [/\bsvs_[A-Za-z0-9_-]{16,}/g, MASK],
+  // Secrets in query strings and unquoted `key=value` / `key: value` text.
+  [
+    /([?&;\s,(]|^)((?:api_key|apikey|api-key|access_token|refresh_token|token|password|passwd|secret)=)[^\s&#;,)"']+/gim,
+    `$1$2${MASK}`,
+  ],
+  [/(\b(?:password|passwd)\s*:\s+)(?!["«])[^\s,;"]+/gi, `$1${MASK}`],
 ];
 
 export class Redactor {

@@ -1,5 +1,5 @@
 // A tiny zip reader: the central directory (so data descriptors and extra fields are fine), stored
-// (0) and deflate (8) entries, CRC-checked, each entry's size capped. Enough for evidence packs (the
+// (0) and deflate (8) entries, CRC-checked, each entry's size, the total and the entry count capped (ZIP_LIMITS). Enough for evidence packs (the
 // sandbox writes stored entries; live SOLVEREIGN's Python zipfile writes deflate). No zip64, no
 // encryption. No `vscode` here: the reports and procedures use it (the sandbox's writer is server code).
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -22,12 +22,21 @@ export class ZipError extends Error {
   override readonly name = 'ZipError';
 }
 
+/** The one place the archive limits live (evidence packs are a few MiB; these leave ample room). */
 export interface ZipLimits {
   /** The largest entry (uncompressed) read; a larger one is a ZipError. Default 64 MiB. */
   maxEntryBytes?: number;
+  /** The most bytes (uncompressed) read from one archive in total. Default 256 MiB. */
+  maxTotalBytes?: number;
+  /** The most entries an archive may list. Default 10,000. */
+  maxEntries?: number;
 }
 
-const DEFAULT_MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+export const ZIP_LIMITS: Required<ZipLimits> = {
+  maxEntryBytes: 64 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxEntries: 10_000,
+};
 
 function findEndOfCentralDirectory(buf: Buffer): number {
   // The EOCD record is 22 bytes plus a comment of at most 65535 bytes, at the end.
@@ -38,11 +47,13 @@ function findEndOfCentralDirectory(buf: Buffer): number {
   throw new ZipError('not a zip archive (no end-of-central-directory record)');
 }
 
-/** The archive's entries, in central-directory order. */
-export function listZip(buf: Buffer): ZipFileInfo[] {
+/** The archive's entries, in central-directory order (more than `maxEntries` is a ZipError). */
+export function listZip(buf: Buffer, limits: ZipLimits = {}): ZipFileInfo[] {
   if (buf.length < 22) throw new ZipError('not a zip archive (too short)');
   const eocd = findEndOfCentralDirectory(buf);
   const count = buf.readUInt16LE(eocd + 10);
+  const maxEntries = limits.maxEntries ?? ZIP_LIMITS.maxEntries;
+  if (count > maxEntries) throw new ZipError(`too many entries (${count}; at most ${maxEntries})`);
   const size = buf.readUInt32LE(eocd + 12);
   let p = buf.readUInt32LE(eocd + 16);
   if (count === 0xffff || p === 0xffffffff) throw new ZipError('zip64 archives are not supported');
@@ -72,7 +83,7 @@ export function listZip(buf: Buffer): ZipFileInfo[] {
 
 /** One entry's bytes, inflated and CRC-checked. */
 export function readZipEntry(buf: Buffer, entry: ZipFileInfo, limits: ZipLimits = {}): Buffer {
-  const max = limits.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+  const max = limits.maxEntryBytes ?? ZIP_LIMITS.maxEntryBytes;
   if (entry.size > max) throw new ZipError(`${entry.name} is too large (${entry.size} bytes)`);
   const p = entry.offset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== LOCAL_SIG)
@@ -98,10 +109,13 @@ export function readZipEntry(buf: Buffer, entry: ZipFileInfo, limits: ZipLimits 
 /** Every file of the archive (directories left out), by name. */
 export function readZip(buf: Buffer, limits: ZipLimits = {}): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  for (const e of listZip(buf)) {
-    if (e.name.endsWith('/')) continue;
-    files.set(e.name, readZipEntry(buf, e, limits));
-  }
+  const entries = listZip(buf, limits).filter((e) => !e.name.endsWith('/'));
+  // Checked on the declared sizes before inflating anything (readZipEntry holds each entry to its size).
+  const maxTotal = limits.maxTotalBytes ?? ZIP_LIMITS.maxTotalBytes;
+  const total = entries.reduce((n, e) => n + e.size, 0);
+  if (total > maxTotal)
+    throw new ZipError(`archive too large (${total} bytes uncompressed; at most ${maxTotal})`);
+  for (const e of entries) files.set(e.name, readZipEntry(buf, e, limits));
   return files;
 }
 
@@ -109,11 +123,12 @@ export function readZip(buf: Buffer, limits: ZipLimits = {}): Map<string, Buffer
 export function extractZipFile(
   buf: Buffer,
   name: string | RegExp,
+  limits: ZipLimits = {},
 ): { name: string; data: Buffer } | undefined {
-  const entry = listZip(buf).find((e) =>
+  const entry = listZip(buf, limits).find((e) =>
     typeof name === 'string' ? e.name === name : !e.name.endsWith('/') && name.test(e.name),
   );
-  return entry ? { name: entry.name, data: readZipEntry(buf, entry) } : undefined;
+  return entry ? { name: entry.name, data: readZipEntry(buf, entry, limits) } : undefined;
 }
 
 /**

@@ -65,7 +65,8 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
     assert.ok(r.recordPath?.startsWith(path.join(folder, '.solvereign', 'records')), r.recordPath);
     assert.equal(readFileSync(r.recordPath as string, 'utf8'), r.record);
-    assert.match(r.record, /\| Who \| platform@lts\.demo \(platform_admin\) \|/);
+    // Cells are markdown-escaped (an address cannot turn into a link or markup).
+    assert.match(r.record, /\| Who \| platform\\@lts\\\.demo \(platform_admin\) \|/);
     assert.match(r.record, /## Server audit events in this window/);
   });
 
@@ -99,13 +100,20 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     assert.ok(!ids(r).includes('reason'));
   });
 
-  it('SP-003: a failing audit gate blocks lock (AUDIT_GATE_FAIL) with the runbook resolution', async () => {
+  it('SP-003: a failing audit gate blocks publish (AUDIT_GATE_FAIL); its lock is NOT_PUBLISHED', async () => {
     await signInAs('dispatcher');
     const failed = (await runs()).find((x) => x.status === 'FAIL') as RunSummary;
+    const pub = await exec(
+      'solvereign.sp003.publishRun',
+      { run: failed },
+      { reason: 'publish it anyway please' },
+    );
+    assert.equal(pub.result, 'BLOCKED');
+    assert.equal(pub.code, 'AUDIT_GATE_FAIL');
+    assert.match(pub.summary.join('\n'), /Resolution: Fix audit issues first/);
     const r = await exec('solvereign.sp003.lockRun', { run: failed }, { reason: 'lock it anyway please' });
     assert.equal(r.result, 'BLOCKED');
-    assert.equal(r.code, 'AUDIT_GATE_FAIL');
-    assert.match(r.summary.join('\n'), /Resolution: Fix audit issues first/);
+    assert.equal(r.code, 'NOT_PUBLISHED');
   });
 
   it('SP-003: publishes a PASS run with the reason going into the audit trail', async () => {
@@ -321,6 +329,8 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
   });
 
   it('a schema-violating answer ends with the failed step and what to do; nothing is lost', async () => {
+    // A procedure detects what the server offers on its first run (it reads /status too): do that first.
+    await exec('solvereign.sp001.healthCheck', {});
     // The sidebar reads /status too (status bar poll, Sites tree): the fault answers every request
     // until it is cleared, so the procedure's own read surely gets it.
     await fault({

@@ -14,7 +14,7 @@ describe('solvereign sp00x: procedures from the CLI', function () {
   this.timeout(60_000);
   let sandbox: SandboxHandle;
   let dir: string;
-  const run = (args: string[], role: Role = 'platform_admin') =>
+  const run = (args: string[], role: Role = 'platform_admin', withKey = true) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
       const key = sandbox.demoCredentials.find((d) => d.role === role && d.tenant_code === 'lts');
       const child = spawn(process.execPath, [CLI, '--server', sandbox.url, '--role', role, ...args], {
@@ -22,8 +22,8 @@ describe('solvereign sp00x: procedures from the CLI', function () {
         env: {
           PATH: process.env.PATH,
           HOME: dir,
-          SOLVEREIGN_API_KEY: key?.api_key,
-          SOLVEREIGN_USER: key?.email,
+          SOLVEREIGN_USER: key?.email ?? 'cli-test@lts.demo',
+          ...(withKey ? { SOLVEREIGN_API_KEY: key?.api_key } : {}),
         },
       });
       let stdout = '';
@@ -128,5 +128,58 @@ describe('solvereign sp00x: procedures from the CLI', function () {
     const r = await run(['sp003', 'RUN-1']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /sp003 needs one of: publish, lock/);
+  });
+
+  describe('against --profile live (no [ops] endpoints)', () => {
+    let live: SandboxHandle;
+    let liveDir: string;
+    const onLive = async (args: string[], role: Role) => {
+      const saved = sandbox;
+      sandbox = live;
+      try {
+        // Live's dispatcher routes take no key (an X-API-Key header is refused there).
+        return await run(args, role, false);
+      } finally {
+        sandbox = saved;
+      }
+    };
+    before(async () => {
+      liveDir = mkdtempSync(path.join(os.tmpdir(), 'sv-cli-proc-live-'));
+      live = await startSandbox({
+        dbPath: path.join(liveDir, 'db.sqlite'),
+        port: 0,
+        reset: true,
+        profile: 'live',
+      });
+    });
+    after(async () => {
+      await live?.close();
+      rmSync(liveDir, { recursive: true, force: true });
+    });
+
+    it('sp005 is NOT_OFFERED (exit 3) before anything is sent, never a FAIL', async () => {
+      const r = await onLive(['--json', 'sp005', '--reason', 'Monday drill on live', '--yes'], 'dispatcher');
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      const out = json(r.stdout);
+      assert.equal(out.result, 'NOT_OFFERED');
+      assert.deepEqual(
+        out.steps.map((s) => s.id),
+        ['role', 'capability'],
+      );
+    });
+
+    it('sp006 kill prints the server-side command and, not run, is NOT_OFFERED (exit 3)', async () => {
+      const r = await onLive(
+        ['--json', 'sp006', 'kill', '--reason', 'Security incident on live', '--yes'],
+        'ops_lead',
+      );
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.equal(json(r.stdout).result, 'NOT_OFFERED');
+      assert.match(
+        r.stderr,
+        /Command to run on the server:\n {2}python backend_py\/api\/services\/publish_gate\.py kill-switch --activate/,
+      );
+      assert.match(r.stdout, /every site/);
+    });
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ApiKeyAuth, SessionAuth } from '../../src/api/auth';
+import { streamRun } from '../../src/api/sse';
 import { SolvereignClient } from '../../src/api/client';
 import { checkGate } from '../../src/ops/gates';
 import { runHealthCheck } from '../../src/ops/healthCheck';
@@ -123,7 +124,7 @@ describe('API client against --profile live', function () {
       week: '2026-W10',
     });
     const types: string[] = [];
-    for await (const e of c.streamRun(created.run_id)) types.push(e.type);
+    for await (const e of streamRun(c, created.run_id)) types.push(e.type);
     assert.ok(types.length > 0, 'events arrived');
     assert.equal(types.at(-1), 'complete');
   });

@@ -1,9 +1,10 @@
 // `solvereign evidence RUN --out DIR | --verify-only`: downloads a run's evidence pack, verifies it
 // (src/ops/evidence.ts) and only then unpacks it: nothing is written unless everything verifies.
-import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SolvereignClient } from '../../api/client';
 import { type EvidenceVerification, verifyEvidence } from '../../ops/evidence';
+import { writeFileSafeSync } from '../../shared/safeWrite';
 import { readZip, unsafeEntryName } from '../../shared/zip';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
@@ -15,34 +16,19 @@ export function unpackEvidence(dir: string, zip: Buffer, entries: Map<string, Bu
     if (problem)
       throw new Error(`the archive's entry ${JSON.stringify(name)} has ${problem}; nothing was written`);
   }
-  mkdirSync(dir, { recursive: true });
-  const root = realpathSync(dir);
-  const written: string[] = [];
-  const write = (rel: string, data: Buffer) => {
-    const target = path.join(root, ...rel.split('/'));
-    mkdirSync(path.dirname(target), { recursive: true });
-    // A folder inside the output that is a link elsewhere must not carry a file out of it.
-    const parent = realpathSync(path.dirname(target));
-    if (parent !== root && !parent.startsWith(root + path.sep))
-      throw new Error(`${rel} would be written outside ${dir} (through a link); stopped`);
-    let fd: number;
-    try {
-      fd = openSync(target, 'wx', 0o644); // never overwrite, never follow a link at the target
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new Error(`${target} exists already; choose an empty folder for --out`);
-      throw e;
-    }
-    try {
-      writeSync(fd, data);
-    } finally {
-      closeSync(fd);
-    }
-    written.push(target);
-  };
-  if (!entries.has('evidence.zip')) write('evidence.zip', zip);
-  for (const [name, data] of entries) write(name, data);
-  return written;
+  const root = path.resolve(dir);
+  const files: [string, Buffer][] = [
+    ...(entries.has('evidence.zip') ? [] : [['evidence.zip', zip] as [string, Buffer]]),
+    ...entries,
+  ];
+  const targets = files.map(([rel, data]) => [path.join(root, ...rel.split('/')), data] as const);
+  // Never overwrite: a folder that already holds any of these files is refused before writing one.
+  const existing = targets.find(([target]) => existsSync(target));
+  if (existing) throw new Error(`${existing[0]} exists already; choose an empty folder for --out`);
+  mkdirSync(root, { recursive: true });
+  // The shared writer refuses links on the way (a planted link never carries a file out of DIR).
+  for (const [target, data] of targets) writeFileSafeSync(target, data, { root });
+  return targets.map(([target]) => target);
 }
 
 export interface EvidenceResult extends EvidenceVerification {

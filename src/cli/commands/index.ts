@@ -43,7 +43,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
     load: () => import('./showRun'),
   },
-  audit: { usage: [], load: () => import('./showRun') },
+  audit: {
+    usage: ["audit verify --db FILE                 check the sandbox database's audit hash chain"],
+    load: () => import('./audit'),
+  },
   publish: {
     usage: ['publish <run-id> --reason "…" --role R [--approver ID] [--override-warn]'],
     load: () => import('./publishLock'),

@@ -102,10 +102,14 @@ async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Prom
     say: (line) => ctx.io.stderr.write(`${line}\n`),
   });
   const abort = new AbortController();
+  const { CapabilityCache } = await import('../../api/capabilities');
+  const { capabilitiesFor } = await import('../../procedures/capabilities');
+  const client = clientOf(ctx);
   const result: ProcedureResult = await runProcedure(
     def,
     {
-      client: clientOf(ctx),
+      client,
+      capabilities: await capabilitiesFor(new CapabilityCache(), client),
       who: {
         email: ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username,
         role: ctx.v.role,

@@ -1,6 +1,7 @@
 // `solvereign solve <forecast> --week W`: on the server (streamed progress) or `--local`. The
 // forecast (text or CSV) is checked first with the engine's parser: a FAIL forecast is BLOCKED
 // (exit 2) with its failing lines, unless `--drop-invalid` asks to solve the rest.
+import { streamRun } from '../../api/sse';
 import { SolvereignApiError } from '../../api/errors';
 import { invalidIsoWeekMessage, isIsoWeek } from '../../shared/isoWeek';
 import { clientOf } from '../client';
@@ -84,7 +85,7 @@ async function cmdSolve(ctx: CliContext, file: string | undefined): Promise<numb
         `  dropped ${created.dropped.lines.length} FAIL line(s) (${created.dropped.lines.join(', ')}), ${created.dropped.tours} tour(s)\n`,
       );
   }
-  for await (const ev of clientOf(ctx).streamRun(created.run_id)) {
+  for await (const ev of streamRun(clientOf(ctx), created.run_id)) {
     if (ev.type === 'progress' && !ctx.g.json) ctx.io.stderr.write(`  ${ev.phase} ${ev.percent}%\n`);
     if (ev.type === 'error') {
       throw new SolvereignApiError({

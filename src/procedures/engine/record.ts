@@ -2,6 +2,7 @@
 // server's audit events of the run's time window, and the procedure's own sections. Rendered as
 // markdown for the records folder and for tickets ("Copy record as markdown"). No `vscode` here.
 import type { AuditEntry } from '../../api/schemas';
+import { neutralizeLinks } from '../../shared/markdown';
 import type { StepRecord, StepStatus } from './engine';
 
 export interface RecordSection {
@@ -43,10 +44,10 @@ const STATUS_MARK: Record<StepStatus, string> = {
   error: 'ERROR',
 };
 
-/** Escapes a value for one markdown table cell. */
+/** Escapes a value for one markdown table cell (server strings never render as links or images). */
 export function cell(v: unknown): string {
   const s = v === undefined || v === null || v === '' ? '—' : String(v);
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return neutralizeLinks(s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')).replace(/\r?\n/g, '<br>');
 }
 
 export function table(head: string[], rows: unknown[][]): string {
@@ -79,7 +80,7 @@ export function formatRecordMarkdown(r: ProcedureRecord): string {
           'Who',
           r.who.email ? `${r.who.email}${r.who.role ? ` (${r.who.role})` : ''}` : (r.who.role ?? 'unknown'),
         ],
-        ['Environment', env.name ? `${env.name}${env.url ? ` <${env.url}>` : ''}` : 'none'],
+        ['Environment', env.name ? `${env.name}${env.url ? ` (${env.url})` : ''}` : 'none'],
         ['Tenant / site', env.tenant || env.site ? `${env.tenant ?? '?'} / ${env.site ?? '?'}` : '—'],
       ],
     ),
@@ -87,11 +88,11 @@ export function formatRecordMarkdown(r: ProcedureRecord): string {
   );
   if (r.summary.length) {
     lines.push('## Summary', '');
-    for (const s of r.summary) lines.push(`- ${s}`);
+    for (const s of r.summary) lines.push(`- ${neutralizeLinks(s)}`);
     lines.push('');
   }
   if (r.error) {
-    lines.push('## Stopped', '', `Step **${r.error.step}** failed: ${r.error.message}`, '');
+    lines.push('## Stopped', '', neutralizeLinks(`Step **${r.error.step}** failed: ${r.error.message}`), '');
   }
   lines.push('## Steps', '');
   lines.push(
@@ -108,7 +109,7 @@ export function formatRecordMarkdown(r: ProcedureRecord): string {
     '',
   );
   for (const sec of r.sections) {
-    lines.push(`## ${sec.title}`, '', sec.body.trimEnd(), '');
+    lines.push(`## ${neutralizeLinks(sec.title)}`, '', neutralizeLinks(sec.body.trimEnd()), '');
   }
   lines.push('## Server audit events in this window', '');
   if (Array.isArray(r.auditEvents)) {
@@ -121,7 +122,7 @@ export function formatRecordMarkdown(r: ProcedureRecord): string {
         : '_None: this procedure wrote nothing to the audit trail._',
     );
   } else {
-    lines.push(`_Not available: ${r.auditEvents.error}_`);
+    lines.push(neutralizeLinks(`_Not available: ${r.auditEvents.error}_`));
   }
   lines.push('', `<!-- solvereign-record ${r.procedure} ${r.startedAt} -->`, '');
   return lines.join('\n');

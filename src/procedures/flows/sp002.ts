@@ -55,7 +55,15 @@ export interface InvestigateState {
   previous?: RunSummary;
   diff?: ForecastDiff;
   duplicates?: DuplicateReport;
-  violations: { check: string; message: string; tours?: string[]; day?: string; driver?: string }[];
+  violations: {
+    check: string;
+    message: string;
+    tours?: string[];
+    day?: string;
+    driver?: string;
+    /** Forecast line the tour comes from, when the server says. */
+    line?: number;
+  }[];
   split?: SplitSuggestion;
   resolve?: ResolveResult;
   classification?: Classification;
@@ -244,10 +252,37 @@ function violationsOf(run: RunDetail, checks: string[]): InvestigateState['viola
         tours: v.tour_ids,
         day: v.day,
         driver: v.driver_id,
+        line: v.line,
       });
     }
   }
   return out;
+}
+
+/**
+ * "T-1398 (So, forecast line 530) — message" for every tour the Coverage audit reports uncovered.
+ * Without a line from the server, the forecast's lines with the tour's day and time are named.
+ */
+export function uncoveredTours(s: Pick<InvestigateState, 'violations' | 'evidence'>): string[] {
+  const text = s.evidence?.forecast?.split(/\r?\n/) ?? [];
+  const linesOf = (message: string): number[] => {
+    const m = /\(([A-Z][a-z]) (\d{1,2}:\d{2}-\d{1,2}:\d{2})\)/.exec(message);
+    if (!m) return [];
+    const at = `${m[1]} ${m[2]}`;
+    return text.flatMap((l, i) => (l.trim().startsWith(at) ? [i + 1] : []));
+  };
+  return s.violations
+    .filter((v) => v.check === 'Coverage')
+    .map((v) => {
+      const found = v.line !== undefined ? [v.line] : linesOf(v.message);
+      const where = [
+        v.day,
+        found.length ? `forecast line${found.length > 1 ? 's' : ''} ${found.join(', ')}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      return `${(v.tours ?? []).join(', ') || 'tour not named'}${where ? ` (${where})` : ''} — ${v.message}`;
+    });
 }
 
 export function opsMessage(env: ProcedureEnv, s: InvestigateState): string {
@@ -264,6 +299,12 @@ export function opsMessage(env: ProcedureEnv, s: InvestigateState): string {
     '',
     ...s.why.map((w) => `- ${w}`),
   ];
+  // The tours left uncovered are the symptom itself: they come before any diff.
+  const uncovered = uncoveredTours(s);
+  if (uncovered.length) {
+    lines.push('', 'Tours no driver could be given (Coverage):');
+    for (const u of uncovered.slice(0, 50)) lines.push(`- ${u}`);
+  }
   if (s.diff && !s.diff.unchanged) {
     lines.push('', `Changes against the previous week${s.previous ? ` (${s.previous.run_id})` : ''}:`);
     for (const a of s.diff.added.slice(0, 20)) lines.push(`- added (line ${a.line}): ${a.count} × ${a.tour}`);
@@ -429,11 +470,17 @@ function investigateSteps(env: ProcedureEnv): Step<InvestigateState>[] {
           env.signal,
         );
         const d = s.diff;
+        const uncovered = uncoveredTours(s);
+        const first = uncovered.length
+          ? `uncovered: ${uncovered.slice(0, 5).join('; ')}${uncovered.length > 5 ? ` (+${uncovered.length - 5})` : ''}. `
+          : '';
         return {
           status: d.unchanged ? 'ok' : 'warn',
-          detail: d.unchanged
-            ? `input identical to ${s.previous.run_id} (${d.toursAfter} tours)`
-            : `vs ${s.previous.run_id}: tours ${d.toursBefore} -> ${d.toursAfter}; ${d.added.length} lines added, ${d.removed.length} removed, ${d.changed.length} changed`,
+          detail:
+            first +
+            (d.unchanged
+              ? `input identical to ${s.previous.run_id} (${d.toursAfter} tours)`
+              : `vs ${s.previous.run_id}: tours ${d.toursBefore} -> ${d.toursAfter}; ${d.added.length} lines added, ${d.removed.length} removed, ${d.changed.length} changed`),
         };
       },
     },

@@ -12,6 +12,8 @@ import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/s
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
 import { parseIncidentFile } from '../incidentFile';
+import { resolveRecordsFolder } from '../recordsFolder';
+import { writeFileSafe } from '../../shared/safeWrite';
 
 export const DEFAULT_RECORDS_FOLDER = SETTINGS['records.folder'].default;
 
@@ -23,11 +25,23 @@ function workspaceRoot(): vscode.Uri | undefined {
 }
 
 export function recordsFolder(config: Config): vscode.Uri | undefined {
+  return recordsTarget(config)?.uri;
+}
+
+/**
+ * The records folder: a workspace setting stays inside the workspace (a cloned repository's
+ * settings must not send files elsewhere); a folder outside it only from the user's settings.
+ */
+function recordsTarget(config: Config): { uri: vscode.Uri; root?: string; ignored?: string } | undefined {
   const root = workspaceRoot();
   if (!root) return undefined;
-  const setting = config.get('records.folder', root);
-  if (path.isAbsolute(setting) && root.scheme === 'file') return vscode.Uri.file(setting);
-  return vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..'));
+  const { user, workspace } = config.layers('records.folder', root);
+  if (root.scheme !== 'file') {
+    const setting = workspace ?? user ?? DEFAULT_RECORDS_FOLDER;
+    return { uri: vscode.Uri.joinPath(root, ...setting.split(/[\\/]+/).filter((p) => p && p !== '..')) };
+  }
+  const r = resolveRecordsFolder(root.fsPath, { user, workspace }, DEFAULT_RECORDS_FOLDER);
+  return { uri: vscode.Uri.file(r.folder), root: r.root, ignored: r.ignored };
 }
 
 export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
@@ -87,25 +101,29 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
   }
 
   async saveAndOpen(name: string, content: string): Promise<string | undefined> {
-    const folder = recordsFolder(this.config);
-    if (!folder) {
+    const saved = await this.saveFile(name, content);
+    if (saved === undefined) {
       await this.openMarkdown(content);
       return undefined;
     }
-    await vscode.workspace.fs.createDirectory(folder);
-    const uri = vscode.Uri.joinPath(folder, name);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    const uri = saved.includes('://') ? vscode.Uri.parse(saved) : vscode.Uri.file(saved);
     await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: true });
-    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+    return saved;
   }
 
   async saveFile(name: string, content: string): Promise<string | undefined> {
-    const folder = recordsFolder(this.config);
-    if (!folder) return undefined;
-    await vscode.workspace.fs.createDirectory(folder);
-    const uri = vscode.Uri.joinPath(folder, name);
+    const target = recordsTarget(this.config);
+    if (!target) return undefined;
+    if (target.ignored) this.log.warn(target.ignored);
+    const uri = vscode.Uri.joinPath(target.uri, name);
+    if (uri.scheme === 'file') {
+      // On disk: no write through a planted link, workspace file modes kept.
+      await writeFileSafe(uri.fsPath, content, { root: target.root });
+      return uri.fsPath;
+    }
+    await vscode.workspace.fs.createDirectory(target.uri);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
-    return uri.scheme === 'file' ? uri.fsPath : uri.toString();
+    return uri.toString();
   }
 
   notify(

@@ -2,8 +2,10 @@
 // closing notification. Bundled alone (dist/procedures.js) with the engine and every flow; the
 // activation side (../index.ts) requires it when a procedure first runs.
 import * as vscode from 'vscode';
+import { CapabilityCache } from '../../api/capabilities';
 import type { ExtensionServices } from '../../services';
 import { splitArgs } from '../args';
+import { capabilitiesFor } from '../capabilities';
 import type { ProcedureEntry } from '../catalog';
 import type { ProcedureEnv } from '../context';
 import { DEFINITIONS } from '../definitions';
@@ -33,6 +35,8 @@ export function createProcedureCommands(
 ): ProcedureCommands {
   const { config, connection, log, store } = services;
   const host = new VscodeProcedureHost(context, log, config, store);
+  // What each server offers, detected on the first procedure against it.
+  const capabilities = new CapabilityCache();
   let last: LastRecord | undefined;
 
   const run = async (entry: ProcedureEntry, args: unknown[]): Promise<CommandResult> => {
@@ -57,8 +61,10 @@ export function createProcedureCommands(
         async (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
+          progress.report({ message: 'what this server offers' });
           const env: ProcedureEnv = {
             client,
+            capabilities: await capabilitiesFor(capabilities, client),
             who: { email: connection.session?.email, role: connection.role },
             environment: {
               name: connection.active?.name,

@@ -3,7 +3,7 @@
 import * as S from '../../api/schemas';
 import { applyIncidentPatch, draftIncident } from '../../incidents/incidentPatch';
 import { randomCode } from '../crypto';
-import { ApiError, forbidden, json, notFound, type Reply, validate } from '../http';
+import { ApiError, forbidden, json, notFound, type Reply, validate, validationError } from '../http';
 import { dateStamp } from '../time';
 import { audit, type Ctx, type Route, WRITERS } from './context';
 
@@ -13,9 +13,16 @@ function incidentCreate(ctx: Ctx): Reply {
     throw new ApiError(403, 'TENANT_MISMATCH', `Cannot create an incident for tenant '${body.tenant_id}'`);
   }
   const now = ctx.app.now();
+  const actor = ctx.principal!.email;
+  // History a client brings along keeps its actions, but the author is who signed in, and nothing
+  // can be dated into the future.
+  const late = (body.timeline ?? []).find((e) => Date.parse(e.timestamp) > now.getTime() + 60_000);
+  if (late)
+    throw validationError([{ field: 'timeline.timestamp', message: `${late.timestamp} is in the future` }]);
+  const timeline = body.timeline?.map((e) => ({ ...e, actor }));
   const incident = draftIncident(
-    { ...body, tenant_id: ctx.tenant },
-    { now, actor: ctx.principal!.email, id: `INC-${dateStamp(now)}-${randomCode(6)}` },
+    { ...body, timeline, tenant_id: ctx.tenant },
+    { now, actor, id: `INC-${dateStamp(now)}-${randomCode(6)}` },
   );
   ctx.app.store.insertIncident(incident);
   audit(ctx, 'INCIDENT_CREATED', 'create', body.summary, {
@@ -51,6 +58,8 @@ function incidentPatch(ctx: Ctx): Reply {
   }
   const updated = applyIncidentPatch(found.incident, {
     ...body,
+    // The author of a note is who signed in, never a name the body claims.
+    timeline_entry: body.timeline_entry && { action: body.timeline_entry.action, actor: null },
     now: ctx.app.now(),
     actor: ctx.principal!.email,
   });

@@ -1,6 +1,6 @@
 // The dispatcher cockpit's system status of one site: kill switch, publish/lock availability,
 // latest run, pending repairs and active incidents.
-import * as S from '../../api/schemas';
+import type * as S from '../../api/schemas';
 import { json } from '../http';
 import { type Ctx, DISPATCHER, type Route, siteOf } from './context';
 
@@ -17,7 +17,7 @@ export function systemStatus(ctx: Ctx): S.SystemStatus {
     shadow_mode_only: shadow,
     latest_run: store.latestRun(ctx.tenant, ctx.site),
     pending_repairs: store.pendingRepairs(ctx.tenant, ctx.site),
-    active_incidents: store.incidents(ctx.tenant).filter(S.isActiveIncident).length,
+    active_incidents: store.activeIncidentCount(ctx.tenant),
     kill_switch_activated_by: site.kill_switch_by,
     kill_switch_activated_at: site.kill_switch_at,
     kill_switch_mode: site.kill_switch_mode,

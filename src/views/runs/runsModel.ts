@@ -15,6 +15,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../api/schemas';
+import { escapeMarkdown } from '../../shared/markdown';
 import { accessibleName } from '../accessibleName';
 
 export interface RunsSource {
@@ -349,6 +350,11 @@ export function runDescription(r: RunSummary): string {
   if (r.published) parts.push('published');
   if (r.locked) parts.push('locked');
   return parts.join(' · ');
+}
+
+/** The run's tooltip as Markdown: every server string escaped (no link, image or HTML renders). */
+export function runTooltipMarkdown(r: RunSummary, d?: RunDetail): string {
+  return runTooltipLines(r, d).map(escapeMarkdown).join('  \n');
 }
 
 /** The KPI lines of a run's tooltip (summary first; details when loaded). */

@@ -13,7 +13,7 @@ import {
   runAccessibleName,
   runContextValue,
   runDescription,
-  runTooltipLines,
+  runTooltipMarkdown,
 } from './runsModel';
 
 export type RunsNode =
@@ -151,7 +151,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
           ? new vscode.ThemeIcon('lock', STATUS_ICON[r.status]?.color)
           : (STATUS_ICON[r.status] ?? new vscode.ThemeIcon('question'));
         item.contextValue = runContextValue(r);
-        item.tooltip = new vscode.MarkdownString(runTooltipLines(r).join('  \n'));
+        item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(r));
         item.accessibilityInformation = { label: runAccessibleName(r) };
         return item;
       }
@@ -215,7 +215,7 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
     if (node.kind !== 'run' || !this.current) return item;
     try {
       const d = await this.current.model.details(node.run.run_id);
-      item.tooltip = new vscode.MarkdownString(runTooltipLines(node.run, d).join('  \n'));
+      item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(node.run, d));
     } catch {
       // keep the summary tooltip
     }

@@ -45,4 +45,24 @@ describe('Redactor', () => {
     const line = 'GET /api/v1/platform/dispatcher/status -> 200 in 3 ms (request 1b2c)';
     assert.equal(r.redact(line), line);
   });
+  it('masks bare session tokens, secrets in query strings and unquoted passwords', () => {
+    const r = new Redactor();
+    const token = `svs_${'A1b2C3d4-_'.repeat(4)}xyz`;
+    const lines = [
+      `session ${token} refreshed`,
+      'GET /api/v1/runs?api_key=abcdef123456&limit=5',
+      'GET http://x/cb?token=tok_987654321#frag',
+      'retrying with password=hunter2hunter2 now',
+      'password: hunter2hunter2',
+      'url ?access_token=zzzzzz9999',
+    ];
+    const out = lines.map((l) => r.redact(l));
+    for (const l of out) assert.ok(l.includes(REDACTION_MASK), l);
+    for (const secret of [token, 'abcdef123456', 'tok_987654321', 'hunter2hunter2', 'zzzzzz9999'])
+      assert.ok(!out.join('\n').includes(secret), secret);
+    // What is not a secret stays readable.
+    assert.equal(out[1], `GET /api/v1/runs?api_key=${REDACTION_MASK}&limit=5`);
+    assert.equal(out[2], `GET http://x/cb?token=${REDACTION_MASK}#frag`);
+    assert.equal(r.redact('tokens=3 passwords are fine'), 'tokens=3 passwords are fine');
+  });
 });

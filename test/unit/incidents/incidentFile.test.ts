@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -82,6 +90,19 @@ describe('incidentFile', () => {
     assert.equal(data.incidents[0].created_at, NOW.toISOString());
     assert.equal(data.incidents[0].timeline?.[0].actor, 'ops@lts-transport.at');
     assert.ok(readFileSync(file, 'utf8').endsWith('}\n'));
+  });
+
+  it('refuses a symlinked .claude/state folder instead of writing through it', async () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'sv-incidents-target-'));
+    try {
+      mkdirSync(path.join(dir, '.claude'));
+      symlinkSync(elsewhere, path.join(dir, '.claude', 'state'));
+      const draft = draftIncident({ type: 'perf', severity: 'S2', summary: 'Slow' }, { now: NOW });
+      await assert.rejects(addIncident(file, draft), /\.claude[\\/]state is a symbolic link/);
+      assert.deepEqual(readdirSync(elsewhere), []);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('keeps every other incident and unknown top-level keys, in their order', async () => {

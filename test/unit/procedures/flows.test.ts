@@ -633,6 +633,12 @@ describe('procedures against the sandbox', function () {
       const diff = r.diff as { unchanged: boolean; previousRun: string };
       assert.match(diff.previousRun, /^RUN-/);
       assert.equal(diff.unchanged, true);
+      const compare = r.steps.find((s) => s.id === 'compare')?.detail ?? '';
+      assert.match(
+        compare,
+        /^uncovered: T-?\d+ \(So, forecast lines? \d+/,
+        'the uncovered tours come first, with their lines',
+      );
       assert.equal(r.classification, 'solver');
       assert.equal(r.resolution, 'escalate');
       assert.ok(String(r.bundlePath).includes('sp-002-evidence-bundle'));

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { renderMarkdown } from '../../support/renderMarkdown';
+import type { AuditEntry } from '../../../src/api/schemas';
 import {
   cell,
   formatMs,
@@ -55,8 +57,8 @@ describe('procedures: records', () => {
   it('renders who, where, every step with outcome and duration, sections and audit events', () => {
     const md = formatRecordMarkdown(base);
     assert.match(md, /^# SP-003 Publish Run — BLOCKED/);
-    assert.match(md, /\| Who \| dispatcher@lts\.demo \(dispatcher\) \|/);
-    assert.match(md, /\| Environment \| Local sandbox <http:\/\/127\.0\.0\.1:8765> \|/);
+    assert.match(md, /\| Who \| dispatcher\\@lts\\\.demo \(dispatcher\) \|/);
+    assert.match(md, /\| Environment \| Local sandbox \(http\\:\/\/127\\\.0\\\.0\\\.1:8765\) \|/);
     assert.match(md, /\| Tenant \/ site \| lts \/ wien \|/);
     assert.match(
       md,
@@ -64,8 +66,28 @@ describe('procedures: records', () => {
     );
     assert.match(md, /\| 2 \| Reason \| OK \| 0 ms \| weekly plan _\(answer: argument\)_ \|/);
     assert.match(md, /## Audits\n\n\| a \| b \|/);
-    assert.match(md, /\| 2026-03-05T08:15:00\.500Z \| RUN_PUBLISH_BLOCKED \| dispatcher@lts\.demo \| 7 \|/);
+    assert.match(
+      md,
+      /\| 2026-03-05T08:15:00\\\.500Z \| RUN_PUBLISH_BLOCKED \| dispatcher\\@lts\\\.demo \| 7 \|/,
+    );
     assert.match(md, /- AUDIT_GATE_FAIL: Overlap FAIL/);
+  });
+
+  it('never renders server strings as links, images or HTML (markdown-it with linkify)', () => {
+    const evil =
+      'see [click](https://evil.example/x) ![img](http://evil.example/i.png) <img src=x> www.evil.example';
+    const md = formatRecordMarkdown({
+      ...base,
+      summary: [evil],
+      steps: [{ ...base.steps[0], detail: evil }],
+      sections: [{ title: 'Server said', body: `${evil}\n\n\\[x\\](https://evil.example)` }],
+      auditEvents: [{ ...(base.auditEvents as AuditEntry[])[0], user_email: evil }],
+      error: { step: 'Publish', message: evil },
+    });
+    const html = renderMarkdown(md);
+    assert.doesNotMatch(html, /<a |<img/);
+    // The text itself is still all there, readable.
+    assert.match(html, /see \[click\]\(https:\/\/evil\.example\/x\)/);
   });
 
   it('says why audit events are missing and where a run stopped', () => {

@@ -251,5 +251,38 @@ describe('roster solver', () => {
         { numRuns: 60 },
       );
     });
+
+    it('the candidate index picks the same driver for every tour as trying every driver', () => {
+      fc.assert(
+        fc.property(
+          fc.array(line, { minLength: 1, maxLength: 40 }),
+          fc.integer({ min: 0, max: 1000 }),
+          (lines, seed) => {
+            const tours = weekOf(lines.join('\n'));
+            // Budget 0: the plan is the first plan as built, so equal plans mean equal choices.
+            const indexed = solve(tours, { seed, searchBudget: 0 });
+            const full = solve(tours, { seed, searchBudget: 0, constructionScan: 'full' });
+            assert.deepEqual(indexed.drivers, full.drivers);
+            assert.equal(indexed.output_hash, full.output_hash);
+            assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+  });
+
+  it('the candidate index agrees with the full scan on a Wien week and its doubled copy', function () {
+    this.timeout(120_000);
+    const text = generateForecast('2026-W10').text;
+    const doubled = `${text}\n${text.replace(/Depot (\S+)/g, (_, d) => `Depot ${d}2`)}`;
+    for (const tours of [weekOf(text), weekOf(doubled)]) {
+      const indexed = solve(tours, { searchBudget: 0 });
+      const full = solve(tours, { searchBudget: 0, constructionScan: 'full' });
+      assert.equal(indexed.output_hash, full.output_hash);
+      assert.equal(indexed.headcount, full.headcount);
+      // The index asks a few drivers per tour, not all of them.
+      assert.ok(indexed.checks * 5 < full.checks, `${indexed.checks} vs ${full.checks}`);
+    }
   });
 });

@@ -137,6 +137,24 @@ describe('zip reader (src/shared/zip.ts)', () => {
     assert.throws(() => readZip(bomb), /b\.txt: cannot inflate/);
   });
 
+  it('caps the total uncompressed size and the entry count of one archive', () => {
+    const files = Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: 'x'.repeat(100) }));
+    const zip = createZip(files);
+    // Each entry is fine alone; together they are more than the archive may hold.
+    assert.throws(
+      () => readZip(zip, { maxEntryBytes: 100, maxTotalBytes: 499 }),
+      /archive too large \(500 bytes/,
+    );
+    assert.equal(readZip(zip, { maxTotalBytes: 500 }).size, 5);
+    assert.throws(() => listZip(zip, { maxEntries: 4 }), /too many entries \(5; at most 4\)/);
+    assert.throws(() => readZip(zip, { maxEntries: 4 }), ZipError);
+    assert.equal(listZip(zip, { maxEntries: 5 }).length, 5);
+    // The defaults apply without options: a central directory claiming 60,000 entries is refused.
+    const many = Buffer.from(zip);
+    many.writeUInt16LE(60_000, many.length - 22 + 10);
+    assert.throws(() => listZip(many), /too many entries \(60000; at most 10000\)/);
+  });
+
   it('checks entries against the standard CRC-32', () => {
     assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { renderMarkdown } from '../../support/renderMarkdown';
 import type { RunDetail, RunStatus, RunSummary } from '../../../src/api/schemas';
 import {
   MAX_LIMIT,
@@ -7,6 +8,7 @@ import {
   runContextValue,
   runDescription,
   runTooltipLines,
+  runTooltipMarkdown,
 } from '../../../src/views/runs/runsModel';
 
 const STATUSES: RunStatus[] = ['PASS', 'FAIL', 'WARN', 'PASS', 'ERROR'];
@@ -277,5 +279,15 @@ describe('RunsModel: details and tree texts', () => {
     assert.match(lines, /FTE ratio: 0\.9 · PT ratio: 0\.1 · runtime: 2\.5 s/);
     assert.match(lines, /Locked .* by lead@x/);
     assert.doesNotMatch(runTooltipLines(r).join('\n'), /FTE ratio/);
+  });
+
+  it('shows server strings as text: no link, image or HTML renders', () => {
+    const evil = '[click](https://evil.example) ![i](http://evil.example/i.png) <img src=x> www.evil.example';
+    const md = runTooltipMarkdown(
+      makeRun(1, { published: true, published_by: evil, error_code: 'E', error_message: evil }),
+    );
+    const html = renderMarkdown(md);
+    assert.doesNotMatch(html, /<a |<img/);
+    assert.ok(html.includes('[click](https://evil.example)'), html);
   });
 });
