@@ -298,7 +298,9 @@ describe('security suite', function () {
       });
       const creds = JSON.parse(readFileSync(path.join(dir, 'credentials.json'), 'utf8'));
       const acknowledged: string[] = [];
+      const refused: string[] = [];
       let stop = false;
+      let finished = 0;
       const writer = async (w: number) => {
         for (let i = 0; !stop; i++) {
           try {
@@ -307,13 +309,22 @@ describe('security suite', function () {
               body: { type: 'stability', severity: 'S3', summary: `crash writer ${w}.${i}` },
             });
             if (r.status === 201) acknowledged.push(r.json.id);
-          } catch {
-            return; // the server is gone
+            else refused.push(`${r.status} ${r.text.slice(0, 120)}`);
+          } catch (e) {
+            if (!stop) refused.push(String(e));
+            break; // the server is gone
           }
         }
+        finished++;
       };
       const writers = Array.from({ length: 16 }, (_, w) => writer(w));
-      while (acknowledged.length < 150) await new Promise((res) => setTimeout(res, 20));
+      const deadline = Date.now() + 30_000;
+      while (acknowledged.length < 150 && finished < 16 && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 20));
+      assert.ok(
+        acknowledged.length >= 150,
+        `only ${acknowledged.length} writes acknowledged: ${refused.slice(0, 3).join(' | ')}`,
+      );
       child.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);

@@ -167,7 +167,7 @@ describe('statusBarModel', () => {
     assert.equal(v.warning, false);
     assert.match(v.tooltip, /Click: SOLVEREIGN procedures/);
   });
-  it('warns while the kill switch is on or an S0/S1 is open, and says why', () => {
+  it('puts the most urgent state first: KILL SWITCH ACTIVE (error), then open S0/S1, then health', () => {
     const kill = statusBarView({
       ...base,
       state: 'ready',
@@ -176,11 +176,26 @@ describe('statusBarModel', () => {
       killSwitchMode: 'drill',
     });
     assert.equal(kill.warning, true);
-    assert.equal(kill.text, '$(warning) Local sandbox · lts/wien · healthy · kill switch');
+    assert.equal(kill.level, 'error');
+    assert.equal(kill.text, '$(error) KILL SWITCH ACTIVE · Local sandbox · lts/wien · healthy');
     assert.match(kill.tooltip, /Kill switch ACTIVE \(drill\)/);
-    const s1 = statusBarView({ ...base, state: 'ready', health: 'healthy', criticalOpen: 2 });
-    assert.equal(s1.warning, true);
-    assert.match(s1.text, /· 2 S0\/S1$/);
+    const s1 = statusBarView({ ...base, state: 'ready', health: 'healthy', criticalOpen: 1 });
+    assert.equal(s1.level, 'warning');
+    assert.equal(s1.text, '$(warning) S1 open · Local sandbox · lts/wien · healthy');
+    const two = statusBarView({ ...base, state: 'ready', health: 'healthy', criticalOpen: 2, s0Open: 1 });
+    assert.equal(two.level, 'error');
+    assert.match(two.text, /^\$\(error\) 2 S0\/S1 open · /);
+    const both = statusBarView({
+      ...base,
+      state: 'ready',
+      health: 'degraded',
+      killSwitchActive: true,
+      criticalOpen: 1,
+    });
+    assert.equal(both.text, '$(error) KILL SWITCH ACTIVE · S1 open · Local sandbox · lts/wien · degraded');
+    const unhealthy = statusBarView({ ...base, state: 'ready', health: 'degraded' });
+    assert.equal(unhealthy.level, 'warning');
+    assert.equal(unhealthy.text, '$(warning) Local sandbox · lts/wien · degraded');
   });
   it('names the connection state when not connected', () => {
     assert.equal(
