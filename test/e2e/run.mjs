@@ -131,6 +131,7 @@ async function setUp() {
 
   let sandboxUrl = '';
   let liveSandboxUrl = '';
+  let liveSandboxData = '';
   let credentialsFile = null;
   if (existsSync(SANDBOX_ENTRY)) {
     const sandboxLog = [];
@@ -172,6 +173,8 @@ async function setUp() {
       },
     ]);
     liveSandboxUrl = live.url;
+    // Its data dir holds live's global kill switch, toggled only by the server-side CLI.
+    liveSandboxData = path.dirname(liveDb);
     log(`live-profile sandbox listening on ${liveSandboxUrl}`);
   } else {
     log('dist/sandbox.js is not built yet (src/sandbox/main.ts missing): running without a sandbox');
@@ -184,6 +187,7 @@ async function setUp() {
       SOLVEREIGN_SANDBOX_URL: sandboxUrl || undefined,
       SOLVEREIGN_SANDBOX_CREDENTIALS: credentialsFile ?? undefined,
       SOLVEREIGN_LIVE_SANDBOX_URL: liveSandboxUrl || undefined,
+      SOLVEREIGN_LIVE_SANDBOX_DATA: liveSandboxData || undefined,
       SOLVEREIGN_E2E: '1',
     },
     log: (l) => csLog.push(l),

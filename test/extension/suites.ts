@@ -7,3 +7,4 @@ import './reports.test';
 import './sidebar.test';
 import './procedures.test';
 import './liveProfile.test';
+import './liveProcedures.test';

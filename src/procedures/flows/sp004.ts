@@ -4,7 +4,7 @@
 import { describeValue, isKnown } from '../../api/lenient';
 import { type BaselineBand, type BaselineUpdate, DRIFT_STATUSES, type DriftReport } from '../../api/schemas';
 import { BASELINE_ROLES } from '../../shared/runbook';
-import type { ProcedureEnv } from '../context';
+import { offered, type ProcedureEnv } from '../context';
 import { confirmStep, messageOf, need, type PickItem, reasonProblem, type Step } from '../engine/engine';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
@@ -26,6 +26,8 @@ export interface DriftState {
   reportOpened?: 'webview' | 'markdown';
   /** Answers for the SP-002 run started from here (`answers.sp002`). */
   investigationAnswers?: unknown;
+  /** The server has no drift endpoint (live): the check runs on the server instead. */
+  notOffered?: boolean;
 }
 
 /** The verdict for people: a value this tool does not know is "unknown: server sent 'X'", never a FAIL. */
@@ -71,6 +73,21 @@ export function parseBaselineValues(v: unknown): Record<string, number | Baselin
 
 function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
   return [
+    {
+      kind: 'do',
+      id: 'capability',
+      title: 'Does this server offer the drift check?',
+      // Live answers 404: say so with the command that works there, not an ERROR from the call.
+      when: () => !offered(env, 'drift'),
+      run: async (s) => {
+        s.notOffered = true;
+        return {
+          status: 'skipped',
+          stop: true,
+          detail: `not offered by this server: ${env.capabilities?.fallbackText('drift') ?? ''}`,
+        };
+      },
+    },
     {
       kind: 'do',
       id: 'drift',
@@ -251,7 +268,13 @@ export const sp004: ProcedureDef<DriftState> = {
     investigationAnswers: answers.sp002 ?? (scripted ? { resolution: 'none' } : undefined),
   }),
   steps: driftSteps,
-  finish: (s, run) => {
+  finish: (s, run, env) => {
+    if (s.notOffered)
+      return {
+        result: 'NOT_OFFERED',
+        summary: [env.capabilities?.fallbackText('drift') ?? 'not offered by this server'],
+        extra: { notOffered: true },
+      };
     const r = s.report;
     if (!r) return {};
     const summary = [`Drift ${driftVerdictText(r.verdict)} for ${r.run_id ?? 'the latest run'}`];

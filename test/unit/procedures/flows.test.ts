@@ -178,6 +178,22 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.headline), /^BLOCKED — AUDIT_GATE_FAIL: .*FAIL.*\. Fix audit issues first\.$/);
     });
 
+    it('a scripted reason that is too short: BLOCKED REASON_REQUIRED, nothing sent', async () => {
+      const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
+      const r = await w.run(sp003Publish, 'dispatcher', {
+        runId: latest.run_id,
+        answers: { reason: ' ok ' },
+      });
+      assert.equal(r.result, 'BLOCKED', r.summary.join('\n'));
+      assert.equal(r.code, 'REASON_REQUIRED');
+      assert.match(
+        String(r.headline),
+        /^BLOCKED — REASON_REQUIRED: the publish reason "ok" has 2 characters/,
+      );
+      assert.ok(!ids(r.steps).includes('execute'));
+      assert.equal((await w.client('dispatcher').getRun(latest.run_id)).published, false, 'nothing sent');
+    });
+
     it('publishes and then locks the latest PASS run, with the reason in the audit trail and record', async () => {
       const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
       const pub = await w.run(sp003Publish, 'dispatcher', {
@@ -551,6 +567,20 @@ describe('procedures against the sandbox', function () {
       assert.equal(p.seen.length, 0, 'nothing asked');
       assert.ok(!r.steps.some((s) => s.status === 'fail'));
       assert.equal((await status()).kill_switch_active, false);
+    });
+
+    it('SP-004: the drift check is "not offered" with its fallback, never an ERROR', async () => {
+      const p = new ScriptPrompter([]);
+      const r = await runProcedure(
+        sp004,
+        { ...w.env('dispatcher'), capabilities: liveCaps },
+        { prompter: p },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.deepEqual(ids(r.steps), ['capability']);
+      assert.equal(p.seen.length, 0, 'nothing asked');
+      assert.match(r.summary.join('\n'), /drift is not offered by this server/);
+      assert.ok(!r.steps.some((s) => s.status === 'fail' || s.status === 'error'));
     });
 
     it('SP-006: says so before the reason, shows the command with Copy, then verifies over HTTP', async () => {
