@@ -10,6 +10,8 @@ export const LAZY_BUNDLES = {
   procedures: 'procedures',
   /** The report panels' host and report builders (src/webviews/reportsHost.ts). */
   reports: 'reports',
+  /** Creating and changing incidents from the Incidents view (src/views/incidents/incidentCommands.ts). */
+  incidentCommands: 'incident-commands',
 } as const;
 
 export function loadBundle<T>(

@@ -10,6 +10,7 @@ import { type LanguageApi, registerLanguageFeatures } from './language';
 import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
 import { registerSidebar, type SidebarApi } from './views';
+import { SidebarStore } from './views/sidebarStore';
 import { type ReportsApi, registerReports } from './webviews';
 
 /** What other extensions may use: where this window is connected, never a credential or a client. */
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
     const config = new Config(vscode.workspace);
     const connection = new ConnectionManager(context, log, config);
     context.subscriptions.push(connection);
-    const services: ExtensionServices = { config, connection, log };
+    const services: ExtensionServices = { config, connection, log, store: new SidebarStore() };
     registerConnectionCommands(context, services);
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);

@@ -2,9 +2,12 @@
 import type { Config } from './config';
 import type { ConnectionManager } from './connection/connectionManager';
 import type { Logger } from './connection/log';
+import type { SidebarStore } from './views/sidebarStore';
 
 export interface ExtensionServices {
   config: Config;
   connection: ConnectionManager;
   log: Logger;
+  /** Mutations the extension made, for the sidebar to show at once (procedures and commands report). */
+  store: SidebarStore;
 }

@@ -204,10 +204,7 @@ export async function startLanguageFeatures(host: LanguageHost): Promise<Languag
       return { summary };
     }
     // The Runs view owns revealing a run and opening its audit report.
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(COMMANDS.revealRun))
-      await vscode.commands.executeCommand(COMMANDS.revealRun, runId);
-    else void vscode.window.showInformationMessage(`Solved: ${runId}.`);
+    await vscode.commands.executeCommand(COMMANDS.revealRun, runId);
     return { runId, summary };
   };
 

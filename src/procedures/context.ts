@@ -5,6 +5,7 @@ import type { SolvereignClient } from '../api/client';
 import type { Incident } from '../api/schemas';
 import type { AnalysisApi } from './analysis/runner';
 import type { Contact } from '../incidents/sla';
+import type { ServerMutation } from '../shared/mutations';
 
 export interface AlarmSpec {
   text: string;
@@ -44,6 +45,8 @@ export interface ProcedureHost {
   addWorkspaceIncident(incident: Incident): Promise<string>;
   commandExists(id: string): Promise<boolean>;
   executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
+  /** Reports a change the server confirmed, so views show it at once (hosts without views omit it). */
+  mutated?(m: ServerMutation): void;
   /** Opens markdown as an untitled document (reports, notices, messages). */
   openMarkdown(content: string): Promise<void>;
   /**

@@ -2,6 +2,8 @@
 // Nothing heavy at activation: the trees load when first shown; the periodic refresh runs only while
 // one of the views is visible; switching environment or site refreshes everything (debounced).
 import * as vscode from 'vscode';
+import { CapabilityCache } from '../api/capabilities';
+import type { SolvereignClient } from '../api/client';
 import { RUN_STATUSES, type RunStatus } from '../api/schemas';
 import { incidentFilePath } from '../incidents/incidentFile';
 import {
@@ -13,8 +15,9 @@ import {
 } from '../incidents/sla';
 import type { ExtensionServices } from '../services';
 import { runIdFromArg } from '../shared/args';
-import { type CreateIncidentArgs, IncidentCommands, type IncidentResult } from './incidents/incidentCommands';
-import { criticalOpenCount } from './incidents/incidentsModel';
+import { LAZY_BUNDLES, loadBundle } from '../bundles';
+import type { CreateIncidentArgs, IncidentCommands, IncidentResult } from './incidents/incidentCommands';
+import { criticalOpenCount, openSevere } from './incidents/incidentsModel';
 import { type IncidentsNode, IncidentsProvider } from './incidents/incidentsProvider';
 import { RefreshScheduler } from './refreshScheduler';
 import { type RunsNode, RunsProvider } from './runs/runsProvider';
@@ -50,7 +53,8 @@ export interface SidebarApi {
   /** Every notification shown so far (newest last). */
   notifications: IncidentEvent[];
   incidentFile(): string | undefined;
-  incidentCommands: IncidentCommands;
+  /** The incident commands (loaded on first use). */
+  incidentCommands(): IncidentCommands;
 }
 
 function workspaceIncidentFile(): string | undefined {
@@ -59,7 +63,7 @@ function workspaceIncidentFile(): string | undefined {
 }
 
 export function registerSidebar(context: vscode.ExtensionContext, services: ExtensionServices): SidebarApi {
-  const { config, connection, log } = services;
+  const { config, connection, log, store } = services;
   let clock: (() => Date) | undefined;
   const now = () => (clock ? clock() : new Date());
   const slaOptions = (): SlaOptions => ({
@@ -68,9 +72,20 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   // ------------------------------------------------------------------ trees
-  const sites = new SitesProvider(connection);
+  // What the server offers, detected once per server and again on reconnect (before the trees ask).
+  const capabilities = new CapabilityCache();
+  let wasReady = connection.state === 'ready';
+  context.subscriptions.push(
+    connection.onDidChange(() => {
+      const ready = connection.state === 'ready';
+      if (ready && !wasReady) capabilities.forget();
+      wasReady = ready;
+    }),
+  );
+  const serverCapabilities = (client: SolvereignClient) => capabilities.get(client);
+  const sites = new SitesProvider(connection, serverCapabilities);
   context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));
-  const runs = new RunsProvider(connection, log, () => config.get('runs.pageSize'));
+  const runs = new RunsProvider(connection, log, () => config.get('runs.pageSize'), serverCapabilities);
   const incidents = new IncidentsProvider(connection, { now, slaOptions, filePath: workspaceIncidentFile });
   const runsView = vscode.window.createTreeView('solvereign.runs', {
     treeDataProvider: runs,
@@ -80,7 +95,7 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
     treeDataProvider: incidents,
     showCollapseAll: true,
   });
-  const statusBar = new StatusBarController(connection, () => incidents.criticalOpen());
+  const statusBar = new StatusBarController(connection, () => openSevere(incidents.snapshot));
   context.subscriptions.push(runs, incidents, runsView, incidentsView, statusBar);
 
   const describeRunsView = () => {
@@ -158,7 +173,9 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
     describeRunsView();
   };
   const scheduler = new RefreshScheduler(refreshAll, 250);
-  const visibility = () => scheduler.setVisible(runsView.visible || incidentsView.visible);
+  // The status bar item is always shown, so the poll runs whenever the window is open: a kill switch
+  // toggled elsewhere (the CLI, another operator) shows within one interval.
+  const visibility = () => scheduler.setVisible(runsView.visible || incidentsView.visible || statusBar.shown);
   scheduler.setInterval(config.get('sidebar.refreshIntervalSeconds'));
   visibility();
   // The SLA countdown moves with the clock: re-render and check transitions every 30 s (no requests).
@@ -189,14 +206,36 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   );
   void statusBar.refresh();
 
+  // ------------------------------------------------------------------ the extension's own changes
+  // Shown at once from the server's answer, then everything is read again.
+  context.subscriptions.push(
+    store.onDidMutate((m) => {
+      if (m.kind === 'killSwitch') {
+        statusBar.applyKillSwitch(m);
+        sites.refresh();
+      } else if (m.kind === 'run') {
+        runs.model?.applyRun(m.runId, m);
+      } else {
+        void incidents.refresh();
+      }
+      log.info(`sidebar: ${m.kind} changed by the extension; reloading`);
+      void scheduler.request();
+    }),
+  );
+
   // ------------------------------------------------------------------ commands
-  const incidentCommands = new IncidentCommands({
-    connection,
-    log,
-    provider: incidents,
-    filePath: workspaceIncidentFile,
-    now,
-  });
+  let loadedIncidentCommands: IncidentCommands | undefined;
+  const incidentCommands = () =>
+    (loadedIncidentCommands ??= new (loadBundle<typeof import('./incidents/incidentCommands')>(
+      context.extensionPath,
+      LAZY_BUNDLES.incidentCommands,
+    ).IncidentCommands)({
+      connection,
+      log,
+      provider: incidents,
+      filePath: workspaceIncidentFile,
+      now,
+    }));
   const runsResult = (extra: Partial<RunsCommandResult> = {}): RunsCommandResult => {
     const m = runs.model;
     return {
@@ -307,13 +346,15 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   );
   reg(
     'solvereign.incident.create',
-    (args?: CreateIncidentArgs): Promise<IncidentResult> => incidentCommands.create(args ?? {}),
+    (args?: CreateIncidentArgs): Promise<IncidentResult> => incidentCommands().create(args ?? {}),
   );
-  reg('solvereign.incident.updateStatus', (a?: unknown, b?: unknown) => incidentCommands.updateStatus(a, b));
+  reg('solvereign.incident.updateStatus', (a?: unknown, b?: unknown) =>
+    incidentCommands().updateStatus(a, b),
+  );
   reg('solvereign.incident.addTimelineEntry', (a?: unknown, b?: unknown) =>
-    incidentCommands.addTimelineEntry(a, b),
+    incidentCommands().addTimelineEntry(a, b),
   );
-  reg('solvereign.incident.resolve', (a?: unknown, b?: unknown) => incidentCommands.resolve(a, b));
+  reg('solvereign.incident.resolve', (a?: unknown, b?: unknown) => incidentCommands().resolve(a, b));
   reg('solvereign.incidents.refresh', async () => {
     const s = await incidents.refresh();
     return {

@@ -18,13 +18,18 @@ export class StatusBarController implements vscode.Disposable {
 
   constructor(
     private readonly connection: ConnectionManager,
-    private readonly criticalOpen: () => number,
+    private readonly severeOpen: () => { critical: number; s0: number },
   ) {
     this.item = vscode.window.createStatusBarItem('solvereign.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'SOLVEREIGN';
     this.item.command = STATUS_BAR_COMMAND;
     this.render();
     this.item.show();
+  }
+
+  /** Whether the item is on screen (it always is once created; the periodic refresh follows it). */
+  get shown(): boolean {
+    return true;
   }
 
   /** What the item shows now (tests read it). */
@@ -51,7 +56,8 @@ export class StatusBarController implements vscode.Disposable {
       tenant: client?.tenant ?? env?.tenant,
       site: client?.site ?? env?.site,
       state: this.connection.state,
-      criticalOpen: this.criticalOpen(),
+      criticalOpen: this.severeOpen().critical,
+      s0Open: this.severeOpen().s0,
       ...this.facts,
     });
   }
@@ -62,10 +68,24 @@ export class StatusBarController implements vscode.Disposable {
     this.view = v;
     this.item.text = v.text;
     this.item.tooltip = v.tooltip;
-    this.item.backgroundColor = v.warning
-      ? new vscode.ThemeColor('statusBarItem.warningBackground')
+    this.item.backgroundColor = v.level
+      ? new vscode.ThemeColor(`statusBarItem.${v.level}Background`)
       : undefined;
     this.item.accessibilityInformation = { label: v.accessibleName };
+  }
+
+  /** The kill switch as the server just answered a change of it: shown now, before the next read. */
+  applyKillSwitch(k: { active: boolean; mode?: string | null; reason?: string | null }): void {
+    const key = this.key();
+    if (this.factsKey !== key) this.facts = {};
+    this.facts = {
+      ...this.facts,
+      killSwitchActive: k.active,
+      killSwitchMode: k.mode,
+      killSwitchReason: k.reason,
+    };
+    this.factsKey = key;
+    this.render();
   }
 
   /** Reads health and the kill switch from the server, then renders. */

@@ -1,5 +1,6 @@
-// What the status bar item says: `environment · site · health`, and whether it warns (kill switch
-// active or an S0/S1 incident open). vscode-free.
+// What the status bar item says: the most urgent state first ("KILL SWITCH ACTIVE", "S1 open"), then
+// `environment · site · health`, and how loud it is (error: kill switch or S0; warning: S1 or not
+// healthy). vscode-free.
 import type { ConnectionState } from '../connection/connectionManager';
 import { accessibleName } from './accessibleName';
 
@@ -15,12 +16,16 @@ export interface StatusBarInput {
   killSwitchMode?: string | null;
   killSwitchReason?: string | null;
   criticalOpen: number;
+  /** How many of the open S0/S1 incidents are S0. */
+  s0Open?: number;
 }
 
 export interface StatusBarView {
   text: string;
   tooltip: string;
   warning: boolean;
+  /** The background: error (kill switch, S0 open), warning (S1 open, not healthy) or none. */
+  level?: 'error' | 'warning';
   /** What a screen reader says: where, the connection state, health and why it warns. */
   accessibleName: string;
 }
@@ -42,11 +47,23 @@ export function statusBarView(i: StatusBarInput): StatusBarView {
     !!i.killSwitchActive ||
     i.criticalOpen > 0 ||
     (i.state === 'ready' && !!i.health && i.health !== 'healthy');
-  const marks: string[] = [];
-  if (i.killSwitchActive) marks.push('kill switch');
-  if (i.criticalOpen > 0) marks.push(`${i.criticalOpen} S0/S1`);
-  const icon = warning ? '$(warning)' : i.state === 'ready' ? '$(pulse)' : '$(debug-disconnect)';
-  const text = `${icon} ${env} · ${site} · ${health}${marks.length ? ` · ${marks.join(' · ')}` : ''}`;
+  const s0 = i.s0Open ?? 0;
+  const urgent: string[] = [];
+  if (i.killSwitchActive) urgent.push('KILL SWITCH ACTIVE');
+  if (i.criticalOpen > 0) {
+    const which = s0 === 0 ? 'S1' : s0 === i.criticalOpen ? 'S0' : 'S0/S1';
+    urgent.push(`${i.criticalOpen === 1 ? '' : `${i.criticalOpen} `}${which} open`);
+  }
+  const level = i.killSwitchActive || s0 > 0 ? 'error' : warning ? 'warning' : undefined;
+  const icon =
+    level === 'error'
+      ? '$(error)'
+      : warning
+        ? '$(warning)'
+        : i.state === 'ready'
+          ? '$(pulse)'
+          : '$(debug-disconnect)';
+  const text = `${icon} ${[...urgent, env, site, health].join(' · ')}`;
   const tooltip = [
     `SOLVEREIGN — ${env} (${STATE_WORDS[i.state]})`,
     `Site: ${site}`,
@@ -68,5 +85,5 @@ export function statusBarView(i: StatusBarInput): StatusBarView {
     i.state === 'ready' && (i.health ?? (i.healthError ? 'health unknown' : 'checking health')),
     warnings.length > 0 && `warning: ${warnings.join(' and ')}`,
   );
-  return { text, tooltip, warning, accessibleName: name };
+  return { text, tooltip, warning, level, accessibleName: name };
 }

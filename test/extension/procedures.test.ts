@@ -329,26 +329,30 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
   });
 
   it('a schema-violating answer ends with the failed step and what to do; nothing is lost', async () => {
-    // The fault answers one request: let the sidebar's pending refresh (after the sign-in) read
-    // /status first, so the procedure is the one that gets it.
-    await (await extensionApi()).sidebar.scheduler.request();
     // A procedure detects what the server offers on its first run (it reads /status too): do that first.
     await exec('solvereign.sp001.healthCheck', {});
+    // The sidebar reads /status too (status bar poll, Sites tree): the fault answers every request
+    // until it is cleared, so the procedure's own read surely gets it.
     await fault({
       path_prefix: '/api/v1/platform/dispatcher/status',
       method: 'GET',
       status: 200,
       body: '{"kill_switch_active":"maybe"}',
+      times: 1000,
     });
-    const { runs: all } = await (await extensionApi()).connection.requireClient().listRuns({ limit: 30 });
-    const run = all.find((x) => !x.published);
-    const r = await exec('solvereign.sp003.publishRun', run?.run_id, {
-      reason: 'publish with a broken server',
-    });
-    assert.equal(r.result, 'ERROR');
-    assert.equal(r.error?.step, 'Check freeze state (kill switch)');
-    assert.match(r.error?.message ?? '', /unexpected answer: field kill_switch_active.*Action:/);
-    assert.ok(r.recordPath && existsSync(r.recordPath), 'the record is written anyway');
+    try {
+      const { runs: all } = await (await extensionApi()).connection.requireClient().listRuns({ limit: 30 });
+      const run = all.find((x) => !x.published);
+      const r = await exec('solvereign.sp003.publishRun', run?.run_id, {
+        reason: 'publish with a broken server',
+      });
+      assert.equal(r.result, 'ERROR');
+      assert.equal(r.error?.step, 'Check freeze state (kill switch)');
+      assert.match(r.error?.message ?? '', /unexpected answer: field kill_switch_active.*Action:/);
+      assert.ok(r.recordPath && existsSync(r.recordPath), 'the record is written anyway');
+    } finally {
+      await fetch(`${url}/__sandbox/faults`, { method: 'DELETE' });
+    }
   });
 
   it('the server stopped mid-drill: FAIL, an alarm in the status bar, an incident drafted; a retry later recovers', async () => {

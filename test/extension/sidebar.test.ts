@@ -156,7 +156,9 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       assert.ok(audits.some((a) => a.kind === 'audit' && a.audit.status === 'FAIL'));
     const item = api.sidebar.runs.getTreeItem(fail);
     const resolved = await api.sidebar.runs.resolveTreeItem(item, fail);
-    assert.match((resolved.tooltip as vscode.MarkdownString).value, /FTE ratio: .* runtime: /);
+    // Server text in the tooltip is markdown-escaped; compare what it renders as.
+    const rendered = (resolved.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+    assert.match(rendered, /FTE ratio: .* runtime: /);
   });
 
   it('a run that cannot be loaded becomes an error row with a retry action', async () => {
@@ -242,7 +244,12 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       'a notification about the new S1',
     );
     assert.equal(api.sidebar.statusBar.current.warning, true);
-    assert.equal(api.sidebar.statusBar.current.backgroundColor, 'statusBarItem.warningBackground');
+    // The most urgent state first: the open S1 (an S0 of the demo data would make it louder).
+    assert.match(api.sidebar.statusBar.current.text, /^\$\((warning|error)\) (\d+ )?S[01](\/S1)? open · /);
+    assert.match(
+      String(api.sidebar.statusBar.current.backgroundColor),
+      /^statusBarItem\.(warning|error)Background$/,
+    );
   });
 
   it('updates status, adds a timeline entry and resolves a workspace incident', async () => {
@@ -367,7 +374,7 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
     api.sidebar.setClock(undefined);
   });
 
-  it('status bar: environment · site · health, warning colour while the kill switch is on', async () => {
+  it('status bar: environment · site · health; KILL SWITCH ACTIVE first, error colour while it is on', async () => {
     // Resolve the open S1s of this suite so only the kill switch decides the colour.
     for (const i of readFile(file).incidents.filter((x) => x.severity === 'S1' && x.status !== 'resolved'))
       await exec('solvereign.incident.resolve', { source: 'workspace', id: i.id }, '');
@@ -380,8 +387,8 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
     try {
       await api.sidebar.statusBar.refresh();
       assert.equal(api.sidebar.statusBar.current.warning, true);
-      assert.match(api.sidebar.statusBar.current.text, /kill switch/);
-      assert.equal(api.sidebar.statusBar.current.backgroundColor, 'statusBarItem.warningBackground');
+      assert.match(api.sidebar.statusBar.current.text, /^\$\(error\) KILL SWITCH ACTIVE · /);
+      assert.equal(api.sidebar.statusBar.current.backgroundColor, 'statusBarItem.errorBackground');
     } finally {
       await client.killSwitch({
         action: 'enable',
@@ -390,7 +397,7 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       });
     }
     await api.sidebar.statusBar.refresh();
-    assert.doesNotMatch(api.sidebar.statusBar.current.text, /kill switch/);
+    assert.doesNotMatch(api.sidebar.statusBar.current.text, /KILL SWITCH/);
   });
 
   it('switching environment refreshes everything; each environment keeps its own sign-in', async () => {
@@ -459,5 +466,83 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       assert.ok(labels.includes(l), `${l} in ${labels.join(', ')}`);
     const kill = facts.find((f) => f.label === 'Kill switch');
     assert.match(String(kill?.description), /^off/);
+  });
+});
+
+describe('sidebar store: trees and status bar follow every change, the extension’s and others’', function () {
+  this.timeout(90_000);
+  type ProcedureResult = { result: string; summary: string[] };
+  const run = <T = ProcedureResult>(id: string, ...args: unknown[]) =>
+    vscode.commands.executeCommand<T>(id, ...args);
+  const cfg = () => vscode.workspace.getConfiguration('solvereign');
+
+  it('after SP-003 lock the run row shows it locked at once (no refresh awaited)', async () => {
+    // Lock, not publish: the seed has one unpublished PASS run and the procedures suite publishes it;
+    // both go through the same report (kind 'run').
+    const api = await signInAs('dispatcher');
+    await api.sidebar.runs.getChildren();
+    const model = await waitFor(
+      () => (api.sidebar.runs.model?.loaded ? api.sidebar.runs.model : undefined),
+      'runs loaded',
+    );
+    const target = model.runs.find((r) => r.status === 'PASS' && r.published && !r.locked);
+    assert.ok(target, 'a published, unlocked PASS run among the first page');
+    const r = await run('solvereign.sp003.lockRun', target.run_id, {
+      reason: 'Store test: lock a published run',
+    });
+    assert.equal(r.result, 'LOCKED', r.summary.join('\n'));
+    assert.equal(model.runs.find((x) => x.run_id === target.run_id)?.locked, true);
+    assert.deepEqual(api.store.history.at(-1), { kind: 'run', runId: target.run_id, locked: true });
+  });
+
+  it('SP-006 on: KILL SWITCH ACTIVE with the error colour at once; recovery: gone at once', async () => {
+    let api = await signInAs('ops_lead');
+    const kill = await run('solvereign.sp006.killSwitch', {
+      reason: 'store test: kill switch on',
+      confirmSite: 'wien',
+    });
+    assert.equal(kill.result, 'EXECUTED', kill.summary.join('\n'));
+    assert.match(api.sidebar.statusBar.current.text, /^\$\(error\) KILL SWITCH ACTIVE · /);
+    assert.equal(api.sidebar.statusBar.current.backgroundColor, 'statusBarItem.errorBackground');
+
+    api = await signInAs('platform_admin');
+    await api.sidebar.statusBar.refresh();
+    const rec = await run('solvereign.sp006.recover', {
+      rcaRef: 'RCA-STORE-1',
+      lessonsLearned: 'The store test turns it off again',
+    });
+    assert.equal(rec.result, 'RECOVERED', rec.summary.join('\n'));
+    assert.doesNotMatch(api.sidebar.statusBar.current.text, /KILL SWITCH/);
+    assert.deepEqual(api.store.history.at(-1)?.kind, 'killSwitch');
+  });
+
+  it('a kill switch toggled elsewhere (not through the extension) shows within one refresh interval', async () => {
+    const api = await signInAs('platform_admin');
+    const before = cfg().inspect('sidebar.refreshIntervalSeconds')?.globalValue;
+    await cfg().update('sidebar.refreshIntervalSeconds', 5, vscode.ConfigurationTarget.Global);
+    // Its own client, as the CLI would be: nothing is reported to the store.
+    const outside = api.connection.requireClient().forSite('wien', 'lts');
+    const reported = api.store.history.length;
+    try {
+      await outside.killSwitch({ action: 'disable', mode: 'drill', reason: 'store test: toggled outside' });
+      await waitFor(
+        () => api.sidebar.statusBar.current.text.includes('KILL SWITCH ACTIVE'),
+        'the status bar to show the outside toggle',
+        20_000,
+      );
+      await outside.killSwitch({
+        action: 'enable',
+        mode: 'drill',
+        reason: 'store test: toggled back outside',
+      });
+      await waitFor(
+        () => !api.sidebar.statusBar.current.text.includes('KILL SWITCH'),
+        'the status bar to show it off again',
+        20_000,
+      );
+      assert.equal(api.store.history.length, reported, 'seen by polling, not reported');
+    } finally {
+      await cfg().update('sidebar.refreshIntervalSeconds', before, vscode.ConfigurationTarget.Global);
+    }
   });
 });

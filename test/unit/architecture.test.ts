@@ -39,10 +39,31 @@ const PURE = [
   'src/sandbox',
   'src/cli',
   'src/language-server',
+  'src/reports',
+  'src/incidents',
   // The procedures' definitions and engine run in the CLI too: only their VS Code host is UI.
   'src/procedures/engine',
   'src/procedures/flows',
   'src/procedures/analysis',
+];
+/** vscode-free files inside the UI folders: the procedures' rules and the sidebar's view models. */
+const PURE_FILES = [
+  'src/procedures/args.ts',
+  'src/procedures/catalog.ts',
+  'src/procedures/context.ts',
+  'src/procedures/definitions.ts',
+  'src/procedures/runner.ts',
+  'src/views/accessibleName.ts',
+  'src/views/refreshScheduler.ts',
+  'src/views/sidebarStore.ts',
+  'src/views/statusBarModel.ts',
+  'src/views/incidents/incidentsModel.ts',
+  'src/views/runs/runsModel.ts',
+  'src/views/sites/sitesModel.ts',
+  'src/connection/environments.ts',
+  'src/language/ids.ts',
+  'src/language/protocol.ts',
+  'src/language/restartPolicy.ts',
 ];
 const UI = ['src/views', 'src/procedures', 'src/webviews', 'src/commands', 'src/connection', 'src/extension'];
 /** What the CLI may use of the procedures: everything but their editor host and registration. */
@@ -67,6 +88,11 @@ describe('architecture', () => {
       assert.deepEqual(offenders, []);
     });
   }
+
+  it('the view models, procedure rules and other pure files inside UI folders import no vscode', () => {
+    const offenders = PURE_FILES.filter((f) => imports(f).some((i) => i === 'vscode'));
+    assert.deepEqual(offenders, []);
+  });
 
   for (const dir of ['src/sandbox', 'src/language-server', 'src/cli', 'src/api', 'src/roster']) {
     it(`${dir} imports nothing from the extension's UI code`, () => {

@@ -1,12 +1,13 @@
 // Pieces several procedures share: role checks in the runbook's words, incidents (server first,
 // the workspace file as fallback), run pickers.
 import { SolvereignApiError } from '../../api/errors';
-import type { Incident, IncidentCreate, RunSummary } from '../../api/schemas';
+import type { Incident, IncidentCreate, RunSummary, SystemStatus } from '../../api/schemas';
 import { newIncidentId } from '../../incidents/incidentFile';
 import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { humanTime } from '../../shared/humanTime';
+import type { ServerMutation } from '../../shared/mutations';
 import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
 import type { Verdict } from '../../ops/healthCheck';
 import type { StepStatus } from '../engine/engine';
@@ -66,6 +67,7 @@ export interface CreatedIncident {
 export async function createIncident(env: ProcedureEnv, body: IncidentCreate): Promise<CreatedIncident> {
   try {
     const incident = await env.client.createIncident(body, { signal: env.signal });
+    env.host.mutated?.({ kind: 'incident', id: incident.id });
     return { id: incident.id, where: 'server', incident };
   } catch (e) {
     if (e instanceof SolvereignApiError && e.kind === 'cancelled') throw e;
@@ -123,3 +125,13 @@ export function codeBlock(text: string, lang = ''): string {
 
 /** `2026-W03` shifted by n weeks; undefined for a week that does not exist (the shared ISO rule). */
 export { shiftIsoWeek } from '../../shared/isoWeek';
+
+/** The kill switch as the server answered a change of it (for the views). */
+export function killSwitchMutation(after: SystemStatus): ServerMutation {
+  return {
+    kind: 'killSwitch',
+    active: after.kill_switch_active,
+    mode: after.kill_switch_mode,
+    reason: after.kill_switch_reason,
+  };
+}

@@ -324,6 +324,11 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
           return { status: 'blocked', stop: true, detail: `server refused (${said}): ${describeBlock(b)}` };
         }
         if (answer instanceof SolvereignApiError) throw answer;
+        env.host.mutated?.({
+          kind: 'run',
+          runId: req.runId,
+          [action === 'publish' ? 'published' : 'locked']: true,
+        });
         return {
           detail: `${answer.status}${answer.audit_event_id ? `, audit event ${answer.audit_event_id}` : ''}${
             answer.evidence_hash ? `, evidence ${answer.evidence_hash}` : ''

@@ -26,6 +26,7 @@ import {
   contactFor,
   contactLabel,
   createIncident,
+  killSwitchMutation,
   placeholderNote,
   requireRole,
   roleTitle,
@@ -274,6 +275,7 @@ function killSteps(env: ProcedureEnv): Step<KillState>[] {
           { action: req.action, mode: req.mode, reason: `EMERGENCY: ${req.reason}` },
           { signal: env.signal },
         );
+        env.host.mutated?.(killSwitchMutation(s.after));
         const ms = Math.round(performance.now() - t0);
         const mode = s.after.kill_switch_mode;
         const ok = s.after.kill_switch_active && (mode === 'emergency' || mode == null);
@@ -608,6 +610,7 @@ function recoverSteps(env: ProcedureEnv): Step<RecoverState>[] {
           { action: 'enable', mode: 'emergency', reason: req.reason, rca_ref: req.rcaRef },
           { signal: env.signal },
         );
+        env.host.mutated?.(killSwitchMutation(s.after));
         const ok = !s.after.kill_switch_active && s.after.publish_enabled && s.after.lock_enabled;
         return {
           status: ok ? 'ok' : 'fail',

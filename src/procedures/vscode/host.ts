@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident as IncidentT } from '../../api/schemas';
 import { type Config, SETTINGS } from '../../config';
+import type { MutationReporter, ServerMutation } from '../../shared/mutations';
 import type { Logger } from '../../connection/log';
 import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/incidentFile';
 import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
@@ -52,7 +53,12 @@ export class VscodeProcedureHost implements ProcedureHost, vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
     private readonly config: Config,
+    private readonly reporter: MutationReporter,
   ) {}
+
+  mutated(m: ServerMutation): void {
+    this.reporter.mutated(m);
+  }
 
   async readWorkspaceIncidents(): Promise<{ incidents: IncidentT[]; found: boolean; error?: string }> {
     const root = workspaceRoot();

@@ -33,8 +33,8 @@ export function createProcedureCommands(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): ProcedureCommands {
-  const { config, connection, log } = services;
-  const host = new VscodeProcedureHost(context, log, config);
+  const { config, connection, log, store } = services;
+  const host = new VscodeProcedureHost(context, log, config, store);
   // What each server offers, detected on the first procedure against it.
   const capabilities = new CapabilityCache();
   let last: LastRecord | undefined;

@@ -97,8 +97,14 @@ export function isCritical(i: Incident): boolean {
 
 /** The view badge: open S0/S1 incidents of both sources. */
 export function criticalOpenCount(s: IncidentsSnapshot | undefined): number {
-  if (!s) return 0;
-  return [...s.server.incidents, ...s.workspace.incidents].filter(isCritical).length;
+  return openSevere(s).critical;
+}
+
+/** Open S0/S1 incidents of both sources, and how many of them are S0 (the status bar). */
+export function openSevere(s: IncidentsSnapshot | undefined): { critical: number; s0: number } {
+  if (!s) return { critical: 0, s0: 0 };
+  const open = [...s.server.incidents, ...s.workspace.incidents].filter(isCritical);
+  return { critical: open.length, s0: open.filter((i) => i.severity === 'S0').length };
 }
 
 export interface IncidentRow {

@@ -106,6 +106,22 @@ export class RunsModel {
       : `This server does not page runs (no offset): "load more" re-reads the newest runs, up to ${MAX_LIMIT}.`;
   }
 
+  /** A publish/lock the server confirmed: the run's row shows it before the next refresh. */
+  applyRun(runId: string, change: { published?: boolean; locked?: boolean }): boolean {
+    const i = this.list.findIndex((r) => r.run_id === runId);
+    if (i < 0) return false;
+    const run = this.list[i]!;
+    this.list = [...this.list];
+    this.list[i] = {
+      ...run,
+      published: change.published ?? run.published,
+      locked: change.locked ?? run.locked,
+    };
+    this.detailCache.delete(runId);
+    this.changed();
+    return true;
+  }
+
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
