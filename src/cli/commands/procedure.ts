@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Answers } from '../../procedures/engine/engine';
+import type { CliProcedureHost } from '../../procedures/cliHost';
 import type { ProcedureDef, ProcedureResult } from '../../procedures/runner';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
@@ -79,20 +80,13 @@ export function exitForResult(result: string): number {
   return EXIT.ok;
 }
 
-async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Promise<number> {
-  const sub = VARIANTS[name] ? undefined : args.shift();
-  const key = sub ? `${name} ${sub}` : name;
-  const variant = VARIANTS[key];
-  if (!variant) {
-    const subs = Object.keys(VARIANTS)
-      .filter((k) => k.startsWith(`${name} `))
-      .map((k) => k.slice(name.length + 1));
-    throw new UsageError(`${name} needs one of: ${subs.join(', ')}`);
-  }
-  const runId = variant.takesRun ? (args[0] ?? ctx.v['run-id']) : undefined;
-  if (variant.takesRun && !runId) throw new UsageError(`${key} needs a run id`);
-  const answers: Answers = { ...variant.answers(ctx), confirm: variant.mutates ? ctx.v.yes === true : true };
-  const def = await variant.load();
+/** Runs one procedure definition on the shared engine with the CLI's host, client and identity. */
+export async function runDefinition<S>(
+  ctx: CliContext,
+  def: ProcedureDef<S>,
+  runId: string | undefined,
+  answers: Answers,
+): Promise<{ result: ProcedureResult; host: CliProcedureHost }> {
   const { CliProcedureHost } = await import('../../procedures/cliHost');
   const { runProcedure } = await import('../../procedures/runner');
   const cwd = ctx.io.cwd ?? process.cwd();
@@ -105,7 +99,7 @@ async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Prom
   const { CapabilityCache } = await import('../../api/capabilities');
   const { capabilitiesFor } = await import('../../procedures/capabilities');
   const client = clientOf(ctx);
-  const result: ProcedureResult = await runProcedure(
+  const result = await runProcedure(
     def,
     {
       client,
@@ -121,6 +115,23 @@ async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Prom
     },
     { runId, answers },
   );
+  return { result, host };
+}
+
+async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Promise<number> {
+  const sub = VARIANTS[name] ? undefined : args.shift();
+  const key = sub ? `${name} ${sub}` : name;
+  const variant = VARIANTS[key];
+  if (!variant) {
+    const subs = Object.keys(VARIANTS)
+      .filter((k) => k.startsWith(`${name} `))
+      .map((k) => k.slice(name.length + 1));
+    throw new UsageError(`${name} needs one of: ${subs.join(', ')}`);
+  }
+  const runId = variant.takesRun ? (args[0] ?? ctx.v['run-id']) : undefined;
+  if (variant.takesRun && !runId) throw new UsageError(`${key} needs a run id`);
+  const answers: Answers = { ...variant.answers(ctx), confirm: variant.mutates ? ctx.v.yes === true : true };
+  const { result, host } = await runDefinition(ctx, await variant.load(), runId, answers);
   if (variant.mutates && !ctx.v.yes && result.result === 'CANCELLED') {
     ctx.io.stderr.write(`solvereign: ${key} sends nothing without --yes (the confirmation).\n`);
   }
