@@ -167,7 +167,7 @@ describe('solvereign sp00x: procedures from the CLI', function () {
       assert.equal(out.result, 'NOT_OFFERED');
       assert.deepEqual(
         out.steps.map((s) => s.id),
-        ['role', 'capability'],
+        ['capability'],
       );
     });
 

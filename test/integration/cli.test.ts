@@ -251,6 +251,17 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.ok(body.recorded_id);
   });
 
+  it('fire-drill runs the shared SP-005 definition: a read-only key is PERMISSION_DENIED (exit 2), nothing toggled', async () => {
+    const r = await run(['--json', 'fire-drill', '--reason', 'drill by read-only'], { role: 'ops_readonly' });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.result, 'BLOCKED');
+    assert.match(body.error, /PERMISSION_DENIED/);
+    assert.deepEqual(body.steps, []);
+    const status = S.SystemStatus.parse(JSON.parse((await run(['--json', 'status'])).stdout));
+    assert.equal(status.kill_switch_active, false);
+  });
+
   it('drift check prints the verdict; BLOCK would exit 2', async () => {
     const r = await run(['--json', 'drift', 'check']);
     const d = S.DriftReport.parse(JSON.parse(r.stdout));

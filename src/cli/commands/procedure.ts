@@ -86,6 +86,7 @@ export async function runDefinition<S>(
   def: ProcedureDef<S>,
   runId: string | undefined,
   answers: Answers,
+  role: string | undefined = ctx.v.role,
 ): Promise<{ result: ProcedureResult; host: CliProcedureHost }> {
   const { CliProcedureHost } = await import('../../procedures/cliHost');
   const { runProcedure } = await import('../../procedures/runner');
@@ -106,7 +107,7 @@ export async function runDefinition<S>(
       capabilities: await capabilitiesFor(new CapabilityCache(), client),
       who: {
         email: ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username,
-        role: ctx.v.role,
+        role,
       },
       environment: { name: 'cli', url: ctx.g.server, tenant: ctx.g.tenant, site: ctx.g.site },
       host,
