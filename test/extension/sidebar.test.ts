@@ -156,7 +156,9 @@ describe('sidebar: Sites, Runs and Incidents trees, status bar', function () {
       assert.ok(audits.some((a) => a.kind === 'audit' && a.audit.status === 'FAIL'));
     const item = api.sidebar.runs.getTreeItem(fail);
     const resolved = await api.sidebar.runs.resolveTreeItem(item, fail);
-    assert.match((resolved.tooltip as vscode.MarkdownString).value, /FTE ratio: .* runtime: /);
+    // Server text in the tooltip is markdown-escaped; compare what it renders as.
+    const rendered = (resolved.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
+    assert.match(rendered, /FTE ratio: .* runtime: /);
   });
 
   it('a run that cannot be loaded becomes an error row with a retry action', async () => {
