@@ -196,7 +196,11 @@ describe('procedures against the sandbox', function () {
         'verify',
       ]);
       assert.equal(pub.changed, true);
-      assert.match(pub.record, /RUN_PUBLISHED/, 'the server audit event of the window is in the record');
+      assert.match(
+        pub.record,
+        /\| run published \|/,
+        'the server audit event of the window is in the record',
+      );
       const lock = await w.run(sp003Lock, 'ops_lead', {
         runId: latest.run_id,
         answers: { reason: 'Week locked for dispatch' },
@@ -743,7 +747,7 @@ describe('procedures against the sandbox', function () {
         },
       });
       assert.equal(ok.result, 'BASELINE_UPDATED', ok.summary.join('\n'));
-      assert.match(ok.record, /DRIFT_BASELINE_UPDATED/);
+      assert.match(ok.record, /\| drift baseline updated \|/);
     });
   });
 
