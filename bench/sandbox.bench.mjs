@@ -55,11 +55,10 @@ async function timed(n, f) {
   return times;
 }
 
-// The demo key is deterministic; read it from the seed module's formula via the CLI-free route:
-// compute it the same way the sandbox does (sha256 of a fixed string).
-const { createHash } = await import('node:crypto');
+// The demo keys are random per database: read them from the credentials file the sandbox last
+// started writes beside its database (every database here lives in `dir`).
 const demoKey = (tenant, role) =>
-  `sv_${tenant}_${role}_demo_${createHash('sha256').update(`solvereign-sandbox-demo-key:${tenant}:${role}`).digest('hex').slice(0, 24)}`;
+  JSON.parse(readFileSync(path.join(dir, 'credentials.json'), 'utf8')).tenants[tenant][role];
 const headers = (role) => ({
   Authorization: `Bearer ${demoKey('lts', role)}`,
   'X-Tenant-Code': 'lts',
@@ -107,10 +106,11 @@ try {
 
   const big = await start(['--db', path.join(dir, 'big.db'), '--reset', '--seed-runs', '10000']);
   row('start-up with 10,000 extra runs', fmt(big.ms), 'fresh database, bulk seed');
+  const hb = headers('dispatcher');
   const pages = await timed(200, async (i) => {
     const offset = (i * 100) % 10000;
     const r = await fetch(`${big.url}/api/v1/platform/dispatcher/runs?limit=100&offset=${offset}`, {
-      headers: h,
+      headers: hb,
     });
     const body = await r.json();
     if (body.runs.length !== 100) throw new Error(`page at ${offset} has ${body.runs.length} runs`);
@@ -118,7 +118,9 @@ try {
   row('GET runs page (100 of 10,015) p50', fmt(pct(pages, 50)), 'offsets 0..9900');
   row('GET runs page (100 of 10,015) p99', fmt(pct(pages, 99)));
   const filtered = await timed(50, async () => {
-    const r = await fetch(`${big.url}/api/v1/platform/dispatcher/runs?limit=100&status=FAIL`, { headers: h });
+    const r = await fetch(`${big.url}/api/v1/platform/dispatcher/runs?limit=100&status=FAIL`, {
+      headers: hb,
+    });
     await r.arrayBuffer();
   });
   row('GET runs status=FAIL (10,015 runs) p50', fmt(pct(filtered, 50)));

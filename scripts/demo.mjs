@@ -174,7 +174,7 @@ try {
     });
     stops.push(['sandbox', () => sandbox.stop()]);
     sandboxUrl = sandbox.url;
-    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
+    credentialsFile = await sandboxCredentialsFile(db);
     sandbox.child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(
@@ -202,7 +202,11 @@ try {
   });
 
   const url = cs.workbenchUrl({ folder: workspace, extensionDevelopmentPath: ROOT });
-  printBanner({ url, sandboxUrl, credentials: sandboxUrl ? await demoCredentials() : null });
+  printBanner({
+    url,
+    sandboxUrl,
+    credentials: credentialsFile ? await demoCredentials(credentialsFile) : null,
+  });
 
   if (opts.check) {
     const ok = await check(url);

@@ -257,6 +257,29 @@ export function blockEl(b: Block, onAction: ActionHandler): HTMLElement {
         b.title ? h('h3', {}, b.title) : undefined,
         h('pre', { tabindex: '0' }, b.text),
       );
+    case 'actions':
+      return h(
+        'div',
+        { class: 'actions-block' },
+        b.title ? h('h3', {}, b.title) : undefined,
+        h(
+          'div',
+          { class: 'actions', role: 'group', 'aria-label': b.title ?? 'Actions' },
+          ...b.actions.map((a) => {
+            const button = h(
+              'button',
+              {
+                type: 'button',
+                class: cls(a.recommended && 'recommended'),
+                title: a.description ?? actionLabel(a.action),
+              },
+              a.recommended ? `${a.label} (recommended)` : a.label,
+            );
+            button.addEventListener('click', () => onAction(a.action));
+            return button;
+          }),
+        ),
+      );
     case 'chart':
       return chartEl(b);
     case 'table':

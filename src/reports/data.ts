@@ -2,9 +2,14 @@
 import type { SolvereignClient } from '../api/client';
 import { SolvereignApiError } from '../api/errors';
 import type { RunDetail } from '../api/schemas';
+import { diffForecasts, findDuplicates } from '../procedures/analysis';
+import { shiftIsoWeek } from '../procedures/flows/common';
+import { detectSymptoms } from '../procedures/flows/sp002';
+import { readZip } from '../shared/zip';
 import { type AuditReportInput, pickPreviousRun } from './audit';
 import { DEFAULT_TREND_RUNS, type DriftReportInput, type TrendPoint, trendPoint } from './drift';
 import type { FireDrillReportInput } from './fireDrills';
+import type { InvestigationInput } from './investigation';
 import type { Tone } from './model';
 
 export interface LoadContext {
@@ -56,6 +61,65 @@ export async function loadAuditInput(ctx: LoadContext, runId: string): Promise<A
     generatedAt: (ctx.now?.() ?? new Date()).toISOString(),
     source: ctx.source,
   };
+}
+
+/** A run's input forecast and manifest from its evidence pack. */
+async function loadForecast(
+  ctx: LoadContext,
+  runId: string,
+): Promise<{ forecast?: string; manifest?: Record<string, unknown> }> {
+  const files = readZip((await ctx.client.evidence(runId, { signal: ctx.signal })).zip);
+  const name = files.has('input/forecast.txt')
+    ? 'input/forecast.txt'
+    : [...files.keys()].find((n) => n.startsWith('input/'));
+  let manifest: Record<string, unknown> | undefined;
+  try {
+    const m = files.get('manifest.json')?.toString('utf8');
+    manifest = m ? (JSON.parse(m) as Record<string, unknown>) : undefined;
+  } catch {
+    manifest = undefined;
+  }
+  return { forecast: name ? files.get(name)?.toString('utf8') : undefined, manifest };
+}
+
+/** What SP-002's analysis steps gather for a run, for the investigation panel (no re-solve). */
+export async function loadInvestigationInput(ctx: LoadContext, runId: string): Promise<InvestigationInput> {
+  const o = { signal: ctx.signal };
+  const run = await ctx.client.getRun(runId, o);
+  const input: InvestigationInput = {
+    run,
+    generatedAt: (ctx.now?.() ?? new Date()).toISOString(),
+    source: ctx.source,
+  };
+  try {
+    Object.assign(input, await loadForecast(ctx, runId));
+  } catch (e) {
+    input.evidenceProblem = message(e);
+  }
+  const symptoms = detectSymptoms(run).map((s) => s.id);
+  if (symptoms.includes('overlap') && input.forecast !== undefined)
+    input.duplicates = findDuplicates(input.forecast);
+  if (symptoms.includes('coverage')) {
+    // The same previous run SP-002 compares with: the previous ISO week's, a PASS one first.
+    try {
+      const prevWeek = shiftIsoWeek(run.week_id, -1);
+      const { runs } = await ctx.client.listRuns({ limit: 100 }, o);
+      const candidates = runs.filter((r) => r.week_id === prevWeek && r.run_id !== run.run_id);
+      input.previous = candidates.find((r) => r.status === 'PASS') ?? candidates[0];
+      if (!input.previous) input.previousNote = `No run for the previous week ${prevWeek ?? '?'}.`;
+      else if (input.forecast === undefined)
+        input.previousNote = `Not compared: ${input.evidenceProblem ?? 'this run has no input in its evidence pack'}.`;
+      else {
+        const prev = await loadForecast(ctx, input.previous.run_id);
+        if (prev.forecast === undefined)
+          input.previousNote = `${input.previous.run_id} has no input in its evidence pack.`;
+        else input.diff = diffForecasts(prev.forecast, input.forecast);
+      }
+    } catch (e) {
+      input.previousNote = `The previous week's input could not be loaded: ${message(e)}`;
+    }
+  }
+  return input;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

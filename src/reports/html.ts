@@ -88,6 +88,13 @@ export function blockHtml(b: Block): string {
         .join('')}</div>`;
     case 'pre':
       return `${b.title ? `<h3>${escapeHtml(b.title)}</h3>` : ''}<pre>${escapeHtml(b.text)}</pre>`;
+    case 'actions':
+      return `${b.title ? `<h3>${escapeHtml(b.title)}</h3>` : ''}<ul>${b.actions
+        .map(
+          (a) =>
+            `<li>${escapeHtml(a.label)}${a.recommended ? ' (recommended)' : ''}${a.description ? `: ${escapeHtml(a.description)}` : ''}</li>`,
+        )
+        .join('')}</ul>`;
     case 'chart':
       return `<figure class="chart-figure"><figcaption>${escapeHtml(b.title)}</figcaption>${chartSvg(b)}${legendHtml(b)}<p class="chart-description">${escapeHtml(b.description)}</p></figure>`;
     case 'table': {

@@ -69,6 +69,14 @@ export function blockMarkdown(b: Block): string {
         .join('\n\n');
     case 'pre':
       return `${b.title ? `**${escapeMarkdown(b.title)}**\n\n` : ''}${fenced(b.text)}`;
+    case 'actions':
+      return [
+        ...(b.title ? [`**${escapeMarkdown(b.title)}**`, ''] : []),
+        ...b.actions.map(
+          (a) =>
+            `- ${escapeMarkdown(a.label)}${a.recommended ? ' (recommended)' : ''}${a.description ? `: ${escapeMarkdown(a.description)}` : ''}`,
+        ),
+      ].join('\n');
     case 'chart': {
       const lines = [`**${escapeMarkdown(b.title)}**`, ''];
       for (const s of b.series)

@@ -5,7 +5,7 @@
 // zod/mini schemas: the webview validates what the host sends (and the bundle stays small).
 import * as z from 'zod/mini';
 
-export const REPORT_KINDS = ['audit', 'drift', 'fireDrills'] as const;
+export const REPORT_KINDS = ['audit', 'drift', 'fireDrills', 'investigation'] as const;
 export const ReportKind = z.enum(REPORT_KINDS);
 export type ReportKind = z.infer<typeof ReportKind>;
 
@@ -24,6 +24,12 @@ export const ReportAction = z.discriminatedUnion('type', [
   }),
   /** Opens another report. */
   z.object({ type: z.literal('openReport'), kind: ReportKind, runId: z.optional(z.string()) }),
+  /** Runs SP-002's resolution step for a run (message to ops, L3 escalation, infrastructure checks). */
+  z.object({
+    type: z.literal('resolve'),
+    runId: z.string(),
+    resolution: z.enum(['message', 'escalate', 'infrastructure']),
+  }),
 ]);
 export type ReportAction = z.infer<typeof ReportAction>;
 
@@ -87,6 +93,19 @@ export const Block = z.discriminatedUnion('kind', [
   }),
   /** Free-form server text (e.g. live audit details), shown verbatim as preformatted text. */
   z.object({ kind: z.literal('pre'), title: z.optional(z.string()), text: z.string() }),
+  /** Buttons that run a step (exports list their labels). */
+  z.object({
+    kind: z.literal('actions'),
+    title: z.optional(z.string()),
+    actions: z.array(
+      z.object({
+        label: z.string(),
+        description: z.optional(z.string()),
+        action: ReportAction,
+        recommended: z.optional(z.boolean()),
+      }),
+    ),
+  }),
   z.object({
     kind: z.literal('chart'),
     id: z.string(),
@@ -119,6 +138,7 @@ export type ReportDoc = z.infer<typeof ReportDoc>;
 
 /** A stable, human-readable label for an action (exports and aria labels). */
 export function actionLabel(a: ReportAction): string {
+  if (a.type === 'resolve') return `Run the SP-002 resolution "${a.resolution}" for ${a.runId}`;
   if (a.type === 'openReport') return `Open ${a.kind} report${a.runId ? ` for ${a.runId}` : ''}`;
   if (a.line !== undefined) return `Open forecast line ${a.line} of ${a.runId}`;
   return `Open ${a.file ?? 'evidence'} of ${a.runId}`;

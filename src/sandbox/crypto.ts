@@ -36,10 +36,16 @@ export function newSessionToken(): string {
   return `svs_${randomBytes(32).toString('base64url')}`;
 }
 
-/** Deterministic demo API key per tenant and role, so a restart can print it again. */
-export function demoApiKey(tenant: string, role: string): string {
-  return `sv_${tenant}_${role}_demo_${sha256Hex(`solvereign-sandbox-demo-key:${tenant}:${role}`).slice(0, 24)}`;
+/**
+ * A new random demo API key (128 bit) for one sandbox database: nobody can compute another
+ * sandbox's keys. Only its sha256 is stored; the plain key lives in the owner-only credentials file.
+ */
+export function newDemoApiKey(tenant: string, role: string): string {
+  return `sv_${tenant}_${role}_demo_${randomBytes(16).toString('hex')}`;
 }
+
+/** A random demo key as newDemoApiKey makes them (older sandboxes derived shorter ones from a public string). */
+export const RANDOM_DEMO_KEY = /^sv_[a-z0-9]+_[a-z_]+_demo_[0-9a-f]{32}$/;
 
 /** Short uppercase id part, e.g. for INC-YYYYMMDD-XXXXXX. */
 export function randomCode(length: number): string {

@@ -1,11 +1,9 @@
 // CLI entry of the sandbox (bundled to dist/sandbox.js; `npm run sandbox`).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileSafeSync } from '../shared/safeWrite';
 import { liveTenantIds } from './profiles/live';
 import { killSwitchFile, readGlobalKillSwitch, setGlobalKillSwitch } from './profiles/globalKillSwitch';
 import { isSandboxProfileName, SANDBOX_PROFILES } from './profiles/profile';
-import type { DemoCredential } from './seed';
 import { startSandbox } from './server';
 
 const USAGE = `Usage: node dist/sandbox.js [options]
@@ -99,11 +97,6 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const ms = Math.round(performance.now() - started);
-  writeDemoCredentialsFile(
-    path.join(path.dirname(dbPath), 'credentials.json'),
-    sandbox.url,
-    sandbox.demoCredentials,
-  );
   process.stdout.write(`SOLVEREIGN sandbox listening on ${sandbox.url}\n`);
   if (!v.quiet) {
     const rows = sandbox.demoCredentials;
@@ -150,28 +143,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-/** Owner-only file with the demo keys, bound to this server's URL: the CLI and the extension sign
- * in to the local sandbox with it, so a new user needs no account. Demo data only. */
-function writeDemoCredentialsFile(file: string, url: string, creds: DemoCredential[]): void {
-  const keysOf = (tenant: string) =>
-    Object.fromEntries(creds.filter((c) => c.tenant_code === tenant).map((c) => [c.role, c.api_key]));
-  const lts = keysOf('lts');
-  const body = {
-    server: url,
-    tenant: 'lts',
-    site: 'wien',
-    api_key: lts.platform_admin,
-    keys: lts,
-    tenants: Object.fromEntries([...new Set(creds.map((c) => c.tenant_code))].map((t) => [t, keysOf(t)])),
-  };
-  try {
-    // A planted link (a cloned repo's .sandbox/credentials.json) is refused, never followed.
-    writeFileSafeSync(file, `${JSON.stringify(body, null, 2)}\n`, { private: true });
-  } catch (e) {
-    process.stderr.write(`could not write ${file}: ${(e as Error).message}\n`);
-  }
 }
 
 function parse() {

@@ -2,7 +2,7 @@
 // incidents, a drift baseline (wien_baseline.json) and past fire drills. Deterministic for a clock.
 import type { AuditResult, FireDrill, Incident, RunStatus } from '../api/schemas';
 import { AUDIT_CHECKS, ROLES, type Role } from '../shared/runbook';
-import { demoApiKey, hashPassword, sha256Hex } from './crypto';
+import { hashPassword, newDemoApiKey, RANDOM_DEMO_KEY, sha256Hex } from './crypto';
 import type { DriftBaseline } from './drift';
 import { buildRun, type RunMeta, type SolvedWeek, storeRun } from './runs';
 import { ENGINE_NOTES, EngineCache, engineWeek } from './seed-engine';
@@ -40,8 +40,54 @@ export function demoEmail(tenant: string, role: Role): string {
   return `${EMAIL_LOCAL[role]}@${tenant}.demo`;
 }
 
-/** The demo logins, the same after every restart (keys are derived, not random). */
-export function demoCredentials(): DemoCredential[] {
+/** The demo API keys of one sandbox database: tenant code -> role -> plain key. */
+export type DemoKeys = Record<string, Record<string, string>>;
+
+const demoUserId = (tenant: string, role: Role) => `U-${tenant}-${EMAIL_LOCAL[role]}`;
+const demoKeyLabel = (role: Role) => `demo key ${role}`;
+
+/** Fresh random demo keys, one per tenant and role. */
+export function newDemoKeys(): DemoKeys {
+  return Object.fromEntries(
+    TENANTS.map((t) => [t.code, Object.fromEntries(ROLES.map((r) => [r, newDemoApiKey(t.code, r)]))]),
+  );
+}
+
+/**
+ * Whether `keys` (as read from the credentials file) are this database's demo keys: every one
+ * present, random (not the old derivable kind) and stored (hashed) for its demo user.
+ */
+export function demoKeysMatch(store: Store, keys: unknown): keys is DemoKeys {
+  if (!keys || typeof keys !== 'object') return false;
+  const byTenant = keys as Record<string, Record<string, unknown> | undefined>;
+  return TENANTS.every((t) =>
+    ROLES.every((role) => {
+      const key = byTenant[t.code]?.[role];
+      return (
+        typeof key === 'string' &&
+        RANDOM_DEMO_KEY.test(key) &&
+        store.userForKey(sha256Hex(key))?.user_id === demoUserId(t.code, role)
+      );
+    }),
+  );
+}
+
+/** Makes `keys` the demo accounts' only demo keys: earlier demo keys (derived or lost) stop working. */
+export function installDemoKeys(store: Store, keys: DemoKeys, at: string): void {
+  store.db.transaction(() => {
+    for (const t of TENANTS) {
+      for (const role of ROLES) {
+        const userId = demoUserId(t.code, role);
+        if (store.userById(userId)?.status !== 'active') continue;
+        store.deleteApiKeysLabelled(userId, demoKeyLabel(role));
+        store.insertApiKey(sha256Hex(keys[t.code]![role]!), userId, demoKeyLabel(role), at);
+      }
+    }
+  })();
+}
+
+/** The demo logins with this database's keys. */
+export function demoCredentials(keys: DemoKeys): DemoCredential[] {
   const out: DemoCredential[] = [];
   for (const t of TENANTS) {
     for (const role of ROLES) {
@@ -51,7 +97,7 @@ export function demoCredentials(): DemoCredential[] {
         role,
         email: demoEmail(t.code, role),
         password: DEMO_PASSWORD,
-        api_key: demoApiKey(t.code, role),
+        api_key: keys[t.code]![role]!,
       });
     }
   }
@@ -175,7 +221,8 @@ export interface SeedOptions {
   weeks?: number;
 }
 
-export async function seed(store: Store, opts: SeedOptions): Promise<void> {
+/** Seeds an empty database; returns its new random demo keys (stored hashed). */
+export async function seed(store: Store, opts: SeedOptions): Promise<DemoKeys> {
   const now = opts.now();
   const iso = now.toISOString();
   // Passwords first (scrypt is the slow part; done in parallel off the main thread).
@@ -222,6 +269,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     wienSolver = (tenant, _site, week, ago, scenario) => engineWeek(c, tenant, week, ago, scenario, 1385);
   }
   const wienNotes = engine === 'roster' ? ENGINE_NOTES : {};
+  const demoKeys = newDemoKeys();
 
   store.db.transaction(() => {
     for (const t of TENANTS) {
@@ -240,10 +288,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
         role_name: u.role,
         status: u.status,
       });
-      if (u.status === 'active') {
-        store.insertApiKey(sha256Hex(demoApiKey(u.tenant, u.role)), userId, `demo key ${u.role}`, iso);
-      }
     });
+    installDemoKeys(store, demoKeys, iso);
 
     store.putBaseline('lts', 'wien', WIEN_BASELINE, iso, 'seed');
     store.putBaseline('gurkerl', 'graz', GURKERL_BASELINE, iso, 'seed');
@@ -293,6 +339,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<void> {
     store.setMeta('seed_engine', engine);
   })();
   cache?.save();
+  return demoKeys;
 }
 
 type WeekSolver = (

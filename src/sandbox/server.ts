@@ -20,7 +20,16 @@ import { sha256Hex } from './crypto';
 import { routes, type Ctx, type App, type Fault } from './routes';
 import { liveProfile } from './profiles/live';
 import type { SandboxProfile, SandboxProfileName } from './profiles/profile';
-import { type DemoCredential, demoCredentials, seed } from './seed';
+import { readDemoKeys, writeDemoCredentialsFile } from './demoCredentialsFile';
+import {
+  type DemoCredential,
+  type DemoKeys,
+  demoCredentials,
+  demoKeysMatch,
+  installDemoKeys,
+  newDemoKeys,
+  seed,
+} from './seed';
 import { sharedSeedCacheFile } from './seed-engine';
 import { SolveQueue, type SolverOptions } from './solver';
 import { Store } from './store';
@@ -75,6 +84,11 @@ export interface SandboxOptions {
    * address; anything else is 400 (a web page reaching the sandbox through DNS rebinding).
    */
   allowedHosts?: string[];
+  /**
+   * Owner-only file for the plain demo keys (read at restart, rewritten with this server's URL at
+   * every start); default `credentials.json` beside a file database, none for ':memory:'.
+   */
+  credentialsFile?: string;
   log?: (line: string) => void;
 }
 
@@ -84,7 +98,9 @@ export interface SandboxHandle {
   host: string;
   db: Db;
   store: Store;
+  /** The demo logins with this database's random keys (also in `credentialsFile`). */
   demoCredentials: DemoCredential[];
+  credentialsFile: string | undefined;
   profile: SandboxProfileName;
   /** Whether this start created (seeded) the database. */
   seeded: boolean;
@@ -124,9 +140,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     now,
   });
   const store = new Store(db);
+  const credentialsFile =
+    options.credentialsFile ??
+    (options.dbPath === ':memory:'
+      ? undefined
+      : path.join(path.dirname(path.resolve(options.dbPath)), 'credentials.json'));
   let seeded = false;
+  let demoKeys: DemoKeys;
   if (store.tenants().length === 0) {
-    await seed(store, {
+    demoKeys = await seed(store, {
       now,
       seedRuns: options.seedRuns,
       engine: options.seedEngine,
@@ -139,7 +161,17 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       sharedCacheFile: options.seedCacheFile ? undefined : sharedSeedCacheFile(),
     });
     seeded = true;
+  } else {
+    const recorded = credentialsFile ? readDemoKeys(credentialsFile) : undefined;
+    if (demoKeysMatch(store, recorded)) demoKeys = recorded;
+    else {
+      // Lost, edited, or the old derivable kind: new random keys, and the old ones stop working.
+      demoKeys = newDemoKeys();
+      installDemoKeys(store, demoKeys, now().toISOString());
+      options.log?.("sandbox: new demo API keys (the recorded ones were missing or not this database's)");
+    }
   }
+  const demo = demoCredentials(demoKeys);
   const app: App = {
     store,
     now,
@@ -186,16 +218,26 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  if (credentialsFile) {
+    try {
+      writeDemoCredentialsFile(credentialsFile, url, demo);
+    } catch (e) {
+      // Signing in with a demo key then needs the start-up table; the server itself works.
+      options.log?.(`sandbox: could not write ${credentialsFile}: ${(e as Error).message}`);
+    }
+  }
   let closed = false;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     host,
     db,
     store,
     seeded,
     profile: profile?.name ?? 'default',
-    demoCredentials: demoCredentials(),
+    demoCredentials: demo,
+    credentialsFile,
     solverIdle: () => queue.idle(),
     solves: { release: () => queue.release(), startOrder: () => queue.startOrder },
     async close() {

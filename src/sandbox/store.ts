@@ -198,6 +198,7 @@ export class Store {
         p(`INSERT INTO users (user_id, email, display_name, password_hash, tenant_code, site_code, role_name, status)
         VALUES (@user_id, @email, @display_name, @password_hash, @tenant_code, @site_code, @role_name, @status)`),
       insertKey: p('INSERT INTO api_keys (key_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)'),
+      deleteKeysLabelled: p('DELETE FROM api_keys WHERE user_id = ? AND label = ?'),
       keyUser: p('SELECT u.* FROM api_keys k JOIN users u ON u.user_id = k.user_id WHERE k.key_hash = ?'),
       insertSession: p(
         'INSERT INTO sessions (token_hash, user_id, tenant_code, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
@@ -350,6 +351,10 @@ export class Store {
   }
   insertApiKey(keyHash: string, userId: string, label: string, at: string): void {
     this.s.insertKey.run(keyHash, userId, label, at);
+  }
+  /** Revokes a user's API keys with this label (replacing the sandbox's demo keys). */
+  deleteApiKeysLabelled(userId: string, label: string): void {
+    this.s.deleteKeysLabelled.run(userId, label);
   }
   userForKey(keyHash: string): UserRow | undefined {
     return this.s.keyUser.get(keyHash) as UserRow | undefined;

@@ -2,6 +2,8 @@
 // Nothing heavy at activation: the trees load when first shown; the periodic refresh runs only while
 // one of the views is visible; switching environment or site refreshes everything (debounced).
 import * as vscode from 'vscode';
+import { CapabilityCache } from '../api/capabilities';
+import type { SolvereignClient } from '../api/client';
 import { RUN_STATUSES, type RunStatus } from '../api/schemas';
 import { incidentFilePath } from '../incidents/incidentFile';
 import {
@@ -70,9 +72,20 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   // ------------------------------------------------------------------ trees
-  const sites = new SitesProvider(connection);
+  // What the server offers, detected once per server and again on reconnect (before the trees ask).
+  const capabilities = new CapabilityCache();
+  let wasReady = connection.state === 'ready';
+  context.subscriptions.push(
+    connection.onDidChange(() => {
+      const ready = connection.state === 'ready';
+      if (ready && !wasReady) capabilities.forget();
+      wasReady = ready;
+    }),
+  );
+  const serverCapabilities = (client: SolvereignClient) => capabilities.get(client);
+  const sites = new SitesProvider(connection, serverCapabilities);
   context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));
-  const runs = new RunsProvider(connection, log, () => config.get('runs.pageSize'));
+  const runs = new RunsProvider(connection, log, () => config.get('runs.pageSize'), serverCapabilities);
   const incidents = new IncidentsProvider(connection, { now, slaOptions, filePath: workspaceIncidentFile });
   const runsView = vscode.window.createTreeView('solvereign.runs', {
     treeDataProvider: runs,

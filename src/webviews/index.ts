@@ -102,16 +102,24 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
   const answersOf = (v: unknown): ReportAnswers | undefined =>
     v && typeof v === 'object' ? (v as ReportAnswers) : undefined;
 
-  command('solvereign.openAuditReport', async (arg, rawAnswers) => {
-    const answers = answersOf(rawAnswers);
-    let runId = runIdFromArg(arg);
-    if (!runId) {
-      const picked = await pickRun('Open Audit Report', answers, false);
-      if (!picked?.runId) return { cancelled: true };
-      runId = picked.runId;
-    }
-    return getHost().open({ kind: 'audit', runId }, { preserveFocus: !answers?.focus });
-  });
+  /** A report of one run: the run from the argument (tree node, id) or a quick pick. */
+  const runReport =
+    (kind: 'audit' | 'investigation', title: string) => async (arg: unknown, rawAnswers: unknown) => {
+      const answers = answersOf(rawAnswers);
+      let runId = runIdFromArg(arg);
+      if (!runId) {
+        const picked = await pickRun(title, answers, false);
+        if (!picked?.runId) return { cancelled: true };
+        runId = picked.runId;
+      }
+      return getHost().open({ kind, runId }, { preserveFocus: !answers?.focus });
+    };
+
+  command('solvereign.openAuditReport', runReport('audit', 'Open Audit Report'));
+  command(
+    'solvereign.sp002.openInvestigation',
+    runReport('investigation', 'SP-002 Open Investigation Panel'),
+  );
 
   command('solvereign.openDriftReport', async (arg, rawAnswers) => {
     const answers = answersOf(rawAnswers) ?? (arg === 'latest' ? { latest: true } : undefined);

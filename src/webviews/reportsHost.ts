@@ -5,10 +5,11 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { SolvereignApiError } from '../api/errors';
 import { auditSummary, buildAuditReport } from '../reports/audit';
-import { loadAuditInput, loadDriftInput, loadFireDrillInput } from '../reports/data';
+import { loadAuditInput, loadDriftInput, loadFireDrillInput, loadInvestigationInput } from '../reports/data';
 import { buildDriftReport, DEFAULT_TREND_RUNS } from '../reports/drift';
 import { buildFireDrillReport } from '../reports/fireDrills';
 import { renderReportHtml } from '../reports/html';
+import { buildInvestigationReport, investigationSummary } from '../reports/investigation';
 import { renderReportMarkdown } from '../reports/markdown';
 import type { ReportAction, ReportDoc, ReportKind } from '../reports/model';
 import { makeNonce, renderShell } from '../reports/shell';
@@ -39,8 +40,18 @@ export interface PanelInfo {
   visible: boolean;
   viewColumn?: number;
   /** The last action a link in the panel triggered, and its result. */
-  lastAction?: { action: ReportAction; result?: SourceResult | PanelInfo; error?: string };
+  lastAction?: { action: ReportAction; result?: ActionResult; error?: string };
 }
+
+/** What SP-002's command returned for a resolution button. */
+export interface ResolutionResult {
+  resolution: string;
+  result?: string;
+  recordPath?: string;
+  error?: string;
+}
+
+export type ActionResult = SourceResult | PanelInfo | ResolutionResult;
 
 export interface ExportArgs {
   panelId?: string;
@@ -63,6 +74,7 @@ const KIND_TITLES: Record<ReportKind, string> = {
   audit: 'Audit',
   drift: 'Drift',
   fireDrills: 'Fire Drills',
+  investigation: 'SP-002 Investigation',
 };
 
 export function panelIdFor(t: PanelTarget, site?: string): string {
@@ -292,6 +304,11 @@ export class ReportsHost implements vscode.Disposable {
       const input = await loadAuditInput(ctx, t.runId);
       return { doc: buildAuditReport(input), summary: auditSummary(input) };
     }
+    if (t.kind === 'investigation') {
+      if (!t.runId) throw new Error('The investigation panel needs a run.');
+      const input = await loadInvestigationInput(ctx, t.runId);
+      return { doc: buildInvestigationReport(input), summary: investigationSummary(input) };
+    }
     if (t.kind === 'drift') {
       const input = await loadDriftInput(ctx, t.runId, t.trend ?? DEFAULT_TREND_RUNS);
       return {
@@ -382,7 +399,26 @@ export class ReportsHost implements vscode.Disposable {
   }
 
   /** Carries out a link of a report. */
-  async runAction(a: ReportAction, from?: ReportPanel): Promise<SourceResult | PanelInfo> {
+  async runAction(a: ReportAction, from?: ReportPanel): Promise<ActionResult> {
+    if (a.type === 'resolve') {
+      // The procedure itself runs the step and writes the record; the panel only starts it.
+      const r = (await vscode.commands.executeCommand('solvereign.sp002.investigateRun', a.runId, {
+        resolution: a.resolution,
+      })) as { result?: string; recordPath?: string; error?: string } | undefined;
+      const out: ResolutionResult = {
+        resolution: a.resolution,
+        result: r?.result,
+        recordPath: r?.recordPath,
+        error: r?.error,
+      };
+      from?.notify(
+        out.error
+          ? `SP-002 ${a.resolution} failed: ${out.error}`
+          : `SP-002 ${a.resolution} done${out.result ? ` (${out.result})` : ''}${out.recordPath ? `; record ${out.recordPath}` : ''}`,
+        out.error ? 'fail' : 'info',
+      );
+      return out;
+    }
     if (a.type === 'openReport') return this.open({ kind: a.kind, runId: a.runId }, { preserveFocus: false });
     // The report sits beside the code: open the source in the editor group next to it.
     const col = from?.panel.viewColumn;

@@ -6,7 +6,7 @@ import { demoCredentials } from '../support/code-server.mjs';
 export async function adminKey() {
   const creds = await demoCredentials();
   const admin = creds?.find((c) => c.tenant_code === 'lts' && c.role === 'platform_admin');
-  if (!admin) throw new Error('no demo credentials (src/sandbox/seed.ts)');
+  if (!admin) throw new Error('no demo credentials (credentials.json beside the sandbox database)');
   return admin.api_key;
 }
 

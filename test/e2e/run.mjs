@@ -149,7 +149,9 @@ async function setUp() {
       },
     ]);
     sandboxUrl = sandbox.url;
-    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
+    credentialsFile = await sandboxCredentialsFile(db);
+    // The UI steps (this process) read the demo keys from it too: they are random per sandbox.
+    if (credentialsFile) process.env.SOLVEREIGN_SANDBOX_CREDENTIALS = credentialsFile;
     log(`sandbox listening on ${sandboxUrl}`);
     // A second sandbox as live SOLVEREIGN is deployed (`--profile live`): the suites that connect
     // without signing in use it.

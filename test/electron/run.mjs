@@ -65,7 +65,9 @@ try {
     const db = path.join(tmp, 'sandbox', 'sandbox.db');
     mkdirSync(path.dirname(db), { recursive: true });
     sandbox = await startSandbox({ db, reset: true });
-    credentialsFile = await sandboxCredentialsFile(db, { server: sandbox.url });
+    credentialsFile = await sandboxCredentialsFile(db);
+    // The UI steps (this process) read the demo keys from it too: they are random per sandbox.
+    if (credentialsFile) process.env.SOLVEREIGN_SANDBOX_CREDENTIALS = credentialsFile;
     console.log(`sandbox listening on ${sandbox.url}`);
   } else {
     console.log('dist/sandbox.js is not built: running without a sandbox');

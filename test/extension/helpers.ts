@@ -1,8 +1,8 @@
 // Shared helpers for the extension-host suites: the extension's test handles, signing in to the sandbox the
 // harness started (SOLVEREIGN_SANDBOX_URL) with its demo accounts, waiting for a condition.
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SolvereignExports, SolvereignTestApi } from '../../src/extension';
-import { demoCredentials } from '../../src/sandbox/seed';
 import type { Role } from '../../src/shared/runbook';
 
 export const EXTENSION_ID = 'solvereign.solvereign-ops';
@@ -25,10 +25,19 @@ export function sandboxUrl(): string {
   return url;
 }
 
+/** A demo key of the harness's sandbox, from its credentials file (the keys are random per sandbox). */
 export function demoKey(role: Role, tenant = 'lts'): string {
-  const c = demoCredentials().find((d) => d.role === role && d.tenant_code === tenant);
-  if (!c) throw new Error(`no demo credential for ${tenant}/${role}`);
-  return c.api_key;
+  const file = process.env.SOLVEREIGN_SANDBOX_CREDENTIALS;
+  if (!file)
+    throw new Error('SOLVEREIGN_SANDBOX_CREDENTIALS is not set: run the suite through test/e2e/run.mjs');
+  const creds = JSON.parse(readFileSync(file, 'utf8')) as {
+    tenant?: string;
+    keys?: Record<string, string>;
+    tenants?: Record<string, Record<string, string>>;
+  };
+  const key = creds.tenants?.[tenant]?.[role] ?? (creds.tenant === tenant ? creds.keys?.[role] : undefined);
+  if (!key) throw new Error(`no demo key for ${tenant}/${role} in ${file}`);
+  return key;
 }
 
 /** Signs in to the local-sandbox environment through the real command, as a user would. */

@@ -59,6 +59,18 @@ describe('live profile: connected without signing in, then by session', function
       tenants.some((n) => n.kind === 'tenant'),
       'tenant/site rows, not a sign-in message',
     );
+    const server = tenants.find((n) => n.kind === 'fact');
+    assert.ok(server, 'a row with the server capabilities');
+    const item = api.sidebar.sites.getTreeItem(server);
+    assert.match(String(item.description), /^live cockpit · kill switch: by CLI on the server/);
+    assert.match(String(item.tooltip), /the kill switch over HTTP: instead: python backend_py/);
+  });
+
+  it('the Runs tree knows from the capabilities that live does not page with offset, before page two', async () => {
+    await waitFor(() => api.sidebar.runs.model?.mode === 'limit', 'limit paging from the capabilities');
+    const model = api.sidebar.runs.model!;
+    assert.equal(model.total, undefined, "live's total (the page size) is not shown as the site's total");
+    assert.match(model.pagingNote ?? '', /newest runs/);
   });
 
   it('an API key is kept without a /api/auth/me call (live refuses keys there)', async () => {

@@ -80,6 +80,16 @@ describe('CLI against --profile live (no credentials)', function () {
     assert.equal(r.code, r.json.verdict === 'FAIL' ? 1 : 0);
   });
 
+  it('health: a healthy live server exits 0; the re-run FAIL week shows as superseded, not as a FAIL', async () => {
+    const r = await run('--json', 'health');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json.verdict, 'PASS', JSON.stringify(r.json.criteria));
+    // biome-ignore lint/suspicious/noExplicitAny: --json output is inspected freely
+    const recent = r.json.criteria.find((c: any) => c.id === 'runs');
+    assert.equal(recent.verdict, 'PASS');
+    assert.match(recent.detail, /RUN-\S+ FAIL superseded by RUN-\S+ \(PASS\)/);
+  });
+
   it('show-run of a FAIL run shows what the free-form details hold and never claims no violations', async () => {
     const id = pick((r) => r.status === 'FAIL');
     const r = await run('show-run', id);

@@ -3,7 +3,7 @@
 // playwright-core. Facts behind every flag: shared E2E.md. Processes are started in their own process
 // group and stopped by PID (SIGTERM, then the rest of that group); nothing is ever killed by name.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -302,31 +302,28 @@ export async function startSandbox({
   return { url: match[1], port: Number(match[2]), child, output, stop: () => stopProcess(child) };
 }
 
-/** The sandbox's demo logins, from its seed module (src/sandbox/seed.ts through tsx), or null. */
-export async function demoCredentials() {
-  try {
-    const { tsImport } = await import('tsx/esm/api');
-    const seed = await tsImport(path.join(ROOT, 'src', 'sandbox', 'seed.ts'), import.meta.url);
-    return seed.demoCredentials();
-  } catch {
-    return null;
-  }
+/**
+ * The demo-credentials file the extension reads through env SOLVEREIGN_SANDBOX_CREDENTIALS
+ * (`{server, tenant, keys: {role: api key}, tenants}`, demo sign-in): the sandbox's own
+ * `credentials.json` beside its database (its demo keys are random per database), or null.
+ */
+export async function sandboxCredentialsFile(db) {
+  const beside = path.join(path.dirname(db), 'credentials.json');
+  return existsSync(beside) ? beside : null;
 }
 
 /**
- * The demo-credentials file the extension reads through env SOLVEREIGN_SANDBOX_CREDENTIALS
- * (`{server, tenant, keys: {role: api key}}`, demo sign-in): the sandbox's own
- * `credentials.json` beside its database when it writes one, else written here for `tenant`.
+ * The demo logins (`{tenant_code, site_code, role, email, password, api_key}`) recorded in a
+ * sandbox's credentials file (default env SOLVEREIGN_SANDBOX_CREDENTIALS, which the harnesses set),
+ * or null.
  */
-export async function sandboxCredentialsFile(db, { server, tenant = 'lts' } = {}) {
-  const beside = path.join(path.dirname(db), 'credentials.json');
-  if (existsSync(beside)) return beside;
-  const creds = (await demoCredentials())?.filter((c) => c.tenant_code === tenant);
-  if (!creds?.length) return null;
-  const file = path.join(path.dirname(db), `demo-credentials-${tenant}.json`);
-  const keys = Object.fromEntries(creds.map((c) => [c.role, c.api_key]));
-  writeFileSync(file, JSON.stringify({ server, tenant, keys }, null, 2), { mode: 0o600 });
-  return file;
+export async function demoCredentials(file = process.env.SOLVEREIGN_SANDBOX_CREDENTIALS) {
+  if (!file) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).accounts ?? null;
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

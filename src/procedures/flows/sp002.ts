@@ -78,7 +78,7 @@ export interface InvestigateState {
   searchBudget?: number;
 }
 
-const RUNTIME_LIMIT_S = 60;
+export const RUNTIME_LIMIT_S = 60;
 /** Re-solve budget (rule checks): the same budget twice gives comparable hashes in about a second. */
 export const DEFAULT_RESOLVE_BUDGET = 20_000;
 
@@ -192,7 +192,7 @@ export function classify(s: Pick<InvestigateState, 'symptoms' | 'diff' | 'resolv
   return { c: 'none', why: ['the run did not fail'] };
 }
 
-const RESOLUTION_FOR: Record<Classification, Resolution> = {
+export const RESOLUTION_FOR: Record<Classification, Resolution> = {
   input: 'message',
   solver: 'escalate',
   infrastructure: 'infrastructure',
@@ -240,7 +240,7 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
   };
 }
 
-function violationsOf(run: RunDetail, checks: string[]): InvestigateState['violations'] {
+export function violationsOf(run: RunDetail, checks: string[]): InvestigateState['violations'] {
   const out: InvestigateState['violations'] = [];
   for (const a of run.audit_results) {
     if (!checks.includes(a.check_name) || a.status === 'PASS') continue;

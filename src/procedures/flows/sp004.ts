@@ -1,7 +1,8 @@
 // SP-004 KPI Drift Check: run the drift check, open the drift report; WARN -> document and proceed
 // with an approval note; BLOCK -> investigate (SP-002); update the baseline with a reason (Ops
 // Lead / Platform Lead — checked before anything is asked).
-import type { BaselineBand, BaselineUpdate, DriftReport } from '../../api/schemas';
+import { describeValue, isKnown } from '../../api/lenient';
+import { type BaselineBand, type BaselineUpdate, DRIFT_STATUSES, type DriftReport } from '../../api/schemas';
 import { BASELINE_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
 import { confirmStep, messageOf, need, type PickItem, reasonProblem, type Step } from '../engine/engine';
@@ -27,16 +28,21 @@ export interface DriftState {
   investigationAnswers?: unknown;
 }
 
+/** The verdict for people: a value this tool does not know is "unknown: server sent 'X'", never a FAIL. */
+export function driftVerdictText(verdict: string): string {
+  return describeValue(DRIFT_STATUSES, verdict) ?? 'none';
+}
+
 export function driftMarkdown(r: DriftReport): string {
   return [
-    `# KPI drift — ${r.tenant_code}/${r.site_code} — ${r.verdict}`,
+    `# KPI drift — ${r.tenant_code}/${r.site_code} — ${driftVerdictText(r.verdict)}`,
     '',
     `Run: ${r.run_id ?? 'latest'} · baseline of ${r.baseline_date ?? '?'}`,
     r.score !== undefined ? `Live detector: score ${r.score} (${r.level ?? '?'})` : '',
     '',
     table(
       ['KPI', 'Baseline', 'Current', 'Drift %', 'Rule', 'Verdict'],
-      r.metrics.map((m) => [m.kpi, m.baseline, m.current, m.drift_pct, m.rule, m.verdict]),
+      r.metrics.map((m) => [m.kpi, m.baseline, m.current, m.drift_pct, m.rule, driftVerdictText(m.verdict)]),
     ),
     '',
   ].join('\n');
@@ -73,11 +79,12 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
         s.report = await env.client.drift(s.runId, { signal: env.signal });
         const r = s.report;
         const off = r.metrics.filter((m) => m.verdict !== 'OK');
+        // An unknown verdict is neither a pass nor a BLOCK: a warning that names what was sent.
         return {
-          status: r.verdict === 'OK' ? 'ok' : r.verdict === 'WARN' ? 'warn' : 'fail',
-          detail: `${r.verdict} for ${r.run_id ?? 'the latest run'}${
+          status: r.verdict === 'OK' ? 'ok' : r.verdict === 'BLOCK' ? 'fail' : 'warn',
+          detail: `${driftVerdictText(r.verdict)} for ${r.run_id ?? 'the latest run'}${
             off.length
-              ? `: ${off.map((m) => `${m.kpi} ${m.current} vs ${m.baseline} (${m.rule})`).join('; ')}`
+              ? `: ${off.map((m) => `${m.kpi} ${m.current} vs ${m.baseline} (${m.rule}${isKnown(DRIFT_STATUSES, m.verdict) ? '' : `; ${driftVerdictText(m.verdict)}`})`).join('; ')}`
               : ''
           }${r.level ? `; live detector ${r.level} (score ${r.score})` : ''}`,
         };
@@ -113,7 +120,7 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
         const v = s.report?.verdict;
         const items: PickItem<DriftDecision>[] = [];
         if (v === 'WARN') items.push({ label: 'Document and proceed with approval', value: 'proceed' });
-        if (v === 'BLOCK' || v === 'WARN')
+        if (v === 'BLOCK' || v === 'WARN' || !isKnown(DRIFT_STATUSES, v))
           items.push({ label: 'Investigate (SP-002)', value: 'investigate' });
         if (v === 'OK') items.push({ label: 'Done: no drift', value: 'done' });
         items.push({
@@ -227,7 +234,9 @@ function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
         s.updated = await env.client.updateBaseline(need(s.request, 'the confirmed request'), {
           signal: env.signal,
         });
-        return { detail: `baseline of ${s.updated.baseline_date ?? '?'}; verdict now ${s.updated.verdict}` };
+        return {
+          detail: `baseline of ${s.updated.baseline_date ?? '?'}; verdict now ${driftVerdictText(s.updated.verdict)}`,
+        };
       },
     },
   ];
@@ -245,8 +254,8 @@ export const sp004: ProcedureDef<DriftState> = {
   finish: (s, run) => {
     const r = s.report;
     if (!r) return {};
-    const summary = [`Drift ${r.verdict} for ${r.run_id ?? 'the latest run'}`];
-    let result: string = r.verdict;
+    const summary = [`Drift ${driftVerdictText(r.verdict)} for ${r.run_id ?? 'the latest run'}`];
+    let result: string = isKnown(DRIFT_STATUSES, r.verdict) ? r.verdict : 'UNKNOWN';
     const blocked = run.status === 'stopped' ? run.steps.at(-1) : undefined;
     if (blocked?.status === 'blocked') {
       summary.push(blocked.detail);
@@ -259,7 +268,7 @@ export const sp004: ProcedureDef<DriftState> = {
     if (s.decision === 'investigate') summary.push('Investigation (SP-002) started before proceeding.');
     if (s.updated) {
       summary.push(
-        `Baseline updated (${JSON.stringify(s.values)}): ${s.reason}. Verdict now ${s.updated.verdict}.`,
+        `Baseline updated (${JSON.stringify(s.values)}): ${s.reason}. Verdict now ${driftVerdictText(s.updated.verdict)}.`,
       );
       result = 'BASELINE_UPDATED';
     }

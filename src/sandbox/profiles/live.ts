@@ -25,6 +25,7 @@ const SHORT_REASON_BLOCK = 'Approval validation failed: Reason must be at least 
 /** Who the cockpit records for an unauthenticated repair request (live takes no credentials there). */
 const COCKPIT_USER = 'dispatcher-cockpit';
 const UNKNOWN_DRIFT_META = 'live_profile.unknown_drift_run';
+const FAILED_WEEK_RERUN_META = 'live_profile.failed_week_rerun';
 
 type Json = Record<string, unknown>;
 
@@ -382,6 +383,7 @@ export interface LiveProfileOptions {
 export function liveProfile(app: App, options: LiveProfileOptions): SandboxProfile {
   const { store } = app;
   ensureRunWithoutDriftData(app);
+  ensureFailedWeekRerun(app);
   const packs = new Map<string, LivePack>();
   let aeCounter = 0;
 
@@ -874,35 +876,81 @@ function ensureRunWithoutDriftData(app: App): void {
       for (const s of store.sites(t.tenant_code)) {
         const source = store.listRuns(t.tenant_code, s.site_code, 'PASS', 1, 0)[0];
         if (!source) continue;
-        const rec = store.run(t.tenant_code, s.site_code, source.run_id)!;
-        const evidence = store.evidence(t.tenant_code, s.site_code, source.run_id);
-        const runId = store.nextRunId(dateStamp(now));
-        store.insertRun({
-          ...rec,
-          run_id: runId,
-          timestamp: now.toISOString(),
-          kpi_drift_status: null,
-          kpis: { ...rec.kpis, drift_status: null },
-          published: false,
-          published_at: null,
-          published_by: null,
-          locked: false,
-          locked_at: null,
-          locked_by: null,
-          notes: `re-run of ${rec.run_id}; no drift data yet`,
-        });
-        if (evidence)
-          store.putEvidence(
-            t.tenant_code,
-            s.site_code,
-            runId,
-            evidence.zip,
-            evidence.sha256,
-            evidence.checksums,
-          );
-        added.push(runId);
+        added.push(
+          insertRerun(store, source, now, (rec) => ({
+            kpi_drift_status: null,
+            kpis: { ...rec.kpis, drift_status: null },
+            notes: `re-run of ${rec.run_id}; no drift data yet`,
+          })),
+        );
       }
     }
     store.setMeta(UNKNOWN_DRIFT_META, added.join(',') || 'none');
   })();
+}
+
+/**
+ * An operator re-runs a failed week once SP-002 found the cause. Once per database, each site whose
+ * newest five runs hold a FAIL or BLOCKED run gets a PASS re-run of the newest such week (the
+ * content of the site's newest PASS run with a drift verdict), dated after it, so the live
+ * profile's health check sees a healthy server with the failed run superseded.
+ */
+function ensureFailedWeekRerun(app: App): void {
+  const { store } = app;
+  if (store.meta(FAILED_WEEK_RERUN_META)) return;
+  const now = app.now();
+  const added: string[] = [];
+  store.db.transaction(() => {
+    for (const t of store.tenants()) {
+      for (const s of store.sites(t.tenant_code)) {
+        const recent = store.listRuns(t.tenant_code, s.site_code, undefined, 5, 0);
+        const failed = recent.find((r) => r.status === 'FAIL' || r.status === 'BLOCKED');
+        if (!failed) continue;
+        const rerunAlready = recent.some(
+          (r) => r.week_id === failed.week_id && r.timestamp > failed.timestamp && r.status === 'PASS',
+        );
+        // The newest PASS run with a drift verdict (not the re-run without drift data).
+        const source = store
+          .listRuns(t.tenant_code, s.site_code, 'PASS', 10, 0)
+          .find((r) => r.kpi_drift_status);
+        if (rerunAlready || !source) continue;
+        // A second before "now": the newest run of the site stays the one without drift data.
+        const at = new Date(Math.max(Date.parse(failed.timestamp) + 1000, now.getTime() - 1000));
+        added.push(
+          insertRerun(store, source, at, () => ({
+            week_id: failed.week_id,
+            notes: `re-run of ${failed.run_id} (${failed.status}) after SP-002`,
+          })),
+        );
+      }
+    }
+    store.setMeta(FAILED_WEEK_RERUN_META, added.join(',') || 'none');
+  })();
+}
+
+/** A fresh, unpublished copy of a run (and its evidence) dated `at`, with `changes`; its new id. */
+function insertRerun(
+  store: Store,
+  source: { tenant_code: string; site_code: string; run_id: string },
+  at: Date,
+  changes: (rec: RunRecord) => Partial<RunRecord>,
+): string {
+  const { tenant_code: tenant, site_code: site } = source;
+  const rec = store.run(tenant, site, source.run_id)!;
+  const evidence = store.evidence(tenant, site, source.run_id);
+  const runId = store.nextRunId(dateStamp(at));
+  store.insertRun({
+    ...rec,
+    run_id: runId,
+    timestamp: at.toISOString(),
+    published: false,
+    published_at: null,
+    published_by: null,
+    locked: false,
+    locked_at: null,
+    locked_by: null,
+    ...changes(rec),
+  });
+  if (evidence) store.putEvidence(tenant, site, runId, evidence.zip, evidence.sha256, evidence.checksums);
+  return runId;
 }

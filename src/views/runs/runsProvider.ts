@@ -1,6 +1,8 @@
 // Renders the runs model as the Runs tree: runs newest first, each run's audits as children, a
 // "load more" row, a filter row, and errors as rows with a retry action.
 import * as vscode from 'vscode';
+import type { ServerCapabilities } from '../../api/capabilities';
+import type { SolvereignClient } from '../../api/client';
 import type { AuditResult, RunStatus, RunSummary } from '../../api/schemas';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Logger } from '../../connection/log';
@@ -62,6 +64,8 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
     private readonly connection: ConnectionManager,
     private readonly log: Logger,
     private readonly pageSize: () => number = () => 25,
+    /** The server's detected capabilities: whether it pages with offset, known before page two. */
+    private readonly capabilities?: (client: SolvereignClient) => Promise<ServerCapabilities>,
   ) {}
 
   /** Drops the loaded pages (page size changed); the next render loads the first page. */
@@ -95,6 +99,13 @@ export class RunsProvider implements vscode.TreeDataProvider<RunsNode>, vscode.D
       );
       model.onDidChange(() => this.emitter.fire(undefined));
       this.current = { key, model };
+      this.capabilities?.(client).then(
+        (caps) => {
+          if (this.current?.model === model) model.setOffsetPaging(caps.offered.offsetPaging);
+        },
+        // Not detected: the model finds out from the second page itself.
+        (e) => this.log.warn(`runs: capabilities not detected: ${(e as Error).message}`),
+      );
       this.nodes.clear();
       this.pendingFirst = undefined;
     }

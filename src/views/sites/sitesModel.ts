@@ -1,5 +1,11 @@
 // What the Sites tree shows, independent of how VS Code renders it: environment -> tenant -> site
 // -> facts (health, kill switch, publish/lock, shadow mode, latest run). Loaded through the client.
+import {
+  type Capability,
+  describeCapabilities,
+  FALLBACKS,
+  type ServerCapabilities,
+} from '../../api/capabilities';
 import type { SolvereignClient } from '../../api/client';
 import type { Health, Session, SystemStatus } from '../../api/schemas';
 import type { ConnectionState } from '../../connection/connectionManager';
@@ -146,6 +152,33 @@ export function factRows(f: SiteFacts): FactRow[] {
             : 'error',
   });
   return rows;
+}
+
+/**
+ * What the server offers, under the environment: "live cockpit · kill switch: by CLI on the server
+ * · …"; the tooltip names each missing [ops] endpoint and the fallback that works instead.
+ */
+export function capabilityRow(envId: string, caps: ServerCapabilities): FactRow {
+  const missing = (Object.keys(caps.offered) as Capability[]).filter((c) => !caps.offered[c]);
+  const fallback = (c: Capability) => {
+    const f = FALLBACKS[c];
+    const how = f.manual ? `instead: ${f.manual}${f.where === 'server' ? ' (on the server)' : ''}` : '';
+    return `• ${f.feature}: ${[how, f.note].filter(Boolean).join('; ') || 'no fallback'}`;
+  };
+  return {
+    id: `${envId}/capabilities`,
+    label: 'Server',
+    description: describeCapabilities(caps),
+    level: missing.length ? 'info' : 'ok',
+    tooltip: [
+      `${caps.server} (${caps.kind}), detected ${caps.detectedAt}`,
+      missing.length ? 'Not offered by this server:' : 'Every [ops] endpoint is offered.',
+      ...missing.map(fallback),
+      caps.unknown.length ? `No answer when probed (assumed offered): ${caps.unknown.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  };
 }
 
 // ---------------------------------------------------------------- accessible names of the rows

@@ -1,10 +1,13 @@
 // Renders the sites model as a VS Code tree. Errors become rows with a retry action.
 import * as vscode from 'vscode';
+import type { ServerCapabilities } from '../../api/capabilities';
+import type { SolvereignClient } from '../../api/client';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
 import {
   activeEnvironmentAccessibleName,
   activeEnvironmentDescription,
+  capabilityRow,
   type FactRow,
   factAccessibleName,
   factRows,
@@ -35,7 +38,11 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly connection: ConnectionManager) {
+  constructor(
+    private readonly connection: ConnectionManager,
+    /** The server's detected capabilities (cached per server); omitted: no capability row. */
+    private readonly capabilities?: (client: SolvereignClient) => Promise<ServerCapabilities>,
+  ) {
     this.subscription = connection.onDidChange(() => this.refresh());
   }
 
@@ -166,7 +173,22 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
           },
         ];
       }
-      return sitesOf(node.env, this.connection.session).map((t) => ({ kind: 'tenant', env: node.env, ...t }));
+      const tenants: SitesNode[] = sitesOf(node.env, this.connection.session).map((t) => ({
+        kind: 'tenant',
+        env: node.env,
+        ...t,
+      }));
+      const client = this.connection.client;
+      if (!client || !this.capabilities) return tenants;
+      const server: SitesNode = await this.capabilities(client).then(
+        (caps): SitesNode => ({ kind: 'fact', row: capabilityRow(node.env.id, caps) }),
+        (e): SitesNode => ({
+          kind: 'message',
+          label: 'Server capabilities unknown',
+          detail: `${(e as Error).message}; every feature is tried and a missing one says so`,
+        }),
+      );
+      return [server, ...tenants];
     }
     if (node.kind === 'tenant') {
       return node.sites.map((ref) => ({

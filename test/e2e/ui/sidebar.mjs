@@ -71,7 +71,7 @@ export async function step1SignsInThroughThePalette({ page, wb, sandboxUrl, skip
   if (!sandboxUrl) skip('no sandbox server');
   const creds = await demoCredentials();
   const admin = creds?.find((c) => c.tenant_code === 'lts' && c.role === 'platform_admin');
-  if (!admin) throw new Error('no demo credentials (src/sandbox/seed.ts)');
+  if (!admin) throw new Error('no demo credentials (credentials.json beside the sandbox database)');
   // Opening the container activates the extension (its commands exist only then).
   await wb.openViewContainer(page, 'SOLVEREIGN');
   await wb.waitForTree(page, { min: 1 });

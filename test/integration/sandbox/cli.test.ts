@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as S from '../../../src/api/schemas';
-import { demoCredentials } from '../../../src/sandbox/seed';
+import type { DemoCredential } from '../../../src/sandbox/seed';
 import { call, P } from './helpers';
 
 const root = path.resolve(__dirname, '../../..');
@@ -27,6 +27,11 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; o
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited early (${code}): ${out}`)));
   });
+}
+
+/** The demo logins the sandbox recorded beside its database (its keys are random per database). */
+function demoCredentials(db: string): DemoCredential[] {
+  return JSON.parse(readFileSync(path.join(path.dirname(db), 'credentials.json'), 'utf8')).accounts;
 }
 
 function stopCli(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
@@ -57,7 +62,8 @@ describe('sandbox CLI (dist/sandbox.js)', function () {
     try {
       const lines = out().split('\n');
       assert.match(lines[0], /^SOLVEREIGN sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
-      const creds = demoCredentials();
+      const creds = demoCredentials(db);
+      assert.equal(creds.length, 12);
       for (const c of creds) {
         assert.ok(
           lines.some((l) => l.includes(c.email) && l.includes(c.api_key) && l.includes(c.role)),
@@ -84,11 +90,14 @@ describe('sandbox CLI (dist/sandbox.js)', function () {
     } finally {
       assert.equal(await stopCli(child), 0, 'clean exit on SIGTERM');
     }
-    // Restart: same data, no reseed.
+    // Restart: same data and demo keys, no reseed.
+    const first = demoCredentials(db);
     const again = await startCli(['--db', db]);
     try {
       assert.match(again.out(), /existing data/);
-      const key = demoCredentials().find((c) => c.role === 'dispatcher' && c.tenant_code === 'lts')!.api_key;
+      const kept = demoCredentials(db);
+      assert.deepEqual(kept, first, 'a restart keeps the demo keys');
+      const key = kept.find((c) => c.role === 'dispatcher' && c.tenant_code === 'lts')!.api_key;
       const list = S.RunList.parse(
         (await call({ url: again.url }, 'GET', `${P}/runs?limit=1`, { auth: key })).json,
       );

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as S from '../../../src/api/schemas';
+import { sha256Hex } from '../../../src/sandbox/crypto';
+import { openDatabase } from '../../../src/sandbox/db';
 import { startSandbox } from '../../../src/sandbox/server';
 import { call, P } from './helpers';
 
@@ -44,6 +46,60 @@ describe('sandbox: persistence, reset, bulk runs', () => {
       assert.equal(s.kill_switch_reason, 'persisted kill switch');
     } finally {
       await b.close();
+    }
+  });
+
+  it('demo keys are random per database, recorded only in the owner-only credentials file; derivable and lost keys stop working', async () => {
+    const other = path.join(dir, 'other', 'solvereign.db');
+    const a = await startSandbox({ dbPath: path.join(dir, 'keys-a', 'solvereign.db'), port: 0 });
+    const b = await startSandbox({ dbPath: other, port: 0 });
+    const keyOf = (h: typeof a, role = 'dispatcher') =>
+      h.demoCredentials.find((c) => c.role === role && c.tenant_code === 'lts')!.api_key;
+    // The key scheme older sandboxes used: anyone could compute it from a public string.
+    const derivable = `sv_lts_dispatcher_demo_${sha256Hex('solvereign-sandbox-demo-key:lts:dispatcher').slice(0, 24)}`;
+    try {
+      assert.notEqual(keyOf(a), keyOf(b), 'two fresh sandboxes get different keys');
+      assert.equal(new Set(a.demoCredentials.map((c) => c.api_key)).size, a.demoCredentials.length);
+      assert.equal((await call(a, 'GET', `${P}/status`, { auth: keyOf(b) })).status, 401);
+      assert.equal((await call(a, 'GET', `${P}/status`, { auth: derivable })).status, 401);
+      assert.equal((await call(a, 'GET', `${P}/status`, { auth: keyOf(a) })).status, 200);
+      // Only the hash is in the database; the plain keys are in credentials.json (0600).
+      const stored = a.db.prepare('SELECT key_hash FROM api_keys').all() as { key_hash: string }[];
+      assert.ok(stored.some((r) => r.key_hash === sha256Hex(keyOf(a))));
+      assert.ok(!JSON.stringify(stored).includes(keyOf(a)));
+      assert.equal(a.credentialsFile, path.join(dir, 'keys-a', 'credentials.json'));
+      const file = JSON.parse(readFileSync(a.credentialsFile!, 'utf8'));
+      assert.equal(file.tenants.lts.dispatcher, keyOf(a));
+      assert.equal(file.server, a.url);
+      assert.equal(statSync(a.credentialsFile!).mode & 0o777, 0o600);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    // A database still holding the derivable key (seeded by an older sandbox, its file listing it):
+    // the restart replaces it with random keys and the derivable one is refused.
+    const oldKey = keyOf(b);
+    const raw = openDatabase(other, { now: () => new Date() });
+    raw
+      .prepare('UPDATE api_keys SET key_hash = ? WHERE key_hash = ?')
+      .run(sha256Hex(derivable), sha256Hex(oldKey));
+    raw.close();
+    const creds = JSON.parse(readFileSync(path.join(dir, 'other', 'credentials.json'), 'utf8'));
+    creds.tenants.lts.dispatcher = derivable;
+    writeFileSync(path.join(dir, 'other', 'credentials.json'), JSON.stringify(creds));
+    const c = await startSandbox({ dbPath: other, port: 0 });
+    try {
+      assert.equal(c.seeded, false);
+      assert.ok(/^sv_lts_dispatcher_demo_[0-9a-f]{32}$/.test(keyOf(c)));
+      // Every demo key is renewed, and the earlier ones stop working.
+      const oldLead = creds.tenants.lts.ops_lead;
+      assert.notEqual(keyOf(c, 'ops_lead'), oldLead);
+      assert.equal((await call(c, 'GET', `${P}/status`, { auth: oldLead })).status, 401);
+      assert.equal((await call(c, 'GET', `${P}/status`, { auth: derivable })).status, 401);
+      assert.equal((await call(c, 'GET', `${P}/status`, { auth: keyOf(c) })).status, 200);
+      assert.equal(JSON.parse(readFileSync(c.credentialsFile!, 'utf8')).tenants.lts.dispatcher, keyOf(c));
+    } finally {
+      await c.close();
     }
   });
 

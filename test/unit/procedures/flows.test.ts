@@ -734,6 +734,32 @@ describe('procedures against the sandbox', function () {
       }
     });
 
+    it('an unknown verdict shows as "unknown: server sent \'X\'", a warning, never a fail', async () => {
+      const run = byNote(/Headcount above baseline/);
+      const real = await w.client('platform_admin').drift(run.run_id);
+      await w.fault({
+        path_prefix: `${P}/drift`,
+        method: 'GET',
+        status: 200,
+        body: JSON.stringify({
+          ...real,
+          verdict: 'UNKNOWN',
+          metrics: real.metrics.map((m, n) => (n === 0 ? { ...m, verdict: 'UNKNOWN' } : m)),
+        }),
+      });
+      const r = await w.run(sp004, 'dispatcher', {
+        runId: run.run_id,
+        answers: { decision: 'investigate' },
+      });
+      const step = r.steps.find((s) => s.id === 'drift');
+      assert.equal(step?.status, 'warn', step?.detail);
+      assert.match(step?.detail ?? '', /^unknown: server sent 'UNKNOWN' for /);
+      assert.doesNotMatch(step?.detail ?? '', /\bfail/i);
+      assert.equal(r.result, 'UNKNOWN');
+      assert.match(r.summary[0] ?? '', /Drift unknown: server sent 'UNKNOWN'/);
+      assert.match(w.host.docs.at(-1) ?? '', /# KPI drift — .* — unknown: server sent 'UNKNOWN'/);
+    });
+
     it('baseline update: the role is checked before asking, then updated with a reason', async () => {
       const denied = await w.run(sp004, 'dispatcher', { answers: { decision: 'updateBaseline' } });
       assert.equal(denied.result, 'BLOCKED');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ServerCapabilities } from '../../../src/api/capabilities';
 import type { Incident } from '../../../src/api/schemas';
 import {
   criticalOpenCount,
@@ -12,6 +13,7 @@ import {
   loadWorkspaceIncidents,
   sortIncidents,
 } from '../../../src/views/incidents/incidentsModel';
+import { capabilityRow } from '../../../src/views/sites/sitesModel';
 import { RefreshScheduler, type Timers } from '../../../src/views/refreshScheduler';
 import { statusBarView } from '../../../src/views/statusBarModel';
 
@@ -307,5 +309,55 @@ describe('RefreshScheduler', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(maxActive, 1);
     assert.equal(runs, 2);
+  });
+});
+
+describe('sitesModel: the server capabilities row', () => {
+  const caps = (offered: boolean): ServerCapabilities => ({
+    server: 'http://127.0.0.1:8765',
+    offered: {
+      killSwitch: offered,
+      fireDrills: offered,
+      drift: offered,
+      driftBaseline: offered,
+      incidents: offered,
+      sessionRefresh: offered,
+      solve: true,
+      offsetPaging: offered,
+    },
+    auth: offered ? 'bearer' : 'none',
+    kind: offered ? 'ops' : 'live cockpit',
+    detectedAt: '2026-11-30T16:00:00.000Z',
+    unknown: [],
+  });
+
+  it('live: "live cockpit · kill switch: by CLI on the server", the tooltip lists each missing endpoint and its fallback', () => {
+    const row = capabilityRow('env1', caps(false));
+    assert.equal(row.id, 'env1/capabilities');
+    assert.match(row.description, /^live cockpit · kill switch: by CLI on the server/);
+    const tip = row.tooltip!;
+    assert.match(tip, /Not offered by this server:/);
+    assert.match(
+      tip,
+      /the kill switch over HTTP: instead: python backend_py\/api\/services\/publish_gate\.py kill-switch .* \(on the server\); live's switch is global/,
+    );
+    assert.match(
+      tip,
+      /the KPI drift check \(SP-004\): instead: python -m backend_py\.skills\.kpi_drift check/,
+    );
+    assert.match(
+      tip,
+      /server incidents: instead: the workspace file \.claude\/state\/active-incidents\.json/,
+    );
+    assert.match(tip, /paging runs with offset: runs are read by raising limit/);
+    assert.doesNotMatch(tip, /solving a forecast/, 'an offered capability is not listed as missing');
+  });
+
+  it('a server with every [ops] endpoint: "ops · kill switch: over HTTP", nothing listed as missing', () => {
+    const row = capabilityRow('env1', caps(true));
+    assert.match(row.description, /^ops · kill switch: over HTTP/);
+    assert.equal(row.level, 'ok');
+    assert.doesNotMatch(row.tooltip!, /Not offered/);
+    assert.match(row.tooltip!, /Every \[ops\] endpoint is offered/);
   });
 });
