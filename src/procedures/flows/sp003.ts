@@ -241,6 +241,12 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         prompt: `Why ${verb} ${action === 'publish' ? 'this plan' : 'this plan now'}? (at least 10 characters)`,
       }),
       validate: (v) => reasonProblem(v),
+      // A reason given as an argument (CLI) that breaks the rule is the gate's REASON_REQUIRED.
+      refuse: (problem, s) => {
+        s.block = block('REASON_REQUIRED', `the reason must be ${problem}`);
+        s.blockedBy = 'pre-check';
+        return { status: 'blocked', detail: describeBlock(s.block) };
+      },
       apply: (s, v: string) => {
         s.reason = v.trim();
       },
