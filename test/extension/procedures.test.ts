@@ -315,7 +315,7 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
     await vscode.commands.executeCommand('solvereign.selectEnvironment', 'env-drill-sandbox');
     await vscode.commands.executeCommand('solvereign.signIn', {
       environmentId: 'env-drill-sandbox',
-      apiKey: demoKey('dispatcher'),
+      apiKey: demoKey('dispatcher', 'lts', path.join(dir, 'credentials.json')),
     });
     await waitFor(
       () => api.connection.state === 'ready' && api.connection.active?.id === 'env-drill-sandbox',
@@ -378,7 +378,7 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
       async () => {
         const res = await fetch(`${url}/api/v1/platform/dispatcher/status`, {
           headers: {
-            Authorization: `Bearer ${demoKey('dispatcher')}`,
+            Authorization: `Bearer ${demoKey('dispatcher', 'lts', path.join(dir, 'credentials.json'))}`,
             'X-Tenant-Code': 'lts',
             'X-Site-Code': 'wien',
           },
