@@ -502,29 +502,33 @@ export function incidentId(date: Date, salt: string): string {
 
 function seedIncidents(store: Store, now: Date): void {
   const at = (daysAgo: number, hours = 0) => new Date(now.getTime() - daysAgo * DAY_MS + hours * 3600_000);
+  // The open incident is recent: a new user meets it inside its SLA (S2: escalation after 2 h,
+  // resolution within 8 h), not as an overdue escalation on the first screen.
+  const opened = new Date(now.getTime() - 45 * 60_000);
+  const investigating = new Date(now.getTime() - 15 * 60_000);
   const active: Incident = {
-    id: incidentId(at(2), `seed:lts:active:${dateStamp(now)}`),
+    id: incidentId(opened, `seed:lts:active:${dateStamp(now)}`),
     type: 'perf',
     severity: 'S2',
     status: 'investigating',
     tenant_id: 'lts',
     summary: 'Wien weekly solve close to the 60 s runtime limit; one run timed out (ERR_SOLVE_001)',
-    created_at: at(2).toISOString(),
-    updated_at: at(1).toISOString(),
+    created_at: opened.toISOString(),
+    updated_at: investigating.toISOString(),
     resolved_at: null,
     assigned_to: demoEmail('lts', 'ops_lead'),
     root_cause: null,
     evidence: [
-      { type: 'log', path: '/var/log/solvereign/solver.log', hash: null, captured_at: at(2).toISOString() },
+      { type: 'log', path: '/var/log/solvereign/solver.log', hash: null, captured_at: opened.toISOString() },
     ],
     timeline: [
       {
-        timestamp: at(2).toISOString(),
+        timestamp: opened.toISOString(),
         action: 'Incident opened from SP-002 (runtime > 60 s)',
         actor: 'dispatcher@lts.demo',
       },
       {
-        timestamp: at(1).toISOString(),
+        timestamp: investigating.toISOString(),
         action: 'Investigating input size growth',
         actor: 'opslead@lts.demo',
       },

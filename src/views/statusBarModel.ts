@@ -30,6 +30,11 @@ export interface StatusBarView {
   accessibleName: string;
 }
 
+/** The connection state in words (never its internal id such as `signedOut`). */
+export function connectionStateWords(state: ConnectionState): string {
+  return STATE_WORDS[state] ?? 'unknown connection state';
+}
+
 const STATE_WORDS: Record<ConnectionState, string> = {
   noEnvironment: 'no environment',
   sandboxStopped: 'sandbox stopped',

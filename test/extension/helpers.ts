@@ -25,9 +25,12 @@ export function sandboxUrl(): string {
   return url;
 }
 
-/** A demo key of the harness's sandbox, from its credentials file (the keys are random per sandbox). */
-export function demoKey(role: Role, tenant = 'lts'): string {
-  const file = process.env.SOLVEREIGN_SANDBOX_CREDENTIALS;
+/** A demo key from a sandbox's credentials file (the harness's by default; the keys are random per sandbox). */
+export function demoKey(
+  role: Role,
+  tenant = 'lts',
+  file = process.env.SOLVEREIGN_SANDBOX_CREDENTIALS,
+): string {
   if (!file)
     throw new Error('SOLVEREIGN_SANDBOX_CREDENTIALS is not set: run the suite through test/e2e/run.mjs');
   const creds = JSON.parse(readFileSync(file, 'utf8')) as {

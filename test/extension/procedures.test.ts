@@ -116,8 +116,13 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     assert.equal(r.code, 'NOT_PUBLISHED');
   });
 
-  it('SP-003: publishes a PASS run with the reason going into the audit trail', async () => {
-    await signInAs('dispatcher');
+  it('SP-003: publishes a PASS run with the reason going into the audit trail; the Runs tree shows it at once', async () => {
+    const api = await signInAs('dispatcher');
+    await api.sidebar.runs.getChildren();
+    const model = await waitFor(
+      () => (api.sidebar.runs.model?.loaded ? api.sidebar.runs.model : undefined),
+      'runs loaded',
+    );
     const all = await runs();
     const target =
       all.find((x) => x.status === 'PASS' && !x.published && !x.locked) ??
@@ -128,6 +133,10 @@ describe('procedures: runbook SP-001..SP-006 as guided commands', function () {
     });
     assert.equal(r.result, 'PUBLISHED', r.summary.join('\n'));
     assert.equal(r.steps.find((s) => s.id === 'verify')?.status, 'ok');
+    // The sidebar follows from the server's answer, without waiting for a refresh.
+    assert.equal(api.store.history.at(-1)?.kind, 'run');
+    assert.equal((api.store.history.at(-1) as { runId?: string }).runId, target.run_id);
+    assert.equal(model.runs.find((x) => x.run_id === target.run_id)?.published, true);
   });
 
   it('SP-005 Fire Drill: PASS with both toggles timed and verified', async () => {
@@ -306,7 +315,7 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
     await vscode.commands.executeCommand('solvereign.selectEnvironment', 'env-drill-sandbox');
     await vscode.commands.executeCommand('solvereign.signIn', {
       environmentId: 'env-drill-sandbox',
-      apiKey: demoKey('dispatcher'),
+      apiKey: demoKey('dispatcher', 'lts', path.join(dir, 'credentials.json')),
     });
     await waitFor(
       () => api.connection.state === 'ready' && api.connection.active?.id === 'env-drill-sandbox',
@@ -369,7 +378,7 @@ describe('procedures: a sandbox of our own, with fault injection, killed mid-dri
       async () => {
         const res = await fetch(`${url}/api/v1/platform/dispatcher/status`, {
           headers: {
-            Authorization: `Bearer ${demoKey('dispatcher')}`,
+            Authorization: `Bearer ${demoKey('dispatcher', 'lts', path.join(dir, 'credentials.json'))}`,
             'X-Tenant-Code': 'lts',
             'X-Site-Code': 'wien',
           },

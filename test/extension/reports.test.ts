@@ -197,11 +197,29 @@ describe('reports: audit, drift and fire-drill webviews', function () {
     assert.equal(again?.state, 'error');
   });
 
+  it('SP-002 investigation panel: the BLOCKED run from its tree node shows its uncovered tours with forecast lines first', async () => {
+    const blocked = runs.find((r) => r.status === 'BLOCKED');
+    assert.ok(blocked, `no BLOCKED run among ${runs.map((r) => `${r.run_id} ${r.status}`).join(', ')}`);
+    const r = (await vscode.commands.executeCommand('solvereign.sp002.openInvestigation', {
+      run: blocked,
+    })) as PanelInfo;
+    assert.equal(r.panelId, `investigation:${blocked.run_id}`);
+    assert.equal(r.state, 'ready', r.error);
+    const s = r.summary as { status: string; symptoms: string[]; uncovered: string[]; recommended: string };
+    assert.equal(s.status, 'BLOCKED');
+    assert.equal(s.symptoms[0], 'coverage', `symptoms ${s.symptoms.join(', ')}`);
+    assert.ok(s.uncovered.length > 0, 'no uncovered tours');
+    for (const u of s.uncovered) assert.match(u, /^T-?\d+ \(So, forecast lines? \d+/, u);
+    const seen = await rendered(r.panelId);
+    assert.ok(seen.rows >= s.uncovered.length, `rows ${seen.rows}`);
+  });
+
   it('lists every open report panel', () => {
     const ids = api.reports.panels().map((p) => p.panelId);
     for (const want of [`audit:${failing.run_id}`, `drift:${failing.run_id}`, 'drift:latest']) {
       assert.ok(ids.includes(want), `${want} not in ${ids.join(', ')}`);
     }
     assert.ok(ids.some((i) => i.startsWith('fireDrills:')));
+    assert.ok(ids.some((i) => i.startsWith('investigation:')));
   });
 });

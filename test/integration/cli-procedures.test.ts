@@ -98,8 +98,11 @@ describe('solvereign sp00x: procedures from the CLI', function () {
     const target = list.runs.find((x) => x.published && !x.locked);
     assert.ok(target);
     const r = await run(['--json', 'sp003', 'lock', target.run_id, '--reason', 'short', '--yes'], 'ops_lead');
-    assert.equal(r.code, 1);
-    assert.match(String((json(r.stdout).error as { message: string }).message), /at least 10 characters/);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const out = json(r.stdout);
+    assert.equal(out.result, 'BLOCKED');
+    assert.equal(out.code, 'REASON_REQUIRED');
+    assert.match(String((out.block as { detail: string }).detail), /at least 10 characters/);
   });
 
   it('sp003 by a read-only role is BLOCKED with exit 2; sp006 kill needs --yes to type the site', async () => {
@@ -164,7 +167,7 @@ describe('solvereign sp00x: procedures from the CLI', function () {
       assert.equal(out.result, 'NOT_OFFERED');
       assert.deepEqual(
         out.steps.map((s) => s.id),
-        ['role', 'capability'],
+        ['capability'],
       );
     });
 

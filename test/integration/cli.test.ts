@@ -145,6 +145,36 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.equal(JSON.parse(r.stdout).code, 'REASON_REQUIRED');
   });
 
+  it('publish and lock refuse a short reason the same way, from the shared SP-003 definition (exit 2, REASON_REQUIRED)', async () => {
+    const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    const unpublished = list.runs.find((x) => !x.published && x.status === 'PASS');
+    const published = list.runs.find((x) => x.published && !x.locked && x.status === 'PASS');
+    assert.ok(unpublished && published, 'an unpublished and a published, unlocked PASS run in the seed');
+    const answers = await Promise.all(
+      [
+        ['publish', unpublished.run_id],
+        ['lock', published.run_id],
+      ].map(([action, id]) =>
+        run(['--json', action!, id!, '--reason', 'too short', '--role', 'dispatcher'], {
+          role: 'dispatcher',
+        }),
+      ),
+    );
+    for (const r of answers) {
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      const body = JSON.parse(r.stdout);
+      assert.equal(body.code, 'REASON_REQUIRED');
+      assert.equal(body.where, 'pre-check');
+      assert.match(body.detail, /at least 10 characters/);
+    }
+    const after = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
+    assert.equal(
+      after.runs.find((x) => x.run_id === unpublished.run_id)?.published,
+      false,
+      'nothing was sent',
+    );
+  });
+
   it('publishing a published run is ALREADY_PUBLISHED: exit 0, changed false, never a fresh publish', async () => {
     const list = S.RunList.parse(JSON.parse((await run(['--json', 'list-runs', '--limit', '50'])).stdout));
     const published = list.runs.find((x) => x.published);
@@ -219,6 +249,17 @@ describe('solvereign CLI against the sandbox (real process, real HTTP)', functio
     assert.equal(body.result, 'PASS');
     assert.ok(body.disable_ms < 5000 && body.enable_ms < 5000);
     assert.ok(body.recorded_id);
+  });
+
+  it('fire-drill runs the shared SP-005 definition: a read-only key is PERMISSION_DENIED (exit 2), nothing toggled', async () => {
+    const r = await run(['--json', 'fire-drill', '--reason', 'drill by read-only'], { role: 'ops_readonly' });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.result, 'BLOCKED');
+    assert.match(body.error, /PERMISSION_DENIED/);
+    assert.deepEqual(body.steps, []);
+    const status = S.SystemStatus.parse(JSON.parse((await run(['--json', 'status'])).stdout));
+    assert.equal(status.kill_switch_active, false);
   });
 
   it('drift check prints the verdict; BLOCK would exit 2', async () => {

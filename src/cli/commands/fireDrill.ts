@@ -1,52 +1,70 @@
-// `solvereign fire-drill`: SP-005, disable + verify + enable + verify, timed and recorded.
-import { runFireDrill } from '../../ops/fireDrill';
+// `solvereign fire-drill`: SP-005's definition (src/procedures/flows/sp005.ts) on the shared engine;
+// this module maps its result onto the command's documented `--json` shape and exit codes.
+import type { DrillStep } from '../../ops/fireDrill';
 import { clientOf } from '../client';
 import { type CliContext, EXIT } from '../context';
 import { verdictColor } from '../format';
-import { missingCapability, notOffered } from '../notOffered';
+import { notOffered } from '../notOffered';
+import { runDefinition } from './procedure';
 
 async function cmdFireDrill(ctx: CliContext): Promise<number> {
-  // Asked before anything is toggled: a server without the drill endpoints gets no half drill.
-  try {
-    await clientOf(ctx).fireDrills();
-  } catch (e) {
-    if (missingCapability(e)) return ctx.notOffered(notOffered('fireDrills'));
-    throw e;
+  // The drill's role rule needs the caller's role: --role, else the one the server knows for the key.
+  const role =
+    ctx.v.role ??
+    (await clientOf(ctx)
+      .me()
+      .then((s) => s.role_name)
+      .catch(() => undefined));
+  const { sp005 } = await import('../../procedures/flows/sp005');
+  const { result: r } = await runDefinition(
+    ctx,
+    sp005,
+    undefined,
+    { ...(ctx.v.reason !== undefined ? { reason: ctx.v.reason } : {}), confirm: true },
+    role,
+  );
+  if (r.result === 'NOT_OFFERED') return ctx.notOffered(notOffered('fireDrills'));
+  const steps = (r.drillSteps as DrillStep[] | undefined) ?? [];
+  const result =
+    r.result === 'PASS' || r.result === 'FAIL' ? r.result : r.result === 'BLOCKED' ? 'BLOCKED' : 'FAIL';
+  // Why it stopped: the drill's own error, else the step that blocked or failed (role, reason).
+  const stopped = r.steps.find((s) => s.status === 'blocked' || s.status === 'error');
+  const error =
+    (r.drillError as string | undefined) ??
+    r.error?.message ??
+    (result !== 'PASS' ? stopped?.detail : undefined);
+  const alarm = r.alarm === true;
+  if (!ctx.g.json) {
+    for (const s of steps)
+      ctx.io.stderr.write(
+        `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(16)} ${String(s.ms).padStart(5)} ms  ${s.detail}\n`,
+      );
   }
-  const r = await runFireDrill(clientOf(ctx), {
-    reason: ctx.v.reason ?? 'Fire drill (SP-005)',
-    onStep: ctx.g.json
-      ? undefined
-      : (s) =>
-          ctx.io.stderr.write(
-            `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(16)} ${String(s.ms).padStart(5)} ms  ${s.detail}\n`,
-          ),
-  });
   ctx.out(
     {
-      result: r.result,
-      alarm: r.alarm,
-      disable_ms: r.disableMs,
-      enable_ms: r.enableMs,
-      verified_disabled: r.verifiedDisabled,
-      verified_enabled: r.verifiedEnabled,
-      recorded_id: r.recorded?.id ?? null,
-      steps: r.steps,
-      error: r.error ? r.error.message : null,
+      result,
+      alarm,
+      disable_ms: (r.disableMs as number | null | undefined) ?? null,
+      enable_ms: (r.enableMs as number | null | undefined) ?? null,
+      verified_disabled: r.verifiedDisabled === true,
+      verified_enabled: r.verifiedEnabled === true,
+      recorded_id: (r.drillId as string | undefined) ?? null,
+      steps,
+      error: error ?? null,
+      incident_id: (r.incidentId as string | undefined) ?? null,
     },
     () =>
       [
-        `SP-005 fire drill: ${verdictColor(r.result)} — disable ${r.disableMs ?? '-'} ms, enable ${r.enableMs ?? '-'} ms (target < 5000 ms each)`,
-        r.alarm
+        `SP-005 fire drill: ${verdictColor(result)} — disable ${r.disableMs ?? '-'} ms, enable ${r.enableMs ?? '-'} ms (target < 5000 ms each)`,
+        alarm
           ? 'ALARM: the kill switch could not be re-enabled; publish/lock are FROZEN. Retry enable now.'
           : '',
-        r.error ? `stopped: ${r.error.message}` : '',
+        error ? `stopped: ${error}` : '',
       ]
         .filter(Boolean)
         .join('\n'),
   );
-  if (r.result !== 'PASS' && missingCapability(r.error)) return ctx.notOffered(notOffered('fireDrills'));
-  return r.result === 'PASS' ? EXIT.ok : r.result === 'BLOCKED' ? EXIT.blocked : EXIT.failed;
+  return result === 'PASS' ? EXIT.ok : result === 'BLOCKED' ? EXIT.blocked : EXIT.failed;
 }
 
 export const run = (ctx: CliContext) => cmdFireDrill(ctx);

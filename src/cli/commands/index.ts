@@ -68,7 +68,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'fire-drill': {
     usage: [
-      'fire-drill [--reason "…"]              SP-005: disable, verify, enable, verify; PASS if both < 5 s',
+      'fire-drill [--reason "…"] [--role R]   SP-005: disable, verify, enable, verify; PASS if both < 5 s',
     ],
     load: () => import('./fireDrill'),
   },

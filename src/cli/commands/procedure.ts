@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Answers } from '../../procedures/engine/engine';
+import type { CliProcedureHost } from '../../procedures/cliHost';
 import type { ProcedureDef, ProcedureResult } from '../../procedures/runner';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
@@ -79,6 +80,45 @@ export function exitForResult(result: string): number {
   return EXIT.ok;
 }
 
+/** Runs one procedure definition on the shared engine with the CLI's host, client and identity. */
+export async function runDefinition<S>(
+  ctx: CliContext,
+  def: ProcedureDef<S>,
+  runId: string | undefined,
+  answers: Answers,
+  role: string | undefined = ctx.v.role,
+): Promise<{ result: ProcedureResult; host: CliProcedureHost }> {
+  const { CliProcedureHost } = await import('../../procedures/cliHost');
+  const { runProcedure } = await import('../../procedures/runner');
+  const cwd = ctx.io.cwd ?? process.cwd();
+  const host = new CliProcedureHost({
+    cwd,
+    recordsDir: ctx.v.records ? path.resolve(cwd, ctx.v.records) : undefined,
+    say: (line) => ctx.io.stderr.write(`${line}\n`),
+  });
+  const abort = new AbortController();
+  const { CapabilityCache } = await import('../../api/capabilities');
+  const { capabilitiesFor } = await import('../../procedures/capabilities');
+  const client = clientOf(ctx);
+  const result = await runProcedure(
+    def,
+    {
+      client,
+      capabilities: await capabilitiesFor(new CapabilityCache(), client),
+      who: {
+        email: ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username,
+        role,
+      },
+      environment: { name: 'cli', url: ctx.g.server, tenant: ctx.g.tenant, site: ctx.g.site },
+      host,
+      signal: abort.signal,
+      now: () => new Date(),
+    },
+    { runId, answers },
+  );
+  return { result, host };
+}
+
 async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Promise<number> {
   const sub = VARIANTS[name] ? undefined : args.shift();
   const key = sub ? `${name} ${sub}` : name;
@@ -92,35 +132,7 @@ async function cmdProcedure(ctx: CliContext, name: string, args: string[]): Prom
   const runId = variant.takesRun ? (args[0] ?? ctx.v['run-id']) : undefined;
   if (variant.takesRun && !runId) throw new UsageError(`${key} needs a run id`);
   const answers: Answers = { ...variant.answers(ctx), confirm: variant.mutates ? ctx.v.yes === true : true };
-  const def = await variant.load();
-  const { CliProcedureHost } = await import('../../procedures/cliHost');
-  const { runProcedure } = await import('../../procedures/runner');
-  const cwd = ctx.io.cwd ?? process.cwd();
-  const host = new CliProcedureHost({
-    cwd,
-    recordsDir: ctx.v.records ? path.resolve(cwd, ctx.v.records) : undefined,
-    say: (line) => ctx.io.stderr.write(`${line}\n`),
-  });
-  const abort = new AbortController();
-  const { CapabilityCache } = await import('../../api/capabilities');
-  const { capabilitiesFor } = await import('../../procedures/capabilities');
-  const client = clientOf(ctx);
-  const result: ProcedureResult = await runProcedure(
-    def,
-    {
-      client,
-      capabilities: await capabilitiesFor(new CapabilityCache(), client),
-      who: {
-        email: ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username,
-        role: ctx.v.role,
-      },
-      environment: { name: 'cli', url: ctx.g.server, tenant: ctx.g.tenant, site: ctx.g.site },
-      host,
-      signal: abort.signal,
-      now: () => new Date(),
-    },
-    { runId, answers },
-  );
+  const { result, host } = await runDefinition(ctx, await variant.load(), runId, answers);
   if (variant.mutates && !ctx.v.yes && result.result === 'CANCELLED') {
     ctx.io.stderr.write(`solvereign: ${key} sends nothing without --yes (the confirmation).\n`);
   }

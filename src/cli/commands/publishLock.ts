@@ -1,63 +1,68 @@
-// `solvereign publish|lock <run-id>`: SP-003 with the gates checked before and after the server.
-import os from 'node:os';
-import type { SolvereignClient } from '../../api/client';
-import { SolvereignApiError } from '../../api/errors';
-import { checkGate, type GateBlock, interpretPublishLock, isNothingToDo } from '../../ops/gates';
-import { clientOf } from '../client';
+// `solvereign publish|lock <run-id>`: SP-003's definition (src/procedures/flows/sp003.ts) on the
+// shared engine, answers from flags; this module only maps the procedure's result onto the
+// command's documented `--json` shape and exit codes, so the rules live in one place.
+import type { PublishLockResponse } from '../../api/schemas';
+import { block, type GateBlock, isNothingToDo } from '../../ops/gates';
+import type { ProcedureResult } from '../../procedures/runner';
 import { type CliContext, EXIT, UsageError } from '../context';
 import { keyValues, verdictColor } from '../format';
+import { runDefinition } from './procedure';
 
-async function cmdPublishLock(
-  ctx: CliContext,
-  action: 'publish' | 'lock',
-  runId: string | undefined,
-): Promise<number> {
+type Action = 'publish' | 'lock';
+
+async function cmdPublishLock(ctx: CliContext, action: Action, runId: string | undefined): Promise<number> {
   if (!runId) throw new UsageError(`${action} needs a run id`);
   const reason = ctx.v.reason;
-  const role = ctx.v.role;
   if (reason === undefined)
     throw new UsageError(`${action} needs --reason "…" (it goes into the audit trail)`);
-  if (!role) throw new UsageError(`${action} needs --role (dispatcher, ops_lead or platform_admin)`);
-  const approver = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? os.userInfo().username;
-  // SP-003 step 1-2: check before calling the server, so a block is explained in the runbook's terms.
-  const [run, status] = await Promise.all([clientOf(ctx).getRun(runId), clientOf(ctx).status()]);
-  // The gate's order: ALREADY_*, freeze, audits, then role and the (trimmed, >= 10) reason.
-  const pre = checkGate({ action, run, status, role, reason, overrideWarn: ctx.v['override-warn'] });
-  if (pre) return reportBlock(ctx, action, runId, pre, 'pre-check');
-  const trimmedReason = reason.trim();
-  let answer: Awaited<ReturnType<SolvereignClient['publish']>> | SolvereignApiError;
-  try {
-    answer =
-      action === 'publish'
-        ? await clientOf(ctx).publish(runId, {
-            approver_id: approver,
-            approver_role: role,
-            reason: trimmedReason,
-            override_warn: ctx.v['override-warn'] ?? false,
-          })
-        : await clientOf(ctx).lock(runId, {
-            approver_id: approver,
-            approver_role: role,
-            reason: trimmedReason,
-          });
-  } catch (e) {
-    if (!(e instanceof SolvereignApiError)) throw e;
-    answer = e;
+  if (!ctx.v.role) throw new UsageError(`${action} needs --role (dispatcher, ops_lead or platform_admin)`);
+  const flows = await import('../../procedures/flows/sp003');
+  const def = action === 'publish' ? flows.sp003Publish : flows.sp003Lock;
+  // The command itself is the confirmation (as it always was): no --yes needed here.
+  const { result } = await runDefinition(ctx, def, runId, {
+    reason,
+    overrideWarn: ctx.v['override-warn'] === true,
+    confirm: true,
+  });
+  return report(ctx, action, runId, result);
+}
+
+/** The procedure's result as the command's documented output (docs/cli.md) and exit code. */
+export function report(ctx: CliContext, action: Action, runId: string, r: ProcedureResult): number {
+  const response = r.response as PublishLockResponse | undefined;
+  const b = r.block as (GateBlock & { source?: 'pre-check' | 'server' }) | undefined;
+  if (r.result === 'BLOCKED' && b) {
+    const { source, ...gate } = b;
+    return reportBlock(ctx, action, runId, gate, source ?? 'pre-check');
   }
-  const blocked = interpretPublishLock(answer);
-  if (blocked) return reportBlock(ctx, action, runId, blocked, 'server');
-  if (answer instanceof SolvereignApiError) throw answer;
-  const ok = answer;
-  ctx.out({ ok: true, changed: true, ...ok }, () =>
-    keyValues([
-      ['run', ok.run_id],
-      ['status', verdictColor(ok.status)],
-      ['audit event', ok.audit_event_id],
-      ['evidence hash', ok.evidence_hash],
-      ['message', ok.message],
-    ]),
-  );
-  return EXIT.ok;
+  if (r.result === 'ALREADY_PUBLISHED' || r.result === 'ALREADY_LOCKED') {
+    const detail =
+      response?.message ?? `${runId} is already ${r.result === 'ALREADY_PUBLISHED' ? 'published' : 'locked'}`;
+    return reportBlock(ctx, action, runId, block(r.result, detail), response ? 'server' : 'pre-check');
+  }
+  if ((r.result === 'PUBLISHED' || r.result === 'LOCKED') && response) {
+    ctx.out({ ok: true, changed: true, ...response }, () =>
+      keyValues([
+        ['run', response.run_id],
+        ['status', verdictColor(response.status)],
+        ['audit event', response.audit_event_id],
+        ['evidence hash', response.evidence_hash],
+        ['message', response.message],
+      ]),
+    );
+    return EXIT.ok;
+  }
+  if (r.result === 'UNVERIFIED' && response) {
+    // The server said yes but reading the run back does not show it: never reported as done.
+    const detail = r.summary.join(' ');
+    ctx.out(
+      { ok: false, changed: null, unverified: true, ...response, detail },
+      () => `${action} ${runId}: UNVERIFIED — ${detail}`,
+    );
+    return EXIT.failed;
+  }
+  const where = r.error ? `${r.error.step}: ${r.error.message}` : `ended ${r.result}`;
+  throw new Error(`${action} ${runId} (SP-003) ${where}`);
 }
 
 function reportBlock(

@@ -104,6 +104,11 @@ export interface AskStep<S, V = unknown> extends StepBase<S> {
   describe?: (value: V, s: S) => string;
   /** This answer ends the procedure as cancelled (a confirmation answered "No"). */
   cancels?: (value: V, s: S) => boolean;
+  /**
+   * An invalid answer given as an argument is a rule the procedure refuses (e.g. REASON_REQUIRED),
+   * not a usage error: the procedure stops with this outcome (the state records why).
+   */
+  refuse?: (problem: string, s: S) => StepOutcome;
 }
 
 export interface DoStep<S> extends StepBase<S> {
@@ -229,6 +234,16 @@ export async function runSteps<S>(
             if (match) value = match.value;
           }
           const problem = step.validate?.(value as never, state);
+          if (problem && step.refuse) {
+            const out = step.refuse(problem, state);
+            trail.push({ index: i, before, prompted: false });
+            push(i, {
+              ...rec(step, out.status ?? 'blocked', out.detail ?? problem, stepStart, performance.now() - s0),
+              answeredBy: has ? 'argument' : 'default',
+            });
+            status = 'stopped';
+            break;
+          }
           if (problem) throw new StepError(`answer "${step.key}" is not valid: ${problem}`);
           by = has ? 'argument' : 'default';
         } else {

@@ -1,6 +1,7 @@
 // A procedure run's record: every step with its outcome and duration, who, which environment, the
 // server's audit events of the run's time window, and the procedure's own sections. Rendered as
 // markdown for the records folder and for tickets ("Copy record as markdown"). No `vscode` here.
+import { auditEventWords } from '../../shared/auditEventWords';
 import type { AuditEntry } from '../../api/schemas';
 import { neutralizeLinks } from '../../shared/markdown';
 import type { StepRecord, StepStatus } from './engine';
@@ -117,7 +118,7 @@ export function formatRecordMarkdown(r: ProcedureRecord): string {
       r.auditEvents.length
         ? table(
             ['Time', 'Event', 'User', 'Id'],
-            r.auditEvents.map((e) => [e.created_at, e.event_type, e.user_email, e.id]),
+            r.auditEvents.map((e) => [e.created_at, auditEventWords(e.event_type), e.user_email, e.id]),
           )
         : '_None: this procedure wrote nothing to the audit trail._',
     );

@@ -4,14 +4,7 @@
 // explained in the runbook's terms with the resolution column (src/ops/gates.ts).
 import { SolvereignApiError } from '../../api/errors';
 import type { PublishLockResponse, RunDetail, SystemStatus } from '../../api/schemas';
-import {
-  block,
-  checkGate,
-  type GateAction,
-  type GateBlock,
-  interpretPublishLock,
-  reasonBlock,
-} from '../../ops/gates';
+import { block, checkGate, type GateAction, type GateBlock, interpretPublishLock } from '../../ops/gates';
 import { humanTime } from '../../shared/humanTime';
 import { APPROVER_ROLES } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';
@@ -41,8 +34,6 @@ interface RunFacts {
 
 export interface GateState {
   action: GateAction;
-  /** A reason given as an argument that the rule refused (too short): the run ends REASON_REQUIRED. */
-  refusedReason?: string;
   runId?: string;
   run?: RunDetail;
   status?: SystemStatus;
@@ -249,10 +240,12 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
       input: () => ({
         prompt: `Why ${verb} ${action === 'publish' ? 'this plan' : 'this plan now'}? (at least 10 characters)`,
       }),
-      validate: (v, s) => {
-        const problem = reasonProblem(v);
-        if (problem) s.refusedReason = typeof v === 'string' ? v : '';
-        return problem;
+      validate: (v) => reasonProblem(v),
+      // A reason given as an argument (CLI) that breaks the rule is the gate's REASON_REQUIRED.
+      refuse: (problem, s) => {
+        s.block = block('REASON_REQUIRED', `the reason must be ${problem}`);
+        s.blockedBy = 'pre-check';
+        return { status: 'blocked', detail: describeBlock(s.block) };
       },
       apply: (s, v: string) => {
         s.reason = v.trim();
@@ -404,14 +397,7 @@ function def(action: GateAction): ProcedureDef<GateState> {
     command: action === 'publish' ? 'solvereign.sp003.publishRun' : 'solvereign.sp003.lockRun',
     init: (_env, { runId }) => ({ action, runId, overrideWarn: false }),
     steps: (env) => steps(action, env),
-    finish: (s, run) => {
-      // A scripted reason the rule refuses stops the run at the reason step: that is the
-      // runbook's REASON_REQUIRED block (nothing was sent), not an error of the tool.
-      const last = run.steps.at(-1);
-      if (!s.block && run.status === 'error' && last?.id === 'reason' && s.refusedReason !== undefined) {
-        s.block = reasonBlock(action, s.refusedReason);
-        s.blockedBy = 'pre-check';
-      }
+    finish: (s) => {
       const done = action === 'publish' ? 'PUBLISHED' : 'LOCKED';
       const result = s.block
         ? 'BLOCKED'

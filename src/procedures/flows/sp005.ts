@@ -43,12 +43,7 @@ export function alarmFor(env: ProcedureEnv): Parameters<ProcedureEnv['host']['se
 function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
   const site = env.environment.site ?? 'this site';
   return [
-    {
-      kind: 'do',
-      id: 'role',
-      title: 'Check your role (drill: Dispatcher, Ops Lead or Platform Lead)',
-      run: async () => requireRole(env, KILL_SWITCH_ROLES.drill, 'run a fire drill'),
-    },
+    // Not offered comes first: a server without per-site drills has none for any role.
     {
       kind: 'do',
       id: 'capability',
@@ -62,6 +57,12 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
           detail: `not offered by this server: ${env.capabilities?.fallbackText('fireDrills') ?? ''}`,
         };
       },
+    },
+    {
+      kind: 'do',
+      id: 'role',
+      title: 'Check your role (drill: Dispatcher, Ops Lead or Platform Lead)',
+      run: async () => requireRole(env, KILL_SWITCH_ROLES.drill, 'run a fire drill'),
     },
     {
       kind: 'ask',
@@ -284,6 +285,8 @@ export const sp005: ProcedureDef<DrillState> = {
         verifiedEnabled: o.verifiedEnabled,
         alarm: o.alarm,
         drillId: o.recorded?.id,
+        drillSteps: o.steps,
+        drillError: o.error ? messageOf(o.error) : undefined,
         incidentId: s.incident?.id,
         incidentWhere: s.incident?.where,
       },

@@ -8,8 +8,11 @@ import {
 } from '../../api/capabilities';
 import type { SolvereignClient } from '../../api/client';
 import type { Health, Session, SystemStatus } from '../../api/schemas';
+import type { ConnectionState } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
+import { ROLE_TITLES, type Role } from '../../shared/runbook';
 import { accessibleName, LEVEL_WORDS } from '../accessibleName';
+import { connectionStateWords } from '../statusBarModel';
 
 export interface SiteRef {
   tenant: string;
@@ -185,6 +188,22 @@ export function factAccessibleName(row: FactRow): string {
   return accessibleName(row.label, LEVEL_WORDS[row.level], row.description);
 }
 
+/** A role's title ("Ops Lead"), never its id (`ops_lead`); an unknown role as the server names it. */
+export function roleWords(role: string): string {
+  return ROLE_TITLES[role as Role] ?? role;
+}
+
+/** The active environment's row description: "URL · signed out" / "URL · connected · who (Ops Lead)". */
+export function activeEnvironmentDescription(
+  url: string,
+  state: ConnectionState,
+  user?: { email: string; role: string },
+): string {
+  return [url, connectionStateWords(state), user && `${user.email} (${roleWords(user.role)})`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** The active environment: name, that it is active, the connection state, who is signed in. */
 export function activeEnvironmentAccessibleName(
   name: string,
@@ -195,7 +214,7 @@ export function activeEnvironmentAccessibleName(
     name,
     'active environment',
     state,
-    user && `signed in as ${user.email} (${user.role})`,
+    user && `signed in as ${user.email} (${roleWords(user.role)})`,
   );
 }
 

@@ -6,6 +6,7 @@ import type { ConnectionManager } from '../../connection/connectionManager';
 import type { Environment } from '../../connection/environments';
 import {
   activeEnvironmentAccessibleName,
+  activeEnvironmentDescription,
   capabilityRow,
   type FactRow,
   factAccessibleName,
@@ -75,7 +76,13 @@ export class SitesProvider implements vscode.TreeDataProvider<SitesNode>, vscode
         }
         const item = new vscode.TreeItem(node.env.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `env:${node.env.id}`;
-        item.description = `${node.env.url} · ${this.connection.state}${this.connection.session ? ` · ${this.connection.session.email} (${this.connection.session.role_name})` : ''}`;
+        item.description = activeEnvironmentDescription(
+          node.env.url,
+          this.connection.state,
+          this.connection.session
+            ? { email: this.connection.session.email, role: this.connection.session.role_name }
+            : undefined,
+        );
         item.iconPath = new vscode.ThemeIcon(node.env.isLocalSandbox ? 'vm' : 'cloud');
         item.contextValue = `environment${node.env.isLocalSandbox ? '.sandbox' : ''}`;
         item.tooltip = `${node.env.name} (active)\n${node.env.url}\n${this.connection.describeState()}`;

@@ -1,4 +1,4 @@
-// UI: accessibility in code-server. axe-core (WCAG 2.1 A/AA) inside every report webview in Light
+// UI: accessibility in code-server. axe-core (WCAG 2.1 A/AA) inside every report webview (SP-002 investigation panel included) in Light
 // Modern, Dark Modern and Dark High Contrast; the keyboard path through a report (every control
 // reached with a visible 2 px focus ring, and operated); the accessible names of every tree row kind
 // and of the status bar item; the key table columns at a 600 px wide panel. One workbench: the
@@ -88,6 +88,12 @@ const REPORTS = () => [
     photo: '#chart-trend-coverage_percent',
   },
   { slug: 'fire-drills', kind: 'fireDrills', command: 'SOLVEREIGN: Open Fire-Drill History' },
+  {
+    slug: 'investigation-blocked',
+    kind: 'investigation',
+    command: 'SOLVEREIGN: SP-002 Open Investigation Panel',
+    pick: state.blockedRun,
+  },
 ];
 
 export async function step1SignsInAndPreparesABlockedAndAFailedRun({ page, wb, sandboxUrl, skip }) {

@@ -123,6 +123,32 @@ describe('procedures: step engine', () => {
     assert.match(short.error?.message ?? '', /at least 10 characters/);
   });
 
+  it('an invalid argument answer on a step that refuses stops the procedure with the rule, not an error', async () => {
+    const refusing = steps().map((st) =>
+      st.id === 'reason' && st.kind === 'ask'
+        ? {
+            ...st,
+            refuse: (problem: string, s: S) => {
+              s.done.push('refused');
+              return { status: 'blocked' as const, detail: `REASON_REQUIRED: ${problem}` };
+            },
+          }
+        : st,
+    );
+    const s: S = { done: [] };
+    const r = await runSteps(refusing, s, {
+      title: 'T',
+      answers: { color: 'red', reason: '  short  ' },
+      scripted: true,
+    });
+    assert.equal(r.status, 'stopped');
+    assert.equal(r.error, undefined);
+    assert.deepEqual(s.done, ['work:red', 'refused'], 'nothing after the refused answer ran');
+    const row = r.steps.find((x) => x.id === 'reason');
+    assert.equal(row?.status, 'blocked');
+    assert.match(row?.detail ?? '', /REASON_REQUIRED: at least 10 characters/);
+  });
+
   it('uses a step default only in scripted runs', async () => {
     const withDefault: Step<S>[] = [
       {

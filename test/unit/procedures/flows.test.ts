@@ -188,7 +188,7 @@ describe('procedures against the sandbox', function () {
       assert.equal(r.code, 'REASON_REQUIRED');
       assert.match(
         String(r.headline),
-        /^BLOCKED — REASON_REQUIRED: the publish reason "ok" has 2 characters/,
+        /^BLOCKED — REASON_REQUIRED: the reason must be at least 10 characters/,
       );
       assert.ok(!ids(r.steps).includes('execute'));
       assert.equal((await w.client('dispatcher').getRun(latest.run_id)).published, false, 'nothing sent');
@@ -212,7 +212,11 @@ describe('procedures against the sandbox', function () {
         'verify',
       ]);
       assert.equal(pub.changed, true);
-      assert.match(pub.record, /RUN_PUBLISHED/, 'the server audit event of the window is in the record');
+      assert.match(
+        pub.record,
+        /\| run published \|/,
+        'the server audit event of the window is in the record',
+      );
       const lock = await w.run(sp003Lock, 'ops_lead', {
         runId: latest.run_id,
         answers: { reason: 'Week locked for dispatch' },
@@ -563,7 +567,7 @@ describe('procedures against the sandbox', function () {
         { prompter: p },
       );
       assert.equal(r.result, 'NOT_OFFERED');
-      assert.deepEqual(ids(r.steps), ['role', 'capability']);
+      assert.deepEqual(ids(r.steps), ['capability'], 'not offered is known before the role matters');
       assert.equal(p.seen.length, 0, 'nothing asked');
       assert.ok(!r.steps.some((s) => s.status === 'fail'));
       assert.equal((await status()).kill_switch_active, false);
@@ -799,7 +803,7 @@ describe('procedures against the sandbox', function () {
         },
       });
       assert.equal(ok.result, 'BASELINE_UPDATED', ok.summary.join('\n'));
-      assert.match(ok.record, /DRIFT_BASELINE_UPDATED/);
+      assert.match(ok.record, /\| drift baseline updated \|/);
     });
   });
 

@@ -68,7 +68,7 @@ describe('procedures: records', () => {
     assert.match(md, /## Audits\n\n\| a \| b \|/);
     assert.match(
       md,
-      /\| 2026-03-05T08:15:00\\\.500Z \| RUN_PUBLISH_BLOCKED \| dispatcher\\@lts\\\.demo \| 7 \|/,
+      /\| 2026-03-05T08:15:00\\\.500Z \| run publish blocked \| dispatcher\\@lts\\\.demo \| 7 \|/,
     );
     assert.match(md, /- AUDIT_GATE_FAIL: Overlap FAIL/);
   });

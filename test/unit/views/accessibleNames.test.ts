@@ -18,13 +18,14 @@ import {
 } from '../../../src/views/runs/runsModel';
 import {
   activeEnvironmentAccessibleName,
+  activeEnvironmentDescription,
   factAccessibleName,
   factRows,
   otherEnvironmentAccessibleName,
   siteAccessibleName,
   tenantAccessibleName,
 } from '../../../src/views/sites/sitesModel';
-import { statusBarView } from '../../../src/views/statusBarModel';
+import { connectionStateWords, statusBarView } from '../../../src/views/statusBarModel';
 
 const T0 = Date.parse('2026-01-12T07:45:00.000Z');
 const HOUR = 3_600_000;
@@ -104,7 +105,7 @@ describe('accessible names of the tree rows and the status bar', () => {
     const env = { id: 'sandbox', name: 'Local sandbox', tenant: 'lts', site: 'wien' } as Environment;
     assert.equal(
       activeEnvironmentAccessibleName('Local sandbox', 'connected', { email: 'a@b', role: 'platform_admin' }),
-      'Local sandbox, active environment, connected, signed in as a@b (platform_admin)',
+      'Local sandbox, active environment, connected, signed in as a@b (Platform Lead)',
     );
     assert.equal(
       otherEnvironmentAccessibleName(env, false),
@@ -192,5 +193,18 @@ describe('accessible names of the tree rows and the status bar', () => {
       statusBarView({ state: 'noEnvironment', criticalOpen: 0 }).accessibleName,
       'SOLVEREIGN: SOLVEREIGN, no site, no environment',
     );
+  });
+
+  it('the active environment row names the connection state and role in words, never their ids', () => {
+    assert.equal(
+      activeEnvironmentDescription('http://127.0.0.1:8787', 'signedOut'),
+      'http://127.0.0.1:8787 · signed out',
+    );
+    assert.equal(
+      activeEnvironmentDescription('https://x', 'ready', { email: 'a@b', role: 'ops_lead' }),
+      'https://x · connected · a@b (Ops Lead)',
+    );
+    for (const st of ['noEnvironment', 'sandboxStopped', 'signedOut', 'unreachable', 'ready'] as const)
+      assert.doesNotMatch(connectionStateWords(st), /[a-z][A-Z]/, `${st} reads as words`);
   });
 });
