@@ -128,6 +128,7 @@ describe('live profile: runbook procedures', function () {
     await signIn('ops_lead');
     const notRun = await exec('solvereign.sp006.killSwitch', {
       reason: 'e2e: critical bug in lock',
+      confirmSite: 'wien',
       ranOnServer: false,
     });
     assert.equal(notRun.result, 'NOT_OFFERED', text(notRun));

@@ -368,7 +368,8 @@ export const sp006Kill: ProcedureDef<KillState> = {
           ? `Switched by the operator on the server (${s.byOperator.command}), verified over HTTP${
               env.capabilities?.killSwitchScope ? `; ${env.capabilities.killSwitchScope}` : ''
             }.`
-          : `Not offered by this server over HTTP, and not verified as done: run on the server: ${s.byOperator.command}`,
+          : // Stopped before the fallback step filled the command in: still name the command that works.
+            `Not offered by this server over HTTP, and not verified as done: run on the server: ${s.byOperator.command || operatorCommand(env, s)}`,
       );
     }
     return {

@@ -638,6 +638,16 @@ describe('procedures against the sandbox', function () {
       assert.match(r.summary.join('\n'), /run on the server: python .*--activate/);
       assert.equal((await status()).kill_switch_active, false);
     });
+
+    it('SP-006 stopped before the fallback step (no site typed): the summary still names the command', async () => {
+      const r = await runProcedure(
+        sp006Kill,
+        { ...w.env('ops_lead'), capabilities: liveCaps },
+        { answers: { reason: 'Security incident on live' } },
+      );
+      assert.equal(r.result, 'NOT_OFFERED');
+      assert.match(r.summary.join('\n'), /run on the server: python .*--activate/);
+    });
   });
 
   describe('SP-002 Investigate Failed Run', () => {
