@@ -85,29 +85,35 @@ describe('live profile: runbook procedures', function () {
     assert.match(incidents.detail ?? '', /not offered/, text(r));
   });
 
-  it('SP-003: a short reason is refused; publish, republish, lock of an unpublished run', async () => {
-    await signIn('dispatcher');
+  it('SP-003 without a session, the approver as arguments: short reason, publish, republish, lock', async () => {
+    assert.equal((await extensionApi()).connection.signedIn, false, 'no session: live needs none');
+    const as = { approverId: 'dispatcher@lts.demo', approverRole: 'dispatcher' };
     const all = await runs();
     const unpublished = all.filter((x) => x.status === 'PASS' && !x.published && !x.locked);
     assert.ok(unpublished.length >= 2, 'two unpublished PASS runs');
     const [target, other] = unpublished as [RunSummary, RunSummary];
-    const short = await exec('solvereign.sp003.publishRun', target.run_id, { reason: 'ok' });
+    const short = await exec('solvereign.sp003.publishRun', target.run_id, { reason: 'ok', ...as });
     assert.equal(short.result, 'BLOCKED', text(short));
     assert.equal(short.code, 'REASON_REQUIRED', text(short));
     assert.ok(!short.steps.some((x) => x.id === 'execute'), 'nothing sent');
 
     const pub = await exec('solvereign.sp003.publishRun', target.run_id, {
       reason: 'Weekly plan approved (live e2e)',
+      ...as,
     });
     assert.equal(pub.result, 'PUBLISHED', text(pub));
     assert.equal(step(pub, 'verify')?.status, 'ok', text(pub));
 
     const again = await exec('solvereign.sp003.publishRun', target.run_id, {
       reason: 'Weekly plan approved (live e2e)',
+      ...as,
     });
     assert.equal(again.result, 'ALREADY_PUBLISHED', text(again));
 
-    const lock = await exec('solvereign.sp003.lockRun', other.run_id, { reason: 'lock an unpublished run' });
+    const lock = await exec('solvereign.sp003.lockRun', other.run_id, {
+      reason: 'lock an unpublished run',
+      ...as,
+    });
     assert.equal(lock.result, 'BLOCKED', text(lock));
     assert.equal(lock.code, 'NOT_PUBLISHED', text(lock));
   });

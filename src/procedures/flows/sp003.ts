@@ -47,6 +47,13 @@ export interface GateState {
   request?: GateRequest;
   response?: PublishLockResponse;
   verified?: boolean;
+  /** Without a session (live's cockpit): who approves, given as the `approverId`/`approverRole` arguments. */
+  approver?: { email?: string; role?: string };
+}
+
+/** The signed-in user, or without a session the approver given as arguments. */
+function approverOf(env: ProcedureEnv, s: GateState): { email?: string; role?: string } {
+  return env.who.role ? env.who : (s.approver ?? env.who);
 }
 
 export function describeBlock(b: GateBlock): string {
@@ -98,7 +105,7 @@ function alreadyDone(action: GateAction, r: RunDetail): GateState['already'] {
 function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
   const verb = action === 'publish' ? 'publish' : 'lock';
   const gate = (s: GateState, run: RunDetail) =>
-    checkGate({ action, run, status: s.status, role: env.who.role, overrideWarn: s.overrideWarn });
+    checkGate({ action, run, status: s.status, role: approverOf(env, s).role, overrideWarn: s.overrideWarn });
   const blockOutcome = (s: GateState, b: GateBlock): StepOutcome => {
     s.block =
       b.code === 'FREEZE_ACTIVE' && s.status?.kill_switch_active
@@ -189,11 +196,12 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
       id: 'role',
       title: 'Check your role',
       run: async (s) => {
-        const out = requireRole(env, APPROVER_ROLES, verb);
+        const who = approverOf(env, s);
+        const out = requireRole({ ...env, who }, APPROVER_ROLES, verb);
         if (out.status === 'blocked') {
           s.block = block(
             'PERMISSION_DENIED',
-            `role ${env.who.role ?? 'unknown'} may not ${verb}; approver roles are ${APPROVER_ROLES.join(', ')}`,
+            `role ${who.role ?? 'unknown'} may not ${verb}; approver roles are ${APPROVER_ROLES.join(', ')}`,
           );
           s.blockedBy = 'pre-check';
         }
@@ -370,8 +378,8 @@ function requestOf(action: GateAction, env: ProcedureEnv, s: GateState): GateReq
   return {
     runId: need(s.runId, 'the run id'),
     action,
-    approverId: env.who.email ?? 'unknown',
-    approverRole: env.who.role ?? 'unknown',
+    approverId: approverOf(env, s).email ?? 'unknown',
+    approverRole: approverOf(env, s).role ?? 'unknown',
     reason: need(s.reason, 'the reason'),
     overrideWarn: action === 'publish' && s.overrideWarn,
     seen: facts(run),
@@ -395,7 +403,18 @@ function def(action: GateAction): ProcedureDef<GateState> {
     procedure: 'SP-003',
     title,
     command: action === 'publish' ? 'solvereign.sp003.publishRun' : 'solvereign.sp003.lockRun',
-    init: (_env, { runId }) => ({ action, runId, overrideWarn: false }),
+    init: (_env, { runId, answers }) => ({
+      action,
+      runId,
+      overrideWarn: false,
+      approver:
+        typeof answers.approverRole === 'string'
+          ? {
+              email: typeof answers.approverId === 'string' ? answers.approverId : undefined,
+              role: answers.approverRole,
+            }
+          : undefined,
+    }),
     steps: (env) => steps(action, env),
     finish: (s) => {
       const done = action === 'publish' ? 'PUBLISHED' : 'LOCKED';

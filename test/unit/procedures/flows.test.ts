@@ -178,6 +178,27 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.headline), /^BLOCKED — AUDIT_GATE_FAIL: .*FAIL.*\. Fix audit issues first\.$/);
     });
 
+    it('without a session (live cockpit) the approver comes from the arguments, or the role check blocks', async () => {
+      const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
+      const noSession = { ...w.env('dispatcher'), who: {} };
+      const denied = await runProcedure(sp003Publish, noSession, {
+        runId: latest.run_id,
+        answers: { reason: 'Weekly plan approved by dispatch' },
+      });
+      assert.equal(denied.result, 'BLOCKED');
+      assert.equal(denied.code, 'PERMISSION_DENIED');
+      const pub = await runProcedure(sp003Lock, noSession, {
+        runId: latest.run_id,
+        answers: { reason: 'lock before publish', approverId: 'eva@lts.demo', approverRole: 'ops_lead' },
+      });
+      assert.equal(pub.code, 'NOT_PUBLISHED', pub.summary.join('\n'));
+      assert.match(
+        pub.steps.find((x) => x.id === 'role')?.detail ?? '',
+        /ops_lead\) may lock/,
+        'the approver role given passes the role check',
+      );
+    });
+
     it('a scripted reason that is too short: BLOCKED REASON_REQUIRED, nothing sent', async () => {
       const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
       const r = await w.run(sp003Publish, 'dispatcher', {
