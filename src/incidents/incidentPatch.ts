@@ -1,5 +1,5 @@
 // Creating and changing an incident, the same way wherever it lives: the workspace incident file
-// (incidentFile.ts) and the sandbox's incident endpoints. Pure: a clock and an author come in, a
+// (workspaceIncidentStore.ts) and the sandbox's incident endpoints. Pure: a clock and an author come in, a
 // schema-valid incident goes out.
 import { randomBytes } from 'node:crypto';
 import {

@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Incident } from '../api/schemas';
-import { addIncident, incidentFilePath, readIncidentFile } from '../incidents/incidentFile';
+import { addIncident, incidentFilePath, readIncidentFile } from '../incidents/workspaceIncidentStore';
 import { type Contact, DEFAULT_CONTACTS } from '../incidents/sla';
 import type { AnalysisApi } from './analysis/runner';
 import type { AlarmSpec, ProcedureHost } from './context';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { CapabilityCache } from '../api/capabilities';
 import type { SolvereignClient } from '../api/client';
 import { RUN_STATUSES, type RunStatus } from '../api/schemas';
-import { incidentFilePath } from '../incidents/incidentFile';
+import { incidentFilePath } from '../incidents/workspaceIncidentStore';
 import {
   type IncidentEvent,
   incidentEvents,

@@ -1,6 +1,6 @@
 // `solvereign health`: the SP-001 health check.
 import type { Incident } from '../../api/schemas';
-import { incidentFilePath, readIncidentFile } from '../../incidents/incidentFile';
+import { incidentFilePath, readIncidentFile } from '../../incidents/workspaceIncidentStore';
 import { runHealthCheck } from '../../ops/healthCheck';
 import { clientOf } from '../client';
 import { type CliContext, EXIT } from '../context';

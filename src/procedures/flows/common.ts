@@ -2,7 +2,7 @@
 // the workspace file as fallback), run pickers.
 import { SolvereignApiError } from '../../api/errors';
 import type { Incident, IncidentCreate, RunSummary, SystemStatus } from '../../api/schemas';
-import { newIncidentId } from '../../incidents/incidentFile';
+import { newIncidentId } from '../../incidents/workspaceIncidentStore';
 import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
 import type { ProcedureEnv } from '../context';

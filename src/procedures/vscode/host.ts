@@ -7,11 +7,11 @@ import type { Incident as IncidentT } from '../../api/schemas';
 import { type Config, SETTINGS } from '../../config';
 import type { MutationReporter, ServerMutation } from '../../shared/mutations';
 import type { Logger } from '../../connection/log';
-import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/incidentFile';
+import { addIncident, INCIDENT_FILE, incidentFilePath } from '../../incidents/workspaceIncidentStore';
 import { type Contact, DEFAULT_CONTACTS, parseContacts } from '../../incidents/sla';
 import { type AnalysisApi, workerAnalysis } from '../analysis/runner';
 import type { AlarmSpec, ProcedureHost } from '../context';
-import { parseIncidentFile } from '../incidentFile';
+import { parseIncidentFile } from '../lenientIncidentReader';
 import { resolveRecordsFolder } from '../recordsFolder';
 import { writeFileSafe } from '../../shared/safeWrite';
 

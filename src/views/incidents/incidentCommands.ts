@@ -1,5 +1,5 @@
 // Create / update status / add a timeline entry / resolve an incident: in the workspace file (written
-// through src/incidents/incidentFile.ts) or on the server (client.createIncident/patchIncident).
+// through src/incidents/workspaceIncidentStore.ts) or on the server (client.createIncident/patchIncident).
 // Every step can be answered through the command's arguments (tests, other commands); what is missing
 // is asked with quick picks and input boxes (never modal dialogs). Each command returns a result.
 import * as vscode from 'vscode';
@@ -18,7 +18,7 @@ import {
   type IncidentFilePatch,
   IncidentFileError,
   updateIncident,
-} from '../../incidents/incidentFile';
+} from '../../incidents/workspaceIncidentStore';
 import type { IncidentSource } from '../../incidents/sla';
 import { SEVERITIES, SEVERITY_INFO, type Severity } from '../../shared/runbook';
 import type { IncidentsProvider } from './incidentsProvider';

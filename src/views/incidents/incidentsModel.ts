@@ -1,7 +1,7 @@
 // The Incidents tree's data, independent of VS Code: incidents from the server and from the
 // workspace file, each labelled by source, with their SLA clock and escalation. vscode-free.
 import type { Incident } from '../../api/schemas';
-import { IncidentFileError, readIncidentFile } from '../../incidents/incidentFile';
+import { IncidentFileError, readIncidentFile } from '../../incidents/workspaceIncidentStore';
 import {
   describeSla,
   formatDuration,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { splitArgs } from '../../../src/procedures/args';
-import { parseIncidentFile } from '../../../src/procedures/incidentFile';
+import { parseIncidentFile } from '../../../src/procedures/lenientIncidentReader';
 
 describe('procedures: command arguments and the workspace incident file', () => {
   it('reads a run and the answers object (last) from every way a command is called', () => {

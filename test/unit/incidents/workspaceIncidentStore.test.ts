@@ -22,7 +22,7 @@ import {
   newIncidentId,
   readIncidentFile,
   updateIncident,
-} from '../../../src/incidents/incidentFile';
+} from '../../../src/incidents/workspaceIncidentStore';
 import schema from './fixtures/incident.schema.json';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -41,7 +41,7 @@ function assertFileValid(file: string): { incidents: Incident[] } & Record<strin
 const NOW = new Date('2026-01-14T10:00:00.000Z');
 const FIXTURE = path.resolve(__dirname, '../../fixtures/workspace/.claude/state/active-incidents.json');
 
-describe('incidentFile', () => {
+describe('workspace incident store (the strict reader and atomic writer)', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {

@@ -1,8 +1,8 @@
 // The workspace incident file (`.claude/state/active-incidents.json`, runbook SP-001 step 3) as the
 // procedures read it: valid incidents kept, the rest reported, never a crash. No `vscode` here.
-// Writes go through src/incidents/incidentFile.ts (whose strict reader refuses the whole file).
+// Writes go through src/incidents/workspaceIncidentStore.ts (whose strict reader refuses the whole file).
 import type { Incident as IncidentT } from '../api/schemas';
-import { INCIDENT_FILE, validateIncidentEntries } from '../incidents/incidentFile';
+import { INCIDENT_FILE, validateIncidentEntries } from '../incidents/workspaceIncidentStore';
 
 /** Reads the workspace incident file, keeping the valid incidents and saying what is wrong with the rest. */
 export function parseIncidentFile(text: string): { incidents: IncidentT[]; error?: string } {
