@@ -5,10 +5,10 @@ import type { Incident, IncidentCreate, RunSummary, SystemStatus } from '../../a
 import { newIncidentId } from '../../incidents/workspaceIncidentStore';
 import { CONTACTS_SETTING, type Contact, isPlaceholderContact } from '../../incidents/sla';
 import { LOCK_ERRORS, ROLE_TITLES, type Role } from '../../shared/runbook';
-import type { ProcedureEnv } from '../context';
+import { offered, type ProcedureCapability, type ProcedureEnv } from '../context';
 import { humanTime } from '../../shared/humanTime';
 import type { ServerMutation } from '../../shared/mutations';
-import { type PickItem, StepError, type StepOutcome } from '../engine/engine';
+import { type PickItem, type Step, StepError, type StepOutcome } from '../engine/engine';
 import type { Verdict } from '../../ops/healthCheck';
 import type { StepStatus } from '../engine/engine';
 
@@ -133,5 +133,30 @@ export function killSwitchMutation(after: SystemStatus): ServerMutation {
     active: after.kill_switch_active,
     mode: after.kill_switch_mode,
     reason: after.kill_switch_reason,
+  };
+}
+
+/**
+ * The first step of a procedure the server may not offer (live): asked before anything else, it
+ * ends the run "not offered" with the working fallback, never a FAIL or an ERROR from the call.
+ */
+export function notOfferedStep<S extends { notOffered?: boolean }>(
+  env: ProcedureEnv,
+  capability: ProcedureCapability,
+  title: string,
+): Step<S> {
+  return {
+    kind: 'do',
+    id: 'capability',
+    title,
+    when: () => !offered(env, capability),
+    run: async (s) => {
+      s.notOffered = true;
+      return {
+        status: 'skipped',
+        stop: true,
+        detail: `not offered by this server: ${env.capabilities?.fallbackText(capability) ?? ''}`,
+      };
+    },
   };
 }

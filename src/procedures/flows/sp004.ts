@@ -4,11 +4,11 @@
 import { describeValue, isKnown } from '../../api/lenient';
 import { type BaselineBand, type BaselineUpdate, DRIFT_STATUSES, type DriftReport } from '../../api/schemas';
 import { BASELINE_ROLES } from '../../shared/runbook';
-import { offered, type ProcedureEnv } from '../context';
+import type { ProcedureEnv } from '../context';
 import { confirmStep, messageOf, need, type PickItem, reasonProblem, type Step } from '../engine/engine';
 import { table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { requireRole, roleTitle } from './common';
+import { notOfferedStep, requireRole, roleTitle } from './common';
 
 export type DriftDecision = 'done' | 'proceed' | 'investigate' | 'updateBaseline';
 
@@ -73,21 +73,8 @@ export function parseBaselineValues(v: unknown): Record<string, number | Baselin
 
 function driftSteps(env: ProcedureEnv): Step<DriftState>[] {
   return [
-    {
-      kind: 'do',
-      id: 'capability',
-      title: 'Does this server offer the drift check?',
-      // Live answers 404: say so with the command that works there, not an ERROR from the call.
-      when: () => !offered(env, 'drift'),
-      run: async (s) => {
-        s.notOffered = true;
-        return {
-          status: 'skipped',
-          stop: true,
-          detail: `not offered by this server: ${env.capabilities?.fallbackText('drift') ?? ''}`,
-        };
-      },
-    },
+    // Live answers 404: say so with the command that works there, not an ERROR from the call.
+    notOfferedStep<DriftState>(env, 'drift', 'Does this server offer the drift check?'),
     {
       kind: 'do',
       id: 'drift',

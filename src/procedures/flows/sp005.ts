@@ -4,11 +4,18 @@
 // disable: an alarm (status bar item), a retry, and a drafted incident — never a silent half-done drill.
 import { type DrillStep, type FireDrillOutcome, runFireDrill } from '../../ops/fireDrill';
 import { FIRE_DRILL_TARGET_MS, KILL_SWITCH_ROLES } from '../../shared/runbook';
-import { offered, type ProcedureEnv } from '../context';
+import type { ProcedureEnv } from '../context';
 import { confirmStep, messageOf, reasonProblem, type Step, type StepStatus } from '../engine/engine';
 import { formatMs, table } from '../engine/record';
 import type { ProcedureDef } from '../runner';
-import { type CreatedIncident, codeBlock, createIncident, requireRole, roleTitle } from './common';
+import {
+  type CreatedIncident,
+  codeBlock,
+  createIncident,
+  notOfferedStep,
+  requireRole,
+  roleTitle,
+} from './common';
 
 export interface DrillState {
   retry: boolean;
@@ -44,20 +51,7 @@ function drillSteps(env: ProcedureEnv): Step<DrillState>[] {
   const site = env.environment.site ?? 'this site';
   return [
     // Not offered comes first: a server without per-site drills has none for any role.
-    {
-      kind: 'do',
-      id: 'capability',
-      title: 'Does this server offer a per-site fire drill?',
-      when: () => !offered(env, 'fireDrills'),
-      run: async (s) => {
-        s.notOffered = true;
-        return {
-          status: 'skipped',
-          stop: true,
-          detail: `not offered by this server: ${env.capabilities?.fallbackText('fireDrills') ?? ''}`,
-        };
-      },
-    },
+    notOfferedStep<DrillState>(env, 'fireDrills', 'Does this server offer a per-site fire drill?'),
     {
       kind: 'do',
       id: 'role',
