@@ -191,6 +191,31 @@ function steps(action: GateAction, env: ProcedureEnv): Step<GateState>[] {
         };
       },
     },
+    // Live's cockpit takes no credentials but its publish/lock body names the approver: without a
+    // session (and without the approverId/approverRole arguments) ask who approves, never guess.
+    {
+      kind: 'ask',
+      id: 'approverId',
+      title: 'Who approves? (no session: the server does not know you)',
+      key: 'approverId',
+      when: (s) => !env.who.role && !s.approver?.role,
+      input: () => ({ prompt: 'Your approver id (e.g. your e-mail), sent as approver_id' }),
+      validate: (v) => (v.trim() ? undefined : 'an approver id is required'),
+      apply: (s, v: string) => {
+        s.approver = { ...s.approver, email: v.trim() };
+      },
+    },
+    {
+      kind: 'ask',
+      id: 'approverRole',
+      title: 'Approver role',
+      key: 'approverRole',
+      when: (s) => !env.who.role && !s.approver?.role,
+      pick: () => APPROVER_ROLES.map((r) => ({ label: roleTitle(r), value: r, description: r })),
+      apply: (s, v: string) => {
+        s.approver = { ...s.approver, role: v };
+      },
+    },
     {
       kind: 'do',
       id: 'role',

@@ -178,15 +178,27 @@ describe('procedures against the sandbox', function () {
       assert.match(String(r.headline), /^BLOCKED — AUDIT_GATE_FAIL: .*FAIL.*\. Fix audit issues first\.$/);
     });
 
-    it('without a session (live cockpit) the approver comes from the arguments, or the role check blocks', async () => {
+    it('without a session (live cockpit) the approver is asked for (or given as arguments) and role-checked, never guessed', async () => {
       const latest = runs.find((r) => r.status === 'PASS' && !r.published) as RunSummary;
       const noSession = { ...w.env('dispatcher'), who: {} };
       const denied = await runProcedure(sp003Publish, noSession, {
         runId: latest.run_id,
         answers: { reason: 'Weekly plan approved by dispatch' },
       });
-      assert.equal(denied.result, 'BLOCKED');
-      assert.equal(denied.code, 'PERMISSION_DENIED');
+      // Without a session and without the arguments the approver is asked for, never guessed or denied.
+      const asked = denied.steps.at(-1);
+      assert.equal(asked?.id, 'approverId');
+      assert.match(asked?.detail ?? '', /no answer for "approverId"/);
+      assert.ok(!ids(denied.steps).includes('execute'), 'nothing sent');
+      const wrongRole = await runProcedure(sp003Publish, noSession, {
+        runId: latest.run_id,
+        answers: {
+          reason: 'Weekly plan approved by dispatch',
+          approverId: 'l1@lts.demo',
+          approverRole: 'ops_readonly',
+        },
+      });
+      assert.equal(wrongRole.code, 'PERMISSION_DENIED');
       const pub = await runProcedure(sp003Lock, noSession, {
         runId: latest.run_id,
         answers: { reason: 'lock before publish', approverId: 'eva@lts.demo', approverRole: 'ops_lead' },
