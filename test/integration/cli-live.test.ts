@@ -79,7 +79,11 @@ describe('solvereign CLI against live (captured answers replayed)', function () 
     assert.match(r.stdout, /fire drill \(SP-005\): not offered by this server/);
     assert.match(r.stdout, /global/);
     assert.doesNotMatch(r.stdout + r.stderr, /FAIL/);
-    assert.ok(!live.requests.slice(before).some((q) => q.startsWith('POST')), 'nothing was posted');
+    // Only reads (and the capability probe of the session-refresh endpoint): nothing toggled or recorded.
+    const posted = live.requests
+      .slice(before)
+      .filter((q) => q.startsWith('POST') && q !== 'POST /api/auth/refresh');
+    assert.deepEqual(posted, [], 'nothing was posted');
   });
 
   it('kill-switch disable: exit 3 with the exact live command, filled in', async () => {
