@@ -1,43 +1,29 @@
 // `solvereign sp00x`: the runbook procedures run by the CLI on the same definitions and engine as
 // the extension (a real process, dist/cli.js, against the sandbox on 127.0.0.1).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type SandboxHandle, startSandbox } from '../../src/sandbox/server';
 import type { Role } from '../../src/shared/runbook';
-
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI, spawnCli } from './cliProcess';
 
 describe('solvereign sp00x: procedures from the CLI', function () {
   this.timeout(60_000);
   let sandbox: SandboxHandle;
   let dir: string;
-  const run = (args: string[], role: Role = 'platform_admin', withKey = true) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const key = sandbox.demoCredentials.find((d) => d.role === role && d.tenant_code === 'lts');
-      const child = spawn(process.execPath, [CLI, '--server', sandbox.url, '--role', role, ...args], {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: dir,
-          SOLVEREIGN_USER: key?.email ?? 'cli-test@lts.demo',
-          ...(withKey ? { SOLVEREIGN_API_KEY: key?.api_key } : {}),
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end();
+  const run = (args: string[], role: Role = 'platform_admin', withKey = true) => {
+    const key = sandbox.demoCredentials.find((d) => d.role === role && d.tenant_code === 'lts');
+    return spawnCli(['--server', sandbox.url, '--role', role, ...args], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        SOLVEREIGN_USER: key?.email ?? 'cli-test@lts.demo',
+        ...(withKey ? { SOLVEREIGN_API_KEY: key?.api_key } : {}),
+      },
     });
+  };
   const json = (out: string) =>
     JSON.parse(out) as Record<string, unknown> & { result: string; steps: { id: string }[] };
 

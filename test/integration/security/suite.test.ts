@@ -14,6 +14,7 @@ import { routes } from '../../../src/sandbox/routes/index';
 import type { SolveQueue } from '../../../src/sandbox/solver';
 import { ROLES, type Role } from '../../../src/shared/runbook';
 import { call, P, sandbox, type TestSandbox } from '../sandbox/helpers';
+import { seededRandom } from '../../../src/shared/random';
 
 /** The route table as declared (handlers are not called here). */
 const ROUTES = routes({ faultsEnabled: false } as App, {} as SolveQueue).filter(
@@ -33,18 +34,6 @@ function assertErrorShape(status: number, json: unknown, where: string): void {
   }
   assert.equal(typeof b.error, 'string', `${where}: no error code`);
   assert.equal(typeof b.message, 'string', `${where}: no message`);
-}
-
-/** mulberry32: a small seeded generator, so a failing fuzz case can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NASTY_STRINGS = [
@@ -194,7 +183,7 @@ describe('security suite', function () {
   });
 
   it('seeded fuzz: >= 2,000 requests over every body and query, 0 5xx, errors in the contract shape', async () => {
-    const r = rng(20260114);
+    const r = seededRandom(20260114);
     const keys = [sb.key('platform_admin'), sb.key('dispatcher'), sb.key('ops_lead')];
     const targets = ROUTES.filter((x) => !x.path.includes('/stream'));
     const N = 2100;
