@@ -317,7 +317,11 @@ describe('security suite', function () {
       child.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);
-      await new Promise((res) => (child.exitCode === null ? child.once('exit', res) : res(null)));
+      // A process killed by a signal keeps exitCode null (signalCode is set): check both, or a child
+      // that already exited while the writers wound down is waited for forever.
+      await new Promise((res) =>
+        child.exitCode === null && child.signalCode === null ? child.once('exit', res) : res(null),
+      );
       const after = new Database(db);
       try {
         assert.equal(after.pragma('integrity_check', { simple: true }), 'ok');
@@ -331,7 +335,7 @@ describe('security suite', function () {
         after.close();
       }
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
