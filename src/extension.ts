@@ -2,6 +2,7 @@
 // register function. Everything heavier (language client, webviews, procedures' engine) is loaded
 // when first used.
 import * as vscode from 'vscode';
+import { CapabilityCache } from './api/capabilities';
 import { registerConnectionCommands } from './commands/connectionCommands';
 import { Config } from './config';
 import { type ConnectionState, ConnectionManager } from './connection/connectionManager';
@@ -44,7 +45,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
     const config = new Config(vscode.workspace);
     const connection = new ConnectionManager(context, log, config);
     context.subscriptions.push(connection);
-    const services: ExtensionServices = { config, connection, log, store: new SidebarStore() };
+    // Detected once per server for the trees and the procedures alike, again after a reconnect.
+    const capabilities = new CapabilityCache();
+    let wasReady = connection.state === 'ready';
+    context.subscriptions.push(
+      connection.onDidChange(() => {
+        const ready = connection.state === 'ready';
+        if (ready && !wasReady) capabilities.forget();
+        wasReady = ready;
+      }),
+    );
+    const services: ExtensionServices = { config, connection, log, store: new SidebarStore(), capabilities };
     registerConnectionCommands(context, services);
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);

@@ -2,7 +2,6 @@
 // Nothing heavy at activation: the trees load when first shown; the periodic refresh runs only while
 // one of the views is visible; switching environment or site refreshes everything (debounced).
 import * as vscode from 'vscode';
-import { CapabilityCache } from '../api/capabilities';
 import type { SolvereignClient } from '../api/client';
 import { RUN_STATUSES, type RunStatus } from '../api/schemas';
 import { incidentFilePath } from '../incidents/workspaceIncidentStore';
@@ -63,7 +62,7 @@ function workspaceIncidentFile(): string | undefined {
 }
 
 export function registerSidebar(context: vscode.ExtensionContext, services: ExtensionServices): SidebarApi {
-  const { config, connection, log, store } = services;
+  const { config, connection, log, store, capabilities } = services;
   let clock: (() => Date) | undefined;
   const now = () => (clock ? clock() : new Date());
   const slaOptions = (): SlaOptions => ({
@@ -72,16 +71,6 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   });
 
   // ------------------------------------------------------------------ trees
-  // What the server offers, detected once per server and again on reconnect (before the trees ask).
-  const capabilities = new CapabilityCache();
-  let wasReady = connection.state === 'ready';
-  context.subscriptions.push(
-    connection.onDidChange(() => {
-      const ready = connection.state === 'ready';
-      if (ready && !wasReady) capabilities.forget();
-      wasReady = ready;
-    }),
-  );
   const serverCapabilities = (client: SolvereignClient) => capabilities.get(client);
   const sites = new SitesProvider(connection, serverCapabilities);
   context.subscriptions.push(sites, vscode.window.registerTreeDataProvider('solvereign.sites', sites));

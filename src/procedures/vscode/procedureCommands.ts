@@ -2,7 +2,6 @@
 // closing notification. Bundled alone (dist/procedures.js) with the engine and every flow; the
 // activation side (../index.ts) requires it when a procedure first runs.
 import * as vscode from 'vscode';
-import { CapabilityCache } from '../../api/capabilities';
 import type { ExtensionServices } from '../../services';
 import { splitArgs } from '../args';
 import { capabilitiesFor } from '../capabilities';
@@ -33,10 +32,8 @@ export function createProcedureCommands(
   context: vscode.ExtensionContext,
   services: ExtensionServices,
 ): ProcedureCommands {
-  const { config, connection, log, store } = services;
+  const { config, connection, log, store, capabilities } = services;
   const host = new VscodeProcedureHost(context, log, config, store);
-  // What each server offers, detected on the first procedure against it.
-  const capabilities = new CapabilityCache();
   let last: LastRecord | undefined;
 
   const run = async (entry: ProcedureEntry, args: unknown[]): Promise<CommandResult> => {
