@@ -4,7 +4,7 @@ import { SolvereignApiError } from '../api/errors';
 import type { RunDetail } from '../api/schemas';
 import { diffForecasts, findDuplicates } from '../procedures/analysis';
 import { shiftIsoWeek } from '../procedures/flows/common';
-import { detectSymptoms } from '../procedures/flows/sp002';
+import { detectSymptoms, packContents } from '../procedures/flows/sp002';
 import { readZip } from '../shared/zip';
 import { type AuditReportInput, pickPreviousRun } from './audit';
 import { DEFAULT_TREND_RUNS, type DriftReportInput, type TrendPoint, trendPoint } from './drift';
@@ -68,18 +68,7 @@ async function loadForecast(
   ctx: LoadContext,
   runId: string,
 ): Promise<{ forecast?: string; manifest?: Record<string, unknown> }> {
-  const files = readZip((await ctx.client.evidence(runId, { signal: ctx.signal })).zip);
-  const name = files.has('input/forecast.txt')
-    ? 'input/forecast.txt'
-    : [...files.keys()].find((n) => n.startsWith('input/'));
-  let manifest: Record<string, unknown> | undefined;
-  try {
-    const m = files.get('manifest.json')?.toString('utf8');
-    manifest = m ? (JSON.parse(m) as Record<string, unknown>) : undefined;
-  } catch {
-    manifest = undefined;
-  }
-  return { forecast: name ? files.get(name)?.toString('utf8') : undefined, manifest };
+  return packContents(readZip((await ctx.client.evidence(runId, { signal: ctx.signal })).zip));
 }
 
 /** What SP-002's analysis steps gather for a run, for the investigation panel (no re-solve). */

@@ -199,13 +199,14 @@ export const RESOLUTION_FOR: Record<Classification, Resolution> = {
   none: 'none',
 };
 
-async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence> {
-  const { zip, sha256 } = await env.client.evidence(runId, { signal: env.signal });
-  const files = readZip(zip);
-  const names = [...files.keys()];
+/** An evidence pack's input forecast (`input/forecast.txt`, else the first `input/` file) and manifest. */
+export function packContents(files: Map<string, Buffer>): {
+  forecast?: string;
+  manifest?: Record<string, unknown>;
+} {
   const forecastName = files.has('input/forecast.txt')
     ? 'input/forecast.txt'
-    : names.find((n) => n.startsWith('input/'));
+    : [...files.keys()].find((n) => n.startsWith('input/'));
   let manifest: Record<string, unknown> | undefined;
   try {
     const m = files.get('manifest.json')?.toString('utf8');
@@ -213,6 +214,13 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
   } catch {
     manifest = undefined;
   }
+  return { forecast: forecastName ? files.get(forecastName)?.toString('utf8') : undefined, manifest };
+}
+
+async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence> {
+  const { zip, sha256 } = await env.client.evidence(runId, { signal: env.signal });
+  const files = readZip(zip);
+  const { forecast, manifest } = packContents(files);
   let checksums: Record<string, string> | undefined;
   let checksumsProblem: string | undefined;
   try {
@@ -231,8 +239,8 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
   }
   return {
     sha256,
-    files: names,
-    forecast: forecastName ? files.get(forecastName)?.toString('utf8') : undefined,
+    files: [...files.keys()],
+    forecast,
     manifest,
     checksums,
     mismatched,
