@@ -336,15 +336,29 @@ function driftFact(run: RunDetail): Fact {
   };
 }
 
-export function buildAuditReport(input: AuditReportInput): ReportDoc {
-  const { run, previous } = input;
-  const passed = run.audit_results.filter((a) => a.status === 'PASS').length;
-  const summary: Fact[] = [
+/** The facts a run report opens with: which run, week, status, site and when it was solved. */
+export function runIdentityFacts(run: RunDetail): Fact[] {
+  return [
     { label: 'Run', value: run.run_id, mono: true },
     { label: 'Week', value: run.week_id },
     { label: 'Status', value: run.status, tone: statusTone(run.status) },
     { label: 'Site', value: `${run.tenant_code} / ${run.site_code}` },
     { label: 'Solved at', value: fmtTime(run.timestamp) },
+  ];
+}
+
+/** The run's own error (ERROR runs), when it has one. */
+export function runErrorFact(run: RunDetail): Fact | undefined {
+  return run.error_code || run.error_message
+    ? { label: 'Error', value: [run.error_code, run.error_message].filter(Boolean).join(': '), tone: 'fail' }
+    : undefined;
+}
+
+export function buildAuditReport(input: AuditReportInput): ReportDoc {
+  const { run, previous } = input;
+  const passed = run.audit_results.filter((a) => a.status === 'PASS').length;
+  const summary: Fact[] = [
+    ...runIdentityFacts(run),
     {
       label: 'Audits passed',
       value: `${passed} of ${run.audit_results.length}`,
@@ -353,12 +367,8 @@ export function buildAuditReport(input: AuditReportInput): ReportDoc {
     driftFact(run),
   ];
   if (run.notes) summary.push({ label: 'Notes', value: run.notes });
-  if (run.error_code || run.error_message)
-    summary.push({
-      label: 'Error',
-      value: [run.error_code, run.error_message].filter(Boolean).join(': '),
-      tone: 'fail',
-    });
+  const error = runErrorFact(run);
+  if (error) summary.push(error);
   const state: Fact[] = [
     {
       label: 'Published',

@@ -16,8 +16,8 @@ import {
   uncoveredTours,
   violationsOf,
 } from '../procedures/flows/sp002';
-import { parseAuditDetails } from './audit';
-import { fmtTime, statusTone } from './format';
+import { parseAuditDetails, runErrorFact, runIdentityFacts } from './audit';
+import { statusTone } from './format';
 import type { Block, Fact, ReportAction, ReportDoc, Row, Section } from './model';
 
 export interface InvestigationInput {
@@ -310,19 +310,11 @@ export function buildInvestigationReport(input: InvestigationInput): ReportDoc {
   const { run } = input;
   const m = investigationModel(input);
   const summary: Fact[] = [
-    { label: 'Run', value: run.run_id, mono: true },
-    { label: 'Week', value: run.week_id },
-    { label: 'Status', value: run.status, tone: statusTone(run.status) },
-    { label: 'Site', value: `${run.tenant_code} / ${run.site_code}` },
-    { label: 'Solved at', value: fmtTime(run.timestamp) },
+    ...runIdentityFacts(run),
     { label: 'Coverage', value: `${run.coverage_percent ?? run.kpis.coverage_percent ?? '?'} %` },
   ];
-  if (run.error_code || run.error_message)
-    summary.push({
-      label: 'Error',
-      value: [run.error_code, run.error_message].filter(Boolean).join(': '),
-      tone: 'fail',
-    });
+  const error = runErrorFact(run);
+  if (error) summary.push(error);
   const sections: Section[] = [{ id: 'summary', title: 'Run', blocks: [{ kind: 'facts', facts: summary }] }];
   if (m.symptoms.length) sections.push(...m.symptoms.map((s) => symptomSection(input, m, s)));
   else
