@@ -295,33 +295,23 @@ export async function runSteps<S>(
         trail.push({ index: i, before, prompted: false });
         break;
       }
-      if (step.cancels?.(value as never, state)) {
-        status = 'cancelled';
-        trail.push({ index: i, before, prompted: by === 'prompt' });
-        push(i, {
-          ...rec(
-            step,
-            'cancelled',
-            step.describe ? step.describe(value as never, state) : short(value),
-            stepStart,
-            performance.now() - s0,
-          ),
-          answeredBy: by,
-        });
-        break;
-      }
-      step.apply(state, value as never);
+      const cancelled = step.cancels?.(value as never, state) ?? false;
+      if (!cancelled) step.apply(state, value as never);
       trail.push({ index: i, before, prompted: by === 'prompt' });
       push(i, {
         ...rec(
           step,
-          'ok',
+          cancelled ? 'cancelled' : 'ok',
           step.describe ? step.describe(value as never, state) : short(value),
           stepStart,
           performance.now() - s0,
         ),
         answeredBy: by,
       });
+      if (cancelled) {
+        status = 'cancelled';
+        break;
+      }
       i++;
       continue;
     }
