@@ -1,6 +1,7 @@
 // `solvereign kill-switch status|disable|enable`: read or toggle the site's kill switch.
 import { killSwitchCommand } from '../../api/capabilities';
 import type { SolvereignClient } from '../../api/client';
+import { reasonProblem } from '../../ops/reason';
 import { clientOf } from '../client';
 import { type CliContext, EXIT, UsageError } from '../context';
 import { keyValues } from '../format';
@@ -34,8 +35,8 @@ async function cmdKillSwitch(ctx: CliContext, sub: string | undefined): Promise<
   const mode = ctx.v.mode;
   if (mode !== 'drill' && mode !== 'emergency') throw new UsageError('--mode must be drill or emergency');
   const reason = ctx.v.reason;
-  if (!reason || reason.length < 10)
-    throw new UsageError('--reason "…" of at least 10 characters is required');
+  const problem = reasonProblem(reason);
+  if (problem || !reason) throw new UsageError(`--reason "…" ${problem ?? 'is required'}`);
   const started = performance.now();
   let s: Awaited<ReturnType<SolvereignClient['killSwitch']>>;
   try {
