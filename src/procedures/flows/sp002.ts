@@ -3,9 +3,9 @@
 // tours with their locations; runtime > 60 s -> a split; hash mismatch -> re-solve with the same
 // seed), classify (input / solver / infrastructure) and resolve: a prepared message to the ops
 // team, an L3 escalation with an evidence bundle and an incident, or logs and health.
-import { createHash } from 'node:crypto';
 import { SolvereignApiError } from '../../api/errors';
 import { AuditDetails, type RunDetail, type RunSummary } from '../../api/schemas';
+import { verifyEvidence } from '../../ops/evidence';
 import type { HealthCheckResult } from '../../ops/healthCheck';
 import type { DuplicateReport, ForecastDiff, ResolveResult, SplitSuggestion } from '../analysis';
 import type { ProcedureEnv } from '../context';
@@ -230,13 +230,11 @@ async function loadEvidence(env: ProcedureEnv, runId: string): Promise<Evidence>
     checksums = undefined;
     checksumsProblem = messageOf(e);
   }
-  const mismatched: string[] = [];
-  if (checksums) {
-    for (const [name, data] of files) {
-      const want = checksums[name]?.replace(/^sha256:/, '');
-      if (want && createHash('sha256').update(data).digest('hex') !== want) mismatched.push(name);
-    }
-  }
+  const mismatched = checksums
+    ? verifyEvidence(runId, zip, sha256, checksums, files)
+        .files.filter((f) => f.verdict === 'mismatch')
+        .map((f) => f.name)
+    : [];
   return {
     sha256,
     files: [...files.keys()],
