@@ -14,7 +14,7 @@
 // installed from a packaged .vsix: no packaging step, the demo always shows the current build, and
 // the extension resolves its native dependency (better-sqlite3) from the repository's node_modules,
 // which a `vsce package --no-dependencies` .vsix does not contain.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -159,6 +159,7 @@ try {
   if (opts.reset) rmSync(workspace, { recursive: true, force: true });
   if (!existsSync(workspace)) {
     cpSync(path.join(ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    redateIncidents(path.join(workspace, '.claude', 'state', 'active-incidents.json'));
     say(`created ${path.relative(ROOT, workspace)}/`);
   }
 
@@ -217,4 +218,21 @@ try {
 } catch (err) {
   console.error(`[demo] ${err.stack ?? err}`);
   await stopAll(1);
+}
+
+/**
+ * The fixture's incidents carry fixed dates (tests need them); a new user would be greeted by a
+ * months-old overdue incident. Shift every time so the newest incident opened 40 minutes ago.
+ */
+function redateIncidents(file) {
+  if (!existsSync(file)) return;
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  const newest = Math.max(...doc.incidents.map((i) => Date.parse(i.created_at)));
+  const shift = Date.now() - 40 * 60_000 - newest;
+  const moved = (t) => (t ? new Date(Date.parse(t) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z') : t);
+  for (const i of doc.incidents) {
+    for (const k of ['created_at', 'updated_at', 'resolved_at']) if (i[k]) i[k] = moved(i[k]);
+    i.id = i.id.replace(/^INC-\d{8}/, `INC-${i.created_at.slice(0, 10).replaceAll('-', '')}`);
+  }
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
 }
