@@ -41,6 +41,7 @@ const PURE = [
   'src/language-server',
   'src/reports',
   'src/incidents',
+  'src/evidence',
   // The procedures' definitions and engine run in the CLI too: only their VS Code host is UI.
   'src/procedures/engine',
   'src/procedures/flows',
