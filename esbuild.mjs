@@ -135,6 +135,7 @@ const entries = [
   { in: 'src/procedures/vscode/procedureCommands.ts', out: 'dist/procedures.js', ...node },
   { in: 'src/webviews/reportsBundle.ts', out: 'dist/reports.js', ...node },
   { in: 'src/views/incidents/incidentCommands.ts', out: 'dist/incident-commands.js', ...node },
+  { in: 'src/evidence/runEvidence.ts', out: 'dist/evidence.js', ...node },
   // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
   {
     in: 'test/extension/index.ts',

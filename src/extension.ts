@@ -7,6 +7,8 @@ import { registerConnectionCommands } from './commands/connectionCommands';
 import { Config } from './config';
 import { type ConnectionState, ConnectionManager } from './connection/connectionManager';
 import { createLogger } from './connection/log';
+import type { EvidenceCache } from './evidence/runEvidence';
+import { LAZY_BUNDLES, loadBundle } from './bundles';
 import { type LanguageApi, registerLanguageFeatures } from './language';
 import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
@@ -55,7 +57,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
         wasReady = ready;
       }),
     );
-    const services: ExtensionServices = { config, connection, log, store: new SidebarStore(), capabilities };
+    let evidenceCache: EvidenceCache | undefined;
+    let evidenceScope = '';
+    const scopeOf = () => {
+      const env = connection.active;
+      return env ? `${env.url}|${env.tenant}|${env.site}|${connection.state}` : '';
+    };
+    context.subscriptions.push(
+      connection.onDidChange(() => {
+        // Sign-out or another environment/site: nothing of the old server's packs stays.
+        const scope = scopeOf();
+        if (scope !== evidenceScope) evidenceCache?.clear();
+        evidenceScope = scope;
+      }),
+    );
+    const evidence: ExtensionServices['evidence'] = {
+      cache: () => {
+        evidenceCache ??= new (loadBundle<typeof import('./evidence/runEvidence')>(
+          context.extensionPath,
+          LAZY_BUNDLES.evidence,
+        ).EvidenceCache)();
+        return evidenceCache;
+      },
+      source: () => {
+        const client = connection.requireClient();
+        const env = connection.active;
+        return {
+          scope: env ? `${env.url}|${env.tenant}|${env.site}` : 'unknown',
+          evidence: (runId, o) => client.evidence(runId, o),
+          checksums: async (runId, o) => (await client.evidenceChecksums(runId, o)).checksums,
+        };
+      },
+    };
+    const services: ExtensionServices = {
+      config,
+      connection,
+      log,
+      store: new SidebarStore(),
+      capabilities,
+      evidence,
+    };
     registerConnectionCommands(context, services);
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);
