@@ -12,6 +12,8 @@ export const LAZY_BUNDLES = {
   reports: 'reports',
   /** Creating and changing incidents from the Incidents view (src/views/incidents/incidentCommands.ts). */
   incidentCommands: 'incident-commands',
+  /** Sign-in, environment/site pickers and sandbox start (src/commands/connectionPrompts.ts). */
+  connectionPrompts: 'connection-prompts',
   /** The verified evidence-pack cache of the L3 workspace (src/evidence/runEvidence.ts). */
   evidence: 'evidence',
 } as const;

@@ -303,8 +303,14 @@ export async function step4KeyboardReachesAndOperatesEveryControl({ page, wb }) 
   }
 
   // Refresh re-renders the report: the focus stays on the button.
+  // The old toolbar is marked: "ready" counts only once the refresh has replaced it (else the export
+  // below may press a button the re-render is about to remove).
+  await frame.evaluate(() => {
+    document.querySelector('.toolbar')?.setAttribute('data-before-refresh', '1');
+  });
   await frameLocator.locator('#btn-refresh').focus();
   await page.keyboard.press('Enter');
+  await frameLocator.locator('.toolbar:not([data-before-refresh])').waitFor({ timeout: 20000 });
   await frameLocator.locator('body[data-state="ready"]').waitFor({ timeout: 20000 });
   f = await focusInfo(frame);
   for (let i = 0; i < 20 && f?.id !== 'btn-refresh'; i++) {
