@@ -16,6 +16,8 @@ export const LAZY_BUNDLES = {
   connectionPrompts: 'connection-prompts',
   /** The verified evidence-pack cache of the L3 workspace (src/evidence/runEvidence.ts). */
   evidence: 'evidence',
+  /** The evidence packs as a read-only file system and "Open Evidence" (src/l3/evidenceFs.ts). */
+  l3Evidence: 'l3-evidence',
 } as const;
 
 export function loadBundle<T>(

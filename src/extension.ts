@@ -9,6 +9,7 @@ import { type ConnectionState, ConnectionManager } from './connection/connection
 import { createLogger } from './connection/log';
 import type { EvidenceCache } from './evidence/runEvidence';
 import { LAZY_BUNDLES, loadBundle } from './bundles';
+import { registerL3 } from './l3';
 import { type LanguageApi, registerLanguageFeatures } from './language';
 import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
@@ -101,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);
     const reports = registerReports(context, services);
+    registerL3(context, services);
     // Starts the language client only when a forecast or SOLVEREIGN log opens.
     const language = registerLanguageFeatures(context, services);
     shutdown = async () => {

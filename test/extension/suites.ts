@@ -8,3 +8,4 @@ import './sidebar.test';
 import './procedures.test';
 import './liveProfile.test';
 import './liveProcedures.test';
+import './evidence.test';
