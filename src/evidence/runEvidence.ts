@@ -30,6 +30,8 @@ export interface RunEvidence {
   audits?: AuditResult[];
   kpis?: Record<string, unknown>;
   manifest?: Record<string, unknown>;
+  /** The run's ISO week (plan.json's or kpis.json's week_id), when the pack says. */
+  week?: string;
   /** error.json of a run that ended in ERROR. */
   error?: { error_code?: string; message?: string };
   /** Size of the archive in bytes (what the cache counts). */
@@ -101,6 +103,8 @@ export function readRunEvidence(
   if (kpis) out.kpis = kpis;
   if (isObject(manifest)) out.manifest = manifest;
   if (isObject(error)) out.error = error as RunEvidence['error'];
+  const week = (isObject(plan) && plan.week_id) || (isObject(kpisJson) && kpisJson.week_id);
+  if (typeof week === 'string') out.week = week;
   return out;
 }
 

@@ -22,6 +22,7 @@ import type { ForecastParseCache } from './incremental';
 import {
   DAY_ABBREVIATIONS,
   DAY_NAMES,
+  declaredWeek,
   FORECAST_ISSUES,
   type ForecastLine,
   type ForecastTour,
@@ -32,7 +33,6 @@ import {
   parseForecastCsv,
   suggestDay,
 } from '../roster';
-import { isIsoWeek } from '../shared/isoWeek';
 
 export const SOURCE = 'solvereign';
 export const DUPLICATE_CODE = 'DUPLICATE_TOUR';
@@ -486,15 +486,7 @@ export function forecastSummary(doc: ForecastDoc, fileName?: string): ForecastSu
     tours: d.tours,
     workMinutes: d.workMinutes,
   }));
-  let week: string | null = null;
-  for (const l of p.lines) {
-    if (l.kind !== 'comment') continue;
-    const m = /^\s*#\s*Week:\s*(\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3]))\b/i.exec(l.text);
-    if (m && isIsoWeek(m[1]!.toUpperCase())) {
-      week = m[1]!.toUpperCase();
-      break;
-    }
-  }
+  const week = declaredWeek(p.lines);
   const tourLines = p.counts.PASS + p.counts.WARN + p.counts.FAIL;
   const duplicateLines = p.duplicates.reduce((a, d) => a + d.lines.length, 0);
   const name = fileName ?? doc.uri.replace(/^.*\//, '');

@@ -2,6 +2,7 @@
 // read into one tour model. Pure: no vscode, no I/O. `parseForecast` never throws; every problem is
 // reported per line with a code and a character range the language server turns into a diagnostic.
 import { createHash } from 'node:crypto';
+import { isIsoWeek } from '../shared/isoWeek';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
 
@@ -928,4 +929,14 @@ export function parseForecastInput(text: string): ParsedForecast & { format: 'te
   return isForecastCsv(text)
     ? { ...parseForecastCsv(text), format: 'csv' }
     : { ...parseForecast(text), format: 'text' };
+}
+
+/** The week a forecast declares in a `# Week: 2026-W03` comment (the template's header), if any. */
+export function declaredWeek(lines: readonly Pick<ForecastLine, 'kind' | 'text'>[]): string | null {
+  for (const l of lines) {
+    if (l.kind !== 'comment') continue;
+    const m = /^\s*#\s*Week:\s*(\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3]))\b/i.exec(l.text);
+    if (m && isIsoWeek(m[1]!.toUpperCase())) return m[1]!.toUpperCase();
+  }
+  return null;
 }

@@ -24,6 +24,7 @@ export {
   type JsonTour,
   type ParsedForecast,
   parseForecast,
+  declaredWeek,
   isForecastCsv,
   parseForecastCsv,
   parseForecastInput,
