@@ -137,7 +137,7 @@ const entries = [
   { in: 'src/views/incidents/incidentCommands.ts', out: 'dist/incident-commands.js', ...node },
   { in: 'src/evidence/runEvidence.ts', out: 'dist/evidence.js', ...node },
   { in: 'src/commands/connectionPrompts.ts', out: 'dist/connection-prompts.js', ...node },
-  { in: 'src/l3/evidenceFs.ts', out: 'dist/l3-evidence.js', ...node },
+  { in: 'src/l3/bundle.ts', out: 'dist/l3.js', ...node },
   // Extension-host test suite (loaded by code-server / test-electron through extensionTestsPath).
   {
     in: 'test/extension/index.ts',

@@ -16,8 +16,8 @@ export const LAZY_BUNDLES = {
   connectionPrompts: 'connection-prompts',
   /** The verified evidence-pack cache of the L3 workspace (src/evidence/runEvidence.ts). */
   evidence: 'evidence',
-  /** The evidence packs as a read-only file system and "Open Evidence" (src/l3/evidenceFs.ts). */
-  l3Evidence: 'l3-evidence',
+  /** The L3 workspace: evidence as files, findings as diagnostics, audits as tests (src/l3/bundle.ts). */
+  l3: 'l3',
 } as const;
 
 export function loadBundle<T>(

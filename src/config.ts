@@ -39,6 +39,9 @@ export const SETTINGS = {
   'runs.pageSize': { default: 25, scope: 'window', minimum: 5, maximum: 100 },
   contacts: { default: DEFAULT_CONTACTS as readonly unknown[], scope: 'window' },
   'incidents.timeZone': { default: 'Europe/Vienna', scope: 'window' },
+  'l3.externalSolver.command': { default: '', scope: 'machine', restricted: true },
+  'l3.externalSolver.args': { default: [] as unknown[], scope: 'machine', restricted: true },
+  'l3.externalSolver.timeoutSeconds': { default: 60, scope: 'machine', minimum: 1, maximum: 3600 },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;

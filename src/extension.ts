@@ -9,7 +9,7 @@ import { type ConnectionState, ConnectionManager } from './connection/connection
 import { createLogger } from './connection/log';
 import type { EvidenceCache } from './evidence/runEvidence';
 import { LAZY_BUNDLES, loadBundle } from './bundles';
-import { registerL3 } from './l3';
+import { type L3Api, registerL3 } from './l3';
 import { type LanguageApi, registerLanguageFeatures } from './language';
 import { type ProceduresApi, registerProcedures } from './procedures';
 import type { ExtensionServices } from './services';
@@ -35,6 +35,7 @@ export interface SolvereignTestApi extends ExtensionServices {
   procedures: ProceduresApi;
   reports: ReportsApi;
   language: LanguageApi;
+  l3: L3Api;
 }
 
 export type SolvereignExports = SolvereignApi & { test?: SolvereignTestApi };
@@ -102,7 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
     const sidebar = registerSidebar(context, services);
     const procedures = registerProcedures(context, services);
     const reports = registerReports(context, services);
-    registerL3(context, services);
+    const l3 = registerL3(context, services);
     // Starts the language client only when a forecast or SOLVEREIGN log opens.
     const language = registerLanguageFeatures(context, services);
     shutdown = async () => {
@@ -134,6 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Solver
       procedures,
       reports,
       language,
+      l3,
     };
     return { ...api, test };
   } catch (e) {

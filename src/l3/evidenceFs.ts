@@ -1,10 +1,39 @@
 // A run's evidence pack as a read-only folder: `solvereign-evidence:/<run id>/<file in the pack>`.
 // The pack is downloaded once through the window's evidence cache, verified against the server's
 // checksums (a mismatch fails the read with the files named), and every entry of the archive is a file.
-// Loaded on first use (dist/l3-evidence.js); activation registers a thin proxy (src/l3/index.ts).
+// Loaded on first use (dist/l3.js); activation registers a thin proxy (src/l3/index.ts).
 import * as vscode from 'vscode';
+import { PLAN_SUMMARY_FILE, type RunFindings, runFindings } from '../evidence/findings';
 import { EvidenceMismatchError, type RunEvidence } from '../evidence/runEvidence';
 import type { ExtensionServices } from '../services';
+
+const findingsOf = new WeakMap<RunEvidence, RunFindings>();
+/** The run's tours, plan summary and findings, computed once per verified pack. */
+export function findingsFor(ev: RunEvidence): RunFindings {
+  let f = findingsOf.get(ev);
+  if (!f) {
+    f = runFindings(ev);
+    findingsOf.set(ev, f);
+  }
+  return f;
+}
+
+const entriesOf = new WeakMap<RunEvidence, ReadonlyMap<string, Buffer>>();
+/**
+ * The folder's files: every archive entry, plus the plan summary derived from plan.json and the input
+ * (one line per driver; its header says it is derived, the archive's plan.json stays as verified).
+ */
+export function evidenceEntries(ev: RunEvidence): ReadonlyMap<string, Buffer> {
+  let m = entriesOf.get(ev);
+  if (!m) {
+    const all = new Map(ev.files);
+    const summary = ev.plan !== undefined ? findingsFor(ev).summary : undefined;
+    if (summary && !all.has(PLAN_SUMMARY_FILE)) all.set(PLAN_SUMMARY_FILE, Buffer.from(summary.text, 'utf8'));
+    m = all;
+    entriesOf.set(ev, m);
+  }
+  return m;
+}
 
 export const EVIDENCE_SCHEME = 'solvereign-evidence';
 
@@ -45,7 +74,7 @@ export class EvidenceFileSystem implements vscode.FileSystemProvider {
   private children(ev: RunEvidence, dir: string): [string, vscode.FileType][] {
     const prefix = dir ? `${dir}/` : '';
     const out = new Map<string, vscode.FileType>();
-    for (const name of ev.files.keys()) {
+    for (const name of evidenceEntries(ev).keys()) {
       if (!name.startsWith(prefix) || name.endsWith('/')) continue;
       const rest = name.slice(prefix.length);
       const slash = rest.indexOf('/');
@@ -59,7 +88,7 @@ export class EvidenceFileSystem implements vscode.FileSystemProvider {
     const { runId, file } = parseEvidencePath(uri);
     const ev = await this.pack(runId);
     const created = Date.parse(String(ev.manifest?.created_at ?? '')) || 0;
-    const data = file ? ev.files.get(file) : undefined;
+    const data = file ? evidenceEntries(ev).get(file) : undefined;
     if (data)
       return {
         type: vscode.FileType.File,
@@ -92,7 +121,7 @@ export class EvidenceFileSystem implements vscode.FileSystemProvider {
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { runId, file } = parseEvidencePath(uri);
     const ev = await this.pack(runId);
-    const data = ev.files.get(file);
+    const data = evidenceEntries(ev).get(file);
     if (!data)
       throw vscode.FileSystemError.FileNotFound(
         `The evidence pack of ${runId} has no ${file || 'file of that name'} (it holds: ${[...ev.files.keys()].join(', ')}).`,
@@ -127,7 +156,7 @@ export class EvidenceFileSystem implements vscode.FileSystemProvider {
 /** Opens a run's evidence: its input forecast (else the plan, else the first file), listing the rest. */
 export async function openEvidence(services: ExtensionServices, runId: string) {
   const ev = await services.evidence.cache().get(services.evidence.source(), runId);
-  const files = [...ev.files.keys()].filter((n) => !n.endsWith('/')).sort();
+  const files = [...evidenceEntries(ev).keys()].filter((n) => !n.endsWith('/')).sort();
   const main =
     ev.forecast?.name ??
     files.find((n) => n === 'plan.json') ??

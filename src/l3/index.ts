@@ -1,64 +1,99 @@
-// The L3 workspace's registration: the read-only evidence file system (a thin proxy, so activation
-// does not load it) and "Open Evidence". The implementation (src/l3/evidenceFs.ts) loads on first use.
+// The L3 workspace's registration, all of it thin so activation loads none of it: the read-only
+// evidence file system (a proxy), the "SOLVEREIGN audits" test controller (its handlers load the
+// implementation), the commands, and the findings of evidence documents as they open. The
+// implementation (src/l3/workspace.ts, in dist/l3.js) loads on first use.
 import * as vscode from 'vscode';
 import { LAZY_BUNDLES, loadBundle } from '../bundles';
 import type { ExtensionServices } from '../services';
-import { runIdFromArg } from '../shared/args';
+import type { AuditTestOutcome, L3Workspace } from './bundle';
 
-type EvidenceFsBundle = typeof import('./evidenceFs');
+const EVIDENCE_SCHEME = 'solvereign-evidence';
 
-export function registerL3(context: vscode.ExtensionContext, services: ExtensionServices): void {
-  let bundle: EvidenceFsBundle | undefined;
-  let fs: vscode.FileSystemProvider | undefined;
-  const load = () => {
-    bundle ??= loadBundle<EvidenceFsBundle>(context.extensionPath, LAZY_BUNDLES.l3Evidence);
-    return bundle;
+/** What the extension-host tests inspect. */
+export interface L3Api {
+  /** Runs whose findings are in the Problems panel. */
+  shownRuns(): { runId: string; uris: string[] }[];
+  /** The last outcome of each test item that ran. */
+  outcomes(): AuditTestOutcome[];
+  /** Test items (roots with their audits' labels). */
+  testItems(): { id: string; label: string; children: string[] }[];
+  /** Runs the audits of these root items (all roots when none are given). */
+  runAudits(ids?: string[]): Promise<AuditTestOutcome[]>;
+}
+
+export function registerL3(context: vscode.ExtensionContext, services: ExtensionServices): L3Api {
+  const controller = vscode.tests.createTestController('solvereign.audits', 'SOLVEREIGN audits');
+  let workspace: L3Workspace | undefined;
+  const l3 = (): L3Workspace => {
+    if (!workspace) {
+      const b = loadBundle<typeof import('./bundle')>(context.extensionPath, LAZY_BUNDLES.l3);
+      workspace = new b.L3Workspace(services, controller, () => profile);
+      context.subscriptions.push(workspace);
+    }
+    return workspace;
   };
-  const provider = () => {
-    fs ??= new (load().EvidenceFileSystem)(services);
-    return fs;
+  const profile = controller.createRunProfile(
+    'Run audits',
+    vscode.TestRunProfileKind.Run,
+    async (request, token) => {
+      await l3().tests.run(request, token);
+    },
+    true,
+    undefined,
+    true,
+  );
+  controller.resolveHandler = async (item) => {
+    if (!item) await l3().tests.ensureDiscovered();
+  };
+  controller.refreshHandler = async () => {
+    await l3().tests.discover();
   };
   const changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  const fs = () => l3().fs;
   const proxy: vscode.FileSystemProvider = {
     onDidChangeFile: changes.event,
     watch: () => new vscode.Disposable(() => undefined),
-    stat: (uri) => provider().stat(uri),
-    readDirectory: (uri) => provider().readDirectory(uri),
-    readFile: (uri) => provider().readFile(uri),
-    createDirectory: (uri) => provider().createDirectory(uri),
-    writeFile: (uri, content, options) => provider().writeFile(uri, content, options),
-    delete: (uri, options) => provider().delete(uri, options),
-    rename: (a, b, options) => provider().rename(a, b, options),
+    stat: (uri) => fs().stat(uri),
+    readDirectory: (uri) => fs().readDirectory(uri),
+    readFile: (uri) => fs().readFile(uri),
+    createDirectory: () => fs().createDirectory(),
+    writeFile: () => fs().writeFile(),
+    delete: () => fs().delete(),
+    rename: () => fs().rename(),
   };
+  const command = (id: string, run: (arg: unknown) => unknown) =>
+    vscode.commands.registerCommand(id, (arg?: unknown) => run(arg));
   context.subscriptions.push(
     changes,
-    vscode.workspace.registerFileSystemProvider('solvereign-evidence', proxy, {
+    controller,
+    profile,
+    vscode.workspace.registerFileSystemProvider(EVIDENCE_SCHEME, proxy, {
       isCaseSensitive: true,
       isReadonly: true,
     }),
-    vscode.commands.registerCommand('solvereign.openEvidence', async (arg?: unknown) => {
-      let runId = runIdFromArg(arg);
-      try {
-        if (!runId) {
-          const client = services.connection.requireClient();
-          const items = (async (): Promise<vscode.QuickPickItem[]> => {
-            const list = await client.listRuns({ limit: 30 });
-            return list.runs.map((r) => ({ label: r.run_id, description: `${r.week_id} · ${r.status}` }));
-          })();
-          const pick = await vscode.window.showQuickPick(items, {
-            title: 'Open Evidence',
-            placeHolder: 'Pick a run (recent runs of the current site)',
-          });
-          if (!pick) return { cancelled: true };
-          runId = pick.label;
-        }
-        return await load().openEvidence(services, runId);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        services.log.error(`solvereign.openEvidence: ${message}`);
-        void vscode.window.showErrorMessage(message, 'Show Log').then((a) => a && services.log.show());
-        return { error: message };
-      }
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.uri.scheme === EVIDENCE_SCHEME) l3().documentOpened(doc.uri);
     }),
+    command('solvereign.openEvidence', (arg) => l3().openEvidence(arg)),
+    command('solvereign.addEvidenceFolder', (arg) => l3().addEvidenceFolder(arg)),
+    command('solvereign.reproduceRunLocally', (arg) => l3().reproduceRunLocally(arg)),
   );
+  return {
+    shownRuns: () => workspace?.diagnostics.runs() ?? [],
+    outcomes: () => [...(workspace?.tests.outcomes.values() ?? [])],
+    testItems: () => {
+      const out: { id: string; label: string; children: string[] }[] = [];
+      controller.items.forEach((i) => {
+        const children: string[] = [];
+        i.children.forEach((c) => void children.push(c.label));
+        out.push({ id: i.id, label: i.label, children });
+      });
+      return out;
+    },
+    runAudits: async (ids) => {
+      const items: vscode.TestItem[] = [];
+      if (ids?.length) controller.items.forEach((i) => void (ids.includes(i.id) && items.push(i)));
+      return l3().runItems(ids?.length ? items : undefined);
+    },
+  };
 }

@@ -9,3 +9,4 @@ import './procedures.test';
 import './liveProfile.test';
 import './liveProcedures.test';
 import './evidence.test';
+import './l3.test';
