@@ -175,6 +175,32 @@ export interface AuditFinding {
   plan: SummaryLocation;
 }
 
+/**
+ * An audit's violations: the sandbox itemises them; live's details are free-form (`{message,
+ * drivers?}` or `{message, tours?}`), so each named driver or tour becomes one, and a count with
+ * nothing named stays one finding that says so.
+ */
+function itemised(a: AuditResult): AuditViolation[] {
+  const d = (a.details ?? null) as {
+    message?: unknown;
+    violations?: AuditViolation[];
+    drivers?: unknown;
+    tours?: unknown;
+  } | null;
+  if (Array.isArray(d?.violations) && d.violations.length) return d.violations;
+  const message =
+    typeof d?.message === 'string' && d.message
+      ? d.message
+      : `${a.check_name} ${a.status}: ${a.violation_count} violation(s), not itemised by this server`;
+  const names = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const drivers = names(d?.drivers);
+  if (drivers.length)
+    return drivers.map((driver_id) => ({ message: `${message} (${driver_id})`, driver_id }));
+  const tours = names(d?.tours);
+  if (tours.length) return tours.map((t) => ({ message: `${message} (${t})`, tour_ids: [t] }));
+  return [{ message }];
+}
+
 const DAY_INDEX = new Map<string, number>(DAY_ABBREVIATIONS.map((d, i) => [d, i + 1]));
 
 /** Every violation of the FAIL and WARN audits as a finding (PASS audits have none). */
@@ -187,9 +213,7 @@ export function auditFindings(
   const out: AuditFinding[] = [];
   for (const a of audits) {
     if (a.status !== 'FAIL' && a.status !== 'WARN') continue;
-    const violations = a.details?.violations?.length
-      ? a.details.violations
-      : [{ message: a.details?.message || `${a.check_name} ${a.status}` }];
+    const violations = itemised(a);
     for (const v of violations) {
       const found = (v.tour_ids ?? []).map((id) => byId.get(id));
       const tourList: FindingTour[] = (v.tour_ids ?? []).map((id, i) => {
@@ -239,8 +263,9 @@ export interface RunFindings {
 export function runFindings(ev: RunEvidence): RunFindings {
   const tours = runTours(ev);
   const assignments = planAssignments(ev.plan);
+  // An ERROR run's pack may hold no plan (or `null`): then there is no summary, only what it has.
   const summary =
-    ev.plan !== undefined
+    ev.plan && typeof ev.plan === 'object'
       ? buildPlanSummary(ev.runId, assignments, tours, {
           week: ev.week,
           output_hash: String((ev.plan as { output_hash?: unknown } | null)?.output_hash ?? '') || undefined,

@@ -84,7 +84,8 @@ export function readRunEvidence(
   const verification = verifyEvidence(runId, zip, header, checksums, files);
   if (!verification.verified) throw new EvidenceMismatchError(runId, verification.problems);
   const forecastName = forecastEntryName([...files.keys()]);
-  const auditsJson = parseJson(files, 'audits.json');
+  // The sandbox's audits.json; live's pack calls it audit_results.json.
+  const auditsJson = parseJson(files, 'audits.json', 'audit_results.json');
   const audits =
     isObject(auditsJson) && Array.isArray(auditsJson.audit_results)
       ? (auditsJson.audit_results as AuditResult[])
@@ -103,7 +104,10 @@ export function readRunEvidence(
   if (kpis) out.kpis = kpis;
   if (isObject(manifest)) out.manifest = manifest;
   if (isObject(error)) out.error = error as RunEvidence['error'];
-  const week = (isObject(plan) && plan.week_id) || (isObject(kpisJson) && kpisJson.week_id);
+  const week =
+    (isObject(plan) && plan.week_id) ||
+    (isObject(kpisJson) && kpisJson.week_id) ||
+    (isObject(manifest) && manifest.week_id);
   if (typeof week === 'string') out.week = week;
   return out;
 }

@@ -27,7 +27,7 @@ export function evidenceEntries(ev: RunEvidence): ReadonlyMap<string, Buffer> {
   let m = entriesOf.get(ev);
   if (!m) {
     const all = new Map(ev.files);
-    const summary = ev.plan !== undefined ? findingsFor(ev).summary : undefined;
+    const summary = findingsFor(ev).summary;
     if (summary && !all.has(PLAN_SUMMARY_FILE)) all.set(PLAN_SUMMARY_FILE, Buffer.from(summary.text, 'utf8'));
     m = all;
     entriesOf.set(ev, m);
@@ -153,12 +153,14 @@ export class EvidenceFileSystem implements vscode.FileSystemProvider {
   }
 }
 
-/** Opens a run's evidence: its input forecast (else the plan, else the first file), listing the rest. */
+/** Opens a run's evidence: its input forecast (else the plan summary or plan, else the first file). */
 export async function openEvidence(services: ExtensionServices, runId: string) {
   const ev = await services.evidence.cache().get(services.evidence.source(), runId);
   const files = [...evidenceEntries(ev).keys()].filter((n) => !n.endsWith('/')).sort();
+  // Where the findings are: the input, else the plan summary (live's packs may hold no input).
   const main =
     ev.forecast?.name ??
+    files.find((n) => n === PLAN_SUMMARY_FILE) ??
     files.find((n) => n === 'plan.json') ??
     files.find((n) => n === 'error.json') ??
     files[0];

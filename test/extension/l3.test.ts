@@ -209,3 +209,62 @@ describe('L3: audit findings in the editor and audits as tests', function () {
     assert.ok(o.audits.every((a) => a.state === 'passed' || a.state === 'failed'));
   });
 });
+
+describe('L3 against live SOLVEREIGN as deployed (--profile live): packs without input', function () {
+  this.timeout(60_000);
+  const ENV_ID = 'env-live-cockpit';
+  const cfg = () => vscode.workspace.getConfiguration('solvereign');
+  let api: SolvereignTestApi;
+
+  before(async () => {
+    const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
+    assert.ok(url, 'run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
+    api = await signInAs('platform_admin');
+    await cfg().update(
+      'environments',
+      [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
+      vscode.ConfigurationTarget.Global,
+    );
+    await waitFor(() => api.connection.environments.some((e) => e.id === ENV_ID), 'the live environment');
+    await vscode.commands.executeCommand('solvereign.selectEnvironment', ENV_ID);
+    assert.equal(api.connection.state, 'ready', api.connection.describeState());
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await cfg().update('environments', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
+  });
+
+  it('opens the plan summary, verified, with the findings on it and a note that input lines are not available', async () => {
+    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
+    const fail = runs.find((r) => r.status === 'FAIL');
+    assert.ok(fail, 'live lists a FAIL run');
+    const r = (await vscode.commands.executeCommand('solvereign.openEvidence', fail.run_id)) as {
+      opened: string;
+      verified: boolean;
+      inputLines: boolean;
+      diagnostics: number;
+      note?: string;
+      files: string[];
+    };
+    assert.equal(r.verified, true);
+    assert.equal(r.opened, 'plan-summary.txt');
+    assert.equal(r.inputLines, false);
+    assert.match(r.note ?? '', /no input forecast/);
+    assert.ok(r.files.includes('audit_results.json'), r.files.join(', '));
+    assert.ok(r.diagnostics > 1);
+    const plan = evidence(`/${fail.run_id}/plan-summary.txt`);
+    const d = vscode.languages.getDiagnostics(plan);
+    assert.ok(
+      d.some(
+        (x) =>
+          x.severity === vscode.DiagnosticSeverity.Information &&
+          /Input lines are not available/.test(x.message),
+      ),
+    );
+    assert.ok(
+      d.some((x) => x.severity === vscode.DiagnosticSeverity.Error && /^SOLVEREIGN /.test(x.source ?? '')),
+    );
+  });
+});

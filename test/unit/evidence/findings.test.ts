@@ -7,7 +7,10 @@ import {
   planAssignments,
   runFindings,
 } from '../../../src/evidence/findings';
+import { readRunEvidence } from '../../../src/evidence/runEvidence';
 import { runAudits } from '../../../src/roster/audits';
+import { sha256Hex } from '../../../src/sandbox/crypto';
+import { createZip } from '../../../src/sandbox/zip';
 import { parseForecast } from '../../../src/roster/forecast';
 import { expandWeek } from '../../../src/roster/week';
 
@@ -156,5 +159,63 @@ describe('L3 findings: audit violations located on input lines and the plan summ
     assert.deepEqual(planAssignments({ assignments: [{ driver_id: 1, tour_id: 'T1', day: 9 }, { x: 1 }] }), [
       { driver_id: '1', tour_id: 'T1' },
     ]);
+  });
+
+  it("reads live's pack layout: audit_results.json with free-form details, the week from metadata.json", () => {
+    const files = [
+      { name: 'metadata.json', data: JSON.stringify({ run_id: 'RUN-L', week_id: WEEK }) },
+      { name: 'plan.json', data: JSON.stringify({ assignments: badAssignments }) },
+      {
+        name: 'audit_results.json',
+        data: JSON.stringify({
+          run_id: 'RUN-L',
+          audit_results: [
+            {
+              check_name: 'Rest',
+              status: 'FAIL',
+              violation_count: 2,
+              details: { message: '2 drivers with < 11h rest', drivers: ['D001', 'D002'] },
+            },
+            { check_name: 'Overlap', status: 'FAIL', violation_count: 3, details: null },
+            { check_name: 'Coverage', status: 'PASS', violation_count: 0, details: null },
+          ],
+        }),
+      },
+    ];
+    const zip = createZip(files, new Date('2026-01-12T06:00:00Z'));
+    const sum = sha256Hex(zip);
+    const checksums: Record<string, string> = { 'evidence.zip': sum, 'input_summary.json': 'ab'.repeat(32) };
+    for (const f of files) checksums[f.name] = sha256Hex(f.data);
+    const ev = readRunEvidence('RUN-L', 'live', zip, sum, checksums);
+    assert.equal(ev.week, WEEK);
+    assert.equal(ev.forecast, undefined);
+    const rf = runFindings(ev);
+    assert.equal(rf.inputLines, false);
+    const rest = rf.findings.filter((f) => f.audit === 'Rest');
+    assert.deepEqual(
+      rest.map((f) => [f.driver, f.message, f.plan.line]),
+      [
+        ['D001', '2 drivers with < 11h rest (D001)', 2],
+        ['D002', '2 drivers with < 11h rest (D002)', 3],
+      ],
+    );
+    const overlap = rf.findings.filter((f) => f.audit === 'Overlap');
+    assert.deepEqual(
+      overlap.map((f) => f.message),
+      ['Overlap FAIL: 3 violation(s), not itemised by this server'],
+    );
+  });
+
+  it('gives an ERROR run without a plan no plan summary', () => {
+    const rf = runFindings({
+      runId: 'RUN-E',
+      scope: 's',
+      files: new Map(),
+      verification: { verified: true } as never,
+      bytes: 0,
+      plan: null,
+    });
+    assert.equal(rf.summary, undefined);
+    assert.deepEqual(rf.findings, []);
   });
 });
