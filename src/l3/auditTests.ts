@@ -41,6 +41,8 @@ interface RunSource {
   week: string;
   /** Where messages point: the workspace file, or the run's input in its evidence folder. */
   uri: vscode.Uri;
+  /** The run's seed (opened runs): the local solve uses it. */
+  seed?: number;
   /** The run's own results to compare with (opened runs only). */
   expected?: {
     kpis?: Record<string, unknown>;
@@ -87,6 +89,8 @@ export class AuditTests implements vscode.Disposable {
   private addAuditChildren(parent: vscode.TestItem, uri: vscode.Uri): void {
     for (const name of AUDIT_NAMES) {
       const child = this.controller.createTestItem(`${parent.id}#${name}`, name, uri);
+      // The contract's order, not the alphabet's.
+      child.sortText = String(AUDIT_NAMES.indexOf(name)).padStart(2, '0');
       parent.children.add(child);
     }
   }
@@ -172,9 +176,11 @@ export class AuditTests implements vscode.Disposable {
           `The evidence pack of ${runId} holds no input forecast: there is nothing to solve locally.`,
         );
       if (!ev.week) throw new Error(`The evidence pack of ${runId} does not say its week.`);
+      const seed = Number((ev.plan as { seed?: unknown } | undefined)?.seed ?? ev.manifest?.solver_seed);
       return {
         text: ev.forecast.text,
         week: ev.week,
+        ...(Number.isInteger(seed) ? { seed } : {}),
         uri: evidenceUri(runId, ev.forecast.name),
         expected: { kpis: ev.kpis, audits: ev.audits },
       };
@@ -213,6 +219,7 @@ export class AuditTests implements vscode.Disposable {
       try {
         result = await runLocalAudits(src.text, {
           week: src.week,
+          ...(src.seed !== undefined ? { seed: src.seed } : {}),
           ...(external ? { external } : {}),
           signal: abort.signal,
         });
@@ -239,6 +246,16 @@ export class AuditTests implements vscode.Disposable {
       outcome.solver = result.solver;
       if (result.stderr) out(`solver stderr:\n${result.stderr.trimEnd()}`);
       out(`${result.kpis.headcount} drivers for ${result.tours.length} tours in ${result.ms} ms`);
+      const runFailed = (src.expected?.audits ?? [])
+        .filter((a) => a.status === 'FAIL')
+        .map((a) => a.check_name);
+      const stillFailing = runFailed.filter((n) =>
+        result.audits.some((a) => a.check_name === n && a.status === 'FAIL'),
+      );
+      if (runFailed.length && stillFailing.length < runFailed.length) {
+        outcome.note = `Does not reproduce here: the run FAILed ${runFailed.join(', ')}; the local solve (${result.solver}${src.seed !== undefined ? `, seed ${src.seed}` : ''}) FAILs ${stillFailing.join(', ') || 'nothing'}. The run's solver configuration may differ (see its manifest and plan.json).`;
+        out(outcome.note);
+      }
       for (const c of children) {
         const audit = result.audits.find((a) => a.check_name === c.label);
         if (!audit) {

@@ -201,12 +201,17 @@ describe('L3: audit findings in the editor and audits as tests', function () {
       week?: string;
       solver?: string;
       audits: { name: string; state: string }[];
+      note?: string;
     };
     assert.equal(o.item, `run:${runId}`);
     assert.match(o.week ?? '', /^\d{4}-W\d{2}$/);
     assert.equal(o.solver, 'built-in');
     assert.equal(o.audits.length, 7);
     assert.ok(o.audits.every((a) => a.state === 'passed' || a.state === 'failed'));
+    // The run's duplicates were merged by a legacy importer; the built-in engine keeps them apart,
+    // so the Overlap FAIL does not come back, and the outcome says so instead of a silent green.
+    assert.equal(o.audits.find((a) => a.name === 'Overlap')!.state, 'passed');
+    assert.match(o.note ?? '', /^Does not reproduce here: the run FAILed .*Overlap/);
   });
 });
 
