@@ -24,7 +24,7 @@ export async function step1OpenEvidenceFillsTheProblemsPanel({ page, wb, sandbox
   await command(page, wb, 'View: Focus Problems (Errors, Warnings, Infos)');
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'SOLVEREIGN Overlap' }).first();
   await row.waitFor({ timeout: 30000 });
-  const text = await page.locator('.markers-panel').innerText();
+  const text = (await page.locator('.markers-panel').textContent()) ?? '';
   if (!/ERR_AUDIT_002/.test(text))
     throw new Error(`no runbook code in the Problems panel: ${text.slice(0, 400)}`);
   if (!/forecast\.txt/.test(text))
