@@ -103,6 +103,24 @@ const noFetchAdapter = {
   },
 };
 
+/** Every `import * as vscode from 'vscode'` compiles to `__toESM(require('vscode'))`, which copies all
+ * of the API's few hundred members once per importing file (13 files at activation). One facade
+ * module re-exports the API once, and every file imports the facade. */
+const oneVscodeFacade = {
+  name: 'one-vscode-facade',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-facade'
+        ? { path: 'vscode', external: true }
+        : { path: 'vscode', namespace: 'vscode-facade' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-facade' }, () => ({
+      contents: "export * from 'vscode';",
+      loader: 'js',
+    }));
+  },
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -113,7 +131,7 @@ const node = {
   keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [stubFormData, noFetchAdapter],
+  plugins: [stubFormData, noFetchAdapter, oneVscodeFacade],
   // better-sqlite3 is a native addon; bufferutil/utf-8-validate are optional ws peers.
   external: ['vscode', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
   mainFields: ['module', 'main'],
@@ -131,6 +149,7 @@ const entries = [
   { in: 'src/procedures/analysis/index.ts', out: 'dist/procedures-analysis.js', ...node },
   { in: 'src/language-server/server.ts', out: 'dist/language-server.js', ...node },
   // Parts of the extension loaded on first use (src/bundles.ts), kept out of extension.js.
+  { in: 'src/api/client.ts', out: 'dist/api-client.js', ...node },
   { in: 'src/language/client.ts', out: 'dist/language-client.js', ...node },
   { in: 'src/procedures/vscode/procedureCommands.ts', out: 'dist/procedures.js', ...node },
   { in: 'src/webviews/reportsBundle.ts', out: 'dist/reports.js', ...node },

@@ -4,6 +4,8 @@
 import path from 'node:path';
 
 export const LAZY_BUNDLES = {
+  /** The HTTP client with axios and the API's zod schemas (src/api/client.ts), made on first connect. */
+  apiClient: 'api-client',
   /** vscode-languageclient and the forecast/log commands (src/language/client.ts). */
   languageClient: 'language-client',
   /** The procedures' engine, flows and VS Code host (src/procedures/vscode/procedureCommands.ts). */

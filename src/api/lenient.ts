@@ -44,23 +44,7 @@ export function reader<S, T>(schema: z.ZodMiniType<S>, finish: (value: S) => T):
   };
 }
 
-/** Narrows a leniently read value to the known enum. */
-export function isKnown<const T extends readonly string[]>(
-  values: T,
-  v: string | null | undefined,
-): v is T[number] {
-  return v !== null && v !== undefined && (values as readonly string[]).includes(v);
-}
-
-/** The value for display: known values as they are, others as "unknown: server sent 'X'". */
-export function describeValue(values: readonly string[], v: string | null | undefined): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  return values.includes(v) ? v : unknownLabel(v);
-}
-
-export function unknownLabel(v: string): string {
-  return `unknown: server sent '${v}'`;
-}
+export { describeValue, isKnown, unknownLabel } from './values';
 
 /** A record left out of a list (or a status) because it did not fit its schema. */
 export interface DroppedRecord {

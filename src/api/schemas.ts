@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import type * as domain from '../roster/types';
 import { type DroppedRecord, keepValid, lenientEnum, parseOne, type Reader, reader } from './lenient';
+import { AUDIT_STATUSES, DRIFT_STATUSES, type RunStatus as KnownRunStatus, RUN_STATUSES } from './values';
 
 const isoTime = z.string();
 const nullableString = z.nullish(z.string());
@@ -82,12 +83,12 @@ export const Liveness = z.object({ status: z.string() });
 export type Liveness = z.infer<typeof Liveness>;
 
 // ---------------------------------------------------------------- runs
-export const RUN_STATUSES = ['PASS', 'WARN', 'FAIL', 'BLOCKED', 'PENDING', 'ERROR'] as const;
+export { RUN_STATUSES };
 /** A status this client knows (filters and requests); answers carry `Lenient<RunStatus>`. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunStatus = KnownRunStatus;
 export const RunStatus = lenientEnum(RUN_STATUSES);
 
-export const DRIFT_STATUSES = ['OK', 'WARN', 'BLOCK'] as const;
+export { DRIFT_STATUSES };
 export type DriftStatus = (typeof DRIFT_STATUSES)[number];
 /** Live sends `UNKNOWN` for a run without drift data; any other value is kept too. */
 export const DriftStatus = lenientEnum(DRIFT_STATUSES);
@@ -137,7 +138,7 @@ export const RunList: Reader<RunList> = reader(
   },
 );
 
-export const AUDIT_STATUSES = ['PASS', 'FAIL', 'WARN'] as const;
+export { AUDIT_STATUSES };
 export type AuditStatus = (typeof AUDIT_STATUSES)[number];
 export const AuditStatus = lenientEnum(AUDIT_STATUSES);
 

@@ -6,9 +6,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Config, SettingKey } from '../config';
 import { ApiKeyAuth, type SessionCredential, SessionAuth } from '../api/auth';
-import { type AuthProvider, SolvereignClient } from '../api/client';
+import type { AuthProvider, SolvereignClient } from '../api/client';
 import { SolvereignApiError } from '../api/errors';
 import type { Session } from '../api/schemas';
+import { LAZY_BUNDLES, loadBundle } from '../bundles';
 import { globalRedactor } from '../shared/redact';
 import { type Environment, LOCAL_SANDBOX_ID, localSandbox, parseEnvironments } from './environments';
 import type { Logger } from './log';
@@ -266,6 +267,8 @@ export class ConnectionManager implements vscode.Disposable {
     ]);
   }
 
+  private clientModule: typeof import('../api/client') | undefined;
+
   private makeClient(env: Environment, credential: StoredCredential | undefined): SolvereignClient {
     let auth: AuthProvider | undefined;
     if (credential?.kind === 'apiKey') auth = new ApiKeyAuth(credential.apiKey);
@@ -274,7 +277,12 @@ export class ConnectionManager implements vscode.Disposable {
         await this.storeCredential(env.id, { ...credential, ...c, kind: 'session' });
       });
     }
-    return new SolvereignClient({
+    // The HTTP client (axios, the zod schemas) is its own bundle, loaded when the first client is made.
+    this.clientModule ??= loadBundle<typeof import('../api/client')>(
+      this.context.extensionPath,
+      LAZY_BUNDLES.apiClient,
+    );
+    return new this.clientModule.SolvereignClient({
       baseUrl: env.url,
       tenant: env.tenant,
       site: env.site,

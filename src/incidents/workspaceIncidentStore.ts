@@ -11,11 +11,9 @@ import { applyIncidentPatch, type IncidentFilePatch } from './incidentPatch';
 export { applyIncidentPatch, draftIncident, type IncidentFilePatch, newIncidentId } from './incidentPatch';
 
 /** Where the file lives inside a workspace folder. */
-export const INCIDENT_FILE = path.join('.claude', 'state', 'active-incidents.json');
+import { INCIDENT_FILE } from './incidentFilePath';
 
-export function incidentFilePath(workspaceFolder: string): string {
-  return path.join(workspaceFolder, INCIDENT_FILE);
-}
+export { INCIDENT_FILE, incidentFilePath } from './incidentFilePath';
 
 export interface IncidentFileContents {
   path: string;

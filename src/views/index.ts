@@ -3,8 +3,8 @@
 // one of the views is visible; switching environment or site refreshes everything (debounced).
 import * as vscode from 'vscode';
 import type { SolvereignClient } from '../api/client';
-import { RUN_STATUSES, type RunStatus } from '../api/schemas';
-import { incidentFilePath } from '../incidents/workspaceIncidentStore';
+import { RUN_STATUSES, type RunStatus } from '../api/values';
+import { incidentFilePath } from '../incidents/incidentFilePath';
 import {
   type IncidentEvent,
   incidentEvents,

@@ -1,7 +1,6 @@
 // The Incidents tree's data, independent of VS Code: incidents from the server and from the
 // workspace file, each labelled by source, with their SLA clock and escalation. vscode-free.
 import type { Incident } from '../../api/schemas';
-import { IncidentFileError, readIncidentFile } from '../../incidents/workspaceIncidentStore';
 import {
   describeSla,
   formatDuration,
@@ -64,6 +63,10 @@ export async function loadWorkspaceIncidents(file: string | undefined): Promise<
       incidents: [],
       unavailable: 'Open a folder to track incidents in .claude/state/active-incidents.json.',
     };
+  // The reader validates with the incident schema (zod): loaded when a file is first read.
+  // (require, not import(): bundled, it still runs only here; under a TypeScript runner it resolves)
+  const { IncidentFileError, readIncidentFile } =
+    require('../../incidents/workspaceIncidentStore') as typeof import('../../incidents/workspaceIncidentStore');
   try {
     const c = await readIncidentFile(file);
     return { source: 'workspace', incidents: c.incidents, path: file };

@@ -4,17 +4,8 @@
 // no longer trusts `total` (live's is the page size) and says so in `pagingNote`. A refresh keeps as many runs loaded as before. Filter by status. Run details
 // (audits, KPIs) are fetched once per run and cached. vscode-free (bench/sidebar.bench.mjs drives it).
 import type { CallOptions } from '../../api/client';
-import { describeValue } from '../../api/lenient';
-import {
-  AUDIT_STATUSES,
-  type AuditResult,
-  DRIFT_STATUSES,
-  RUN_STATUSES,
-  type RunDetail,
-  type RunList,
-  type RunStatus,
-  type RunSummary,
-} from '../../api/schemas';
+import type { AuditResult, RunDetail, RunList, RunStatus, RunSummary } from '../../api/schemas';
+import { AUDIT_STATUSES, DRIFT_STATUSES, describeValue, RUN_STATUSES } from '../../api/values';
 import { escapeMarkdown } from '../../shared/markdown';
 import { accessibleName } from '../accessibleName';
 
