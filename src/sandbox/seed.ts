@@ -369,7 +369,9 @@ function seedHistory(
     if (flags.hoursLater) t += flags.hoursLater * 3600_000;
     const ts = new Date(weeksAgo === 0 && !flags.hoursLater ? base.getTime() : t);
     const timestamp = ts.toISOString();
-    const week = isoWeek(ts);
+    // The week is the scenario's (weeks ago), not the timestamp's: shortly after Monday 00:00 the
+    // hours before a run would otherwise put it, and not its re-run, in the week before.
+    const week = isoWeek(new Date(base.getTime() - weeksAgo * WEEK_MS));
     const run_id = store.nextRunId(dateStamp(ts));
     const solved = solver(tenant, site, week, weeksAgo, scenario, size);
     const notes = (flags.notes && engineNotes[scenario]) ?? flags.notes ?? null;

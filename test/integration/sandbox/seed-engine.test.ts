@@ -111,6 +111,22 @@ describe('sandbox: default seed history solved by the roster engine', function (
     assert.equal(rerun.input_hash, err.input_hash);
   });
 
+  it('a re-run belongs to its run\'s week also when seeded just after Monday 00:00', async () => {
+    // Seeded at Monday 00:30: the hours before each seeded run fall on the Sunday before.
+    const early = await sandbox({ seedEngine: 'synthetic', now: () => new Date('2026-12-07T00:30:00Z') });
+    try {
+      const key = early.key('dispatcher');
+      const list = S.RunList.parse((await call(early, 'GET', `${P}/runs?limit=100`, { auth: key })).json);
+      const err = list.runs.find((r) => r.status === 'ERROR')!;
+      const rerun = list.runs.find((r) => /Re-run after solver timeout/.test(r.notes ?? ''));
+      assert.ok(rerun, 'the re-run is seeded');
+      assert.equal(err.week_id, '2026-W45');
+      assert.equal(rerun.week_id, err.week_id);
+    } finally {
+      await early.stop();
+    }
+  });
+
   it("evidence packs hold the shown week's forecast, whose hash is the run's input_hash", async () => {
     for (const run of [runs[0], byNote(/Duplicate tours/)]) {
       const r = await call(sb, 'GET', `${P}/evidence/${run.run_id}`, { auth: sb.key('dispatcher') });

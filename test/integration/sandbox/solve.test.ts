@@ -221,20 +221,38 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
   });
 
   it('solves off the request path: heartbeats and progress flow while a bigger week solves', async () => {
-    const forecast = generateForecast('2026-W16', { targetTours: 400 }).text;
-    const r = await call(sb, 'POST', '/api/v1/runs', {
-      auth: sb.key('dispatcher'),
-      body: { forecast, week: '2026-W16' },
-    });
-    assert.equal(r.status, 202);
-    const stream = fetch(`${sb.url}/api/v1/runs/${r.json.run_id}/stream`, {
-      headers: headers(sb.key('dispatcher')),
-    });
-    // The server keeps answering during the solve.
-    const status = await call(sb, 'GET', `${P}/status`, { auth: sb.key('dispatcher') });
-    assert.equal(status.status, 200);
-    assert.equal(S.SystemStatus.parse(status.json).latest_run?.run_id, r.json.run_id);
-    const ev = await events(await stream);
+    // A held queue keeps the solve waiting until the stream has carried a heartbeat: the solver is
+    // fast enough to finish a 400-tour week between two heartbeats otherwise.
+    const held = await sandbox({ solver: { heartbeatMs: 20, hold: true } });
+    try {
+      const forecast = generateForecast('2026-W16', { targetTours: 400 }).text;
+      const r = await call(held, 'POST', '/api/v1/runs', {
+        auth: held.key('dispatcher'),
+        body: { forecast, week: '2026-W16' },
+      });
+      assert.equal(r.status, 202);
+      const stream = await fetch(`${held.url}/api/v1/runs/${r.json.run_id}/stream`, {
+        headers: headers(held.key('dispatcher')),
+      });
+      // The server keeps answering while the solve waits and runs.
+      const status = await call(held, 'GET', `${P}/status`, { auth: held.key('dispatcher') });
+      assert.equal(status.status, 200);
+      assert.equal(S.SystemStatus.parse(status.json).latest_run?.run_id, r.json.run_id);
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        const before = text.includes('event: heartbeat');
+        text += decoder.decode(chunk, { stream: true });
+        if (!before && text.includes('event: heartbeat')) held.solves.release();
+      }
+      const ev = await events(new Response(text));
+      checkStream(ev);
+    } finally {
+      await held.stop();
+    }
+  });
+
+  function checkStream(ev: { event: string; data: S.SolveEvent }[]): void {
     assert.ok(
       ev.some((e) => e.event === 'heartbeat' && e.data.type === 'heartbeat'),
       `heartbeats: ${ev.map((e) => e.event).join(',')}`,
@@ -248,7 +266,7 @@ describe('sandbox: solving forecasts (POST /api/v1/runs, SSE stream)', () => {
       'progress only moves forward',
     );
     assert.equal(ev.at(-1)!.data.type, 'complete');
-  });
+  }
 
   it('runs left PENDING by a stopped sandbox are marked ERROR on the next start', async () => {
     const dbPath = sb.dbPath;
