@@ -111,7 +111,7 @@ describe('sandbox: default seed history solved by the roster engine', function (
     assert.equal(rerun.input_hash, err.input_hash);
   });
 
-  it('a re-run belongs to its run\'s week also when seeded just after Monday 00:00', async () => {
+  it("a re-run belongs to its run's week also when seeded just after Monday 00:00", async () => {
     // Seeded at Monday 00:30: the hours before each seeded run fall on the Sunday before.
     const early = await sandbox({ seedEngine: 'synthetic', now: () => new Date('2026-12-07T00:30:00Z') });
     try {
