@@ -192,6 +192,24 @@ if (watch) {
 } else {
   const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  // Every bundle must be ASCII: esbuild escapes strings but keeps regex literals as written, and one
+  // non-ASCII character makes V8 hold the whole bundle as a two-byte string (decoded and scanned
+  // more slowly at every start). Write such characters as \u escapes.
+  const nonAscii = [];
+  for (const [i, r] of results.entries()) {
+    // The Node bundles (the webview's and the test suite's are not started by Node at every run).
+    if (!/^dist\/[^/]+\.js$/.test(entries[i].out)) continue;
+    const text =
+      r.outputFiles?.find((f) => f.path.endsWith('.js'))?.text ??
+      (dry ? '' : await readFile(entries[i].out, 'utf8'));
+    const at = text.search(/[^\x00-\x7f]/);
+    if (at >= 0)
+      nonAscii.push(`${entries[i].out}: ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}`);
+  }
+  if (nonAscii.length) {
+    console.error(`non-ASCII characters in bundles (write them as \\u escapes):\n  ${nonAscii.join('\n  ')}`);
+    process.exit(1);
+  }
   if (process.argv.includes('--analyze')) {
     // What each bundle is made of, by package (or our folder), largest first.
     for (const r of results) {

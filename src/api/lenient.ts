@@ -31,15 +31,23 @@ export interface Reader<T> {
     | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
-/** A schema followed by a step that completes the value (e.g. records read one by one). */
-export function reader<S, T>(schema: z.ZodMiniType<S>, finish: (value: S) => T): Reader<T> {
+/**
+ * A schema followed by a step that completes the value (e.g. records read one by one). The schema
+ * is built on the first read (see `lazy` in schemas.ts).
+ */
+export function reader<S, T>(build: () => z.ZodMiniType<S>, finish: (value: S) => T): Reader<T> {
+  let schema: z.ZodMiniType<S> | undefined;
+  const built = () => {
+    schema ??= build();
+    return schema;
+  };
   return {
     safeParse(data) {
-      const r = schema.safeParse(data);
+      const r = built().safeParse(data);
       return r.success ? { success: true, data: finish(r.data) } : { success: false, error: r.error };
     },
     parse(data) {
-      return finish(schema.parse(data));
+      return finish(built().parse(data));
     },
   };
 }

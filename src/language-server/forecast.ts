@@ -377,7 +377,7 @@ function padEdits(l: ForecastLine): TextEdit[] {
   const hash = inlineCommentIndex(text);
   const scope = hash >= 0 ? text.slice(0, hash) : text;
   // Only the time group: from after the day word to the first word without digits/`:`/`-`/`+`.
-  const m = /^\s*\S+\s+((?:[\d:.]+\s*[-–+]\s*)+[\d:.]+)/.exec(scope);
+  const m = /^\s*\S+\s+((?:[\d:.]+\s*[-\u2013+]\s*)+[\d:.]+)/.exec(scope);
   if (!m) return edits;
   const groupStart = m.index + m[0].length - m[1]!.length;
   TIME_TOKEN.lastIndex = 0;

@@ -17,7 +17,7 @@ export const LEVEL_WORDS: Record<'ok' | 'warn' | 'error' | 'info', string | unde
 export function accessibleName(...parts: (string | undefined | null | false)[]): string {
   return parts
     .flatMap((p) => (p ? p.split(' · ') : []))
-    .map((p) => p.replace(/^→\s*/, 'escalates to ').trim())
+    .map((p) => p.replace(/^\u2192\s*/, 'escalates to ').trim())
     .filter(Boolean)
     .join(', ');
 }

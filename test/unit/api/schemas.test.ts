@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describeValue, droppedNote, flattenChecks, isKnown, type Reader } from '../../../src/api/lenient';
 import * as S from '../../../src/api/schemas';
+import * as z from 'zod/mini';
 import { evaluateHealth } from '../../../src/ops/healthCheck';
 import live from './fixtures/live-responses.json';
 
@@ -272,6 +273,34 @@ describe('schemas: one odd record never fails a list or the status', () => {
       S.KillSwitchRequest.safeParse({ action: 'disable', mode: 'panic', reason: 'long enough reason' })
         .success,
       false,
+    );
+  });
+});
+
+describe('schemas: built on first use, indistinguishable from the schema', () => {
+  it('a stand-in answers like its schema: parse, shape, prototype, nested and in other schemas', () => {
+    assert.equal(Object.getPrototypeOf(S.IncidentEvidence), Object.getPrototypeOf(z.strictObject({})));
+    assert.deepEqual(S.IncidentEvidence.shape.type.options, [
+      'log',
+      'artifact',
+      'screenshot',
+      'dump',
+      'config',
+    ]);
+    assert.ok('safeParse' in S.RunDetail);
+    // A stand-in inside a schema of the caller's own.
+    const wrapped = z.object({ evidence: z.array(S.IncidentEvidence) });
+    assert.equal(wrapped.safeParse({ evidence: [{ type: 'log', path: 'a', extra: 1 }] }).success, false);
+    assert.ok(wrapped.safeParse({ evidence: [{ type: 'log', path: 'a' }] }).success);
+    const bad = S.KillSwitchRequest.safeParse({
+      action: 'disable',
+      mode: 'fire',
+      reason: 'long enough reason',
+    });
+    assert.equal(bad.success, false);
+    assert.deepEqual(
+      bad.error?.issues.map((i) => i.path.join('.')),
+      ['mode'],
     );
   });
 });
