@@ -8,7 +8,7 @@ import type { RunSummary } from '../../src/api/schemas';
 import type { SolvereignTestApi } from '../../src/extension';
 import { shiftIsoWeek } from '../../src/shared/isoWeek';
 import type { PanelInfo } from '../../src/webviews';
-import { signInAs, waitFor } from './helpers';
+import { leaveLiveCockpit, signInAs, useLiveCockpit, waitFor } from './helpers';
 
 interface CompareResult {
   older: string;
@@ -198,29 +198,13 @@ describe('Compare runs: diffs of the evidence and the report side by side', func
 
 describe('Compare runs against live SOLVEREIGN as deployed (--profile live): packs without input', function () {
   this.timeout(60_000);
-  const ENV_ID = 'env-live-cockpit';
-  const cfg = () => vscode.workspace.getConfiguration('solvereign');
   let api: SolvereignTestApi;
 
   before(async () => {
-    const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
-    assert.ok(url, 'run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
-    api = await signInAs('platform_admin');
-    await cfg().update(
-      'environments',
-      [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
-      vscode.ConfigurationTarget.Global,
-    );
-    await waitFor(() => api.connection.environments.some((e) => e.id === ENV_ID), 'the live environment');
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', ENV_ID);
-    assert.equal(api.connection.state, 'ready', api.connection.describeState());
+    api = await useLiveCockpit();
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await cfg().update('environments', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
-  });
+  after(leaveLiveCockpit);
 
   it('diffs the plan summaries only and says the packs hold no input', async () => {
     const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
