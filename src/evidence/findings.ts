@@ -260,17 +260,20 @@ export interface RunFindings {
   counts: { fail: number; warn: number; pass: number };
 }
 
+/** An ERROR run's pack may hold no plan (or `null`): then there is no plan summary, only what it has. */
+export function hasPlan(ev: Pick<RunEvidence, 'plan'>): boolean {
+  return !!ev.plan && typeof ev.plan === 'object';
+}
+
 export function runFindings(ev: RunEvidence): RunFindings {
   const tours = runTours(ev);
   const assignments = planAssignments(ev.plan);
-  // An ERROR run's pack may hold no plan (or `null`): then there is no summary, only what it has.
-  const summary =
-    ev.plan && typeof ev.plan === 'object'
-      ? buildPlanSummary(ev.runId, assignments, tours, {
-          week: ev.week,
-          output_hash: String((ev.plan as { output_hash?: unknown } | null)?.output_hash ?? '') || undefined,
-        })
-      : undefined;
+  const summary = hasPlan(ev)
+    ? buildPlanSummary(ev.runId, assignments, tours, {
+        week: ev.week,
+        output_hash: String((ev.plan as { output_hash?: unknown } | null)?.output_hash ?? '') || undefined,
+      })
+    : undefined;
   const audits = ev.audits ?? [];
   return {
     runId: ev.runId,

@@ -77,6 +77,11 @@ export function registerL3(context: vscode.ExtensionContext, services: Extension
     command('solvereign.openEvidence', (arg) => l3().openEvidence(arg)),
     command('solvereign.addEvidenceFolder', (arg) => l3().addEvidenceFolder(arg)),
     command('solvereign.reproduceRunLocally', (arg) => l3().reproduceRunLocally(arg)),
+    // Two runs side by side; from the Runs view with two rows selected VS Code passes both.
+    vscode.commands.registerCommand('solvereign.compareRuns', (...args: unknown[]) => l3().compareRuns(args)),
+    vscode.commands.registerCommand('solvereign.compareSelectedRuns', (...args: unknown[]) =>
+      l3().compareRuns(args),
+    ),
   );
   return {
     shownRuns: () => workspace?.diagnostics.runs() ?? [],

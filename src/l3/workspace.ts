@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { runIdFromArg } from '../shared/args';
+import { compareRunsArgs } from '../evidence/compare';
 import { AuditTests, type AuditTestOutcome } from './auditTests';
+import { type CompareResult, compareRuns } from './compareRuns';
 import { FindingActions, RunDiagnostics, type ShownRun } from './diagnostics';
 import {
   EVIDENCE_SCHEME,
@@ -117,6 +119,19 @@ export class L3Workspace implements vscode.Disposable {
       return outcome!;
     } catch (e) {
       return this.fail('solvereign.reproduceRunLocally', e);
+    }
+  }
+
+  /** Compare Runs… / Compare Selected Runs: the arguments as VS Code, a quick fix or a test passes them. */
+  async compareRuns(args: unknown[]): Promise<CompareResult | { cancelled: true } | { error: string }> {
+    try {
+      const a = compareRunsArgs(args);
+      if (a.error) throw new Error(a.error);
+      const runId = a.runId ?? (await this.runId(undefined, 'Compare Runs…'));
+      if (!runId) return { cancelled: true };
+      return await compareRuns(this.services, runId, a.otherRunId, a.answers);
+    } catch (e) {
+      return this.fail('solvereign.compareRuns', e);
     }
   }
 

@@ -31,6 +31,8 @@ export const KPI_LABELS: Readonly<Record<string, string>> = {
   avg_weekly_hours: 'Avg weekly hours',
   total_tours: 'Tours',
   lower_bound: 'Lower bound (drivers)',
+  avg_changeover_minutes: 'Avg changeover (min)',
+  min_changeover_minutes: 'Shortest changeover (min)',
   drift_status: 'Drift status',
 };
 
@@ -211,7 +213,8 @@ function violationBlocks(run: RunDetail): Block[] {
   return [...blocks, ...raws];
 }
 
-const KPI_ORDER = [
+/** The order KPI tables list a run's KPIs in (any others follow). */
+export const KPI_ORDER = [
   'headcount',
   'coverage_percent',
   'fte_ratio',
@@ -220,6 +223,8 @@ const KPI_ORDER = [
   'lower_bound',
   'max_weekly_hours',
   'avg_weekly_hours',
+  'avg_changeover_minutes',
+  'min_changeover_minutes',
   'runtime_seconds',
   'drift_status',
 ];

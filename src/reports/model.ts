@@ -5,7 +5,7 @@
 // zod/mini schemas: the webview validates what the host sends (and the bundle stays small).
 import * as z from 'zod/mini';
 
-export const REPORT_KINDS = ['audit', 'drift', 'fireDrills', 'investigation'] as const;
+export const REPORT_KINDS = ['audit', 'drift', 'fireDrills', 'investigation', 'compare'] as const;
 export const ReportKind = z.enum(REPORT_KINDS);
 export type ReportKind = z.infer<typeof ReportKind>;
 

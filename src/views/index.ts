@@ -79,6 +79,8 @@ export function registerSidebar(context: vscode.ExtensionContext, services: Exte
   const runsView = vscode.window.createTreeView('solvereign.runs', {
     treeDataProvider: runs,
     showCollapseAll: true,
+    // Two selected runs can be compared; every other command acts on the row it was invoked on.
+    canSelectMany: true,
   });
   const incidentsView = vscode.window.createTreeView('solvereign.incidents', {
     treeDataProvider: incidents,

@@ -99,8 +99,9 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
       }),
     );
 
+  // An array is the Runs view's selection (several rows selected), never answers.
   const answersOf = (v: unknown): ReportAnswers | undefined =>
-    v && typeof v === 'object' ? (v as ReportAnswers) : undefined;
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as ReportAnswers) : undefined;
 
   /** A report of one run: the run from the argument (tree node, id) or a quick pick. */
   const runReport =
@@ -139,6 +140,18 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
     // The first argument may be a tree node or the answers themselves; there is no run here.
     const answers = answersOf(rawAnswers) ?? (runIdFromArg(arg) ? undefined : answersOf(arg));
     return getHost().open({ kind: 'fireDrills' }, { preserveFocus: !answers?.focus });
+  });
+
+  // The report half of "Compare Runs…" (src/l3/compareRuns.ts opens the diffs and then this).
+  command('solvereign.openComparisonReport', async (arg, otherArg, rawAnswers) => {
+    const runId = runIdFromArg(arg);
+    const otherRunId = runIdFromArg(otherArg);
+    if (!runId || !otherRunId)
+      throw new Error('A comparison needs two runs: use "SOLVEREIGN: Compare Runs…".');
+    return getHost().open(
+      { kind: 'compare', runId, otherRunId },
+      { preserveFocus: !answersOf(rawAnswers)?.focus },
+    );
   });
 
   command('solvereign.exportReport', async (arg, rawAnswers) => {

@@ -15,6 +15,8 @@ export const PanelTarget = z.object({
   runId: z.optional(z.string()),
   /** Drift: how many runs the trend covers. */
   trend: z.optional(z.number()),
+  /** Compare: the run compared with `runId`. */
+  otherRunId: z.optional(z.string()),
 });
 export type PanelTarget = z.infer<typeof PanelTarget>;
 

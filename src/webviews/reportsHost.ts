@@ -5,6 +5,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { SolvereignApiError } from '../api/errors';
 import { auditSummary, buildAuditReport } from '../reports/audit';
+import { loadComparison } from '../evidence/compare';
+import { buildCompareReport, compareSummary } from '../reports/compare';
 import { loadAuditInput, loadDriftInput, loadFireDrillInput, loadInvestigationInput } from '../reports/data';
 import { buildDriftReport, DEFAULT_TREND_RUNS } from '../reports/drift';
 import { buildFireDrillReport } from '../reports/fireDrills';
@@ -75,14 +77,17 @@ const KIND_TITLES: Record<ReportKind, string> = {
   drift: 'Drift',
   fireDrills: 'Fire Drills',
   investigation: 'SP-002 Investigation',
+  compare: 'Compare',
 };
 
 export function panelIdFor(t: PanelTarget, site?: string): string {
-  return `${t.kind}:${t.runId ?? (t.kind === 'fireDrills' ? (site ?? 'site') : 'latest')}`;
+  const other = t.otherRunId ? `:${t.otherRunId}` : '';
+  return `${t.kind}:${t.runId ?? (t.kind === 'fireDrills' ? (site ?? 'site') : 'latest')}${other}`;
 }
 
 function titleFor(t: PanelTarget, site?: string): string {
   if (t.kind === 'fireDrills') return `Fire Drills${site ? ` ${site}` : ''}`;
+  if (t.otherRunId) return `${KIND_TITLES[t.kind]} ${t.otherRunId} ↔ ${t.runId}`;
   return `${KIND_TITLES[t.kind]} ${t.runId ?? '(latest)'}`;
 }
 
@@ -308,6 +313,19 @@ export class ReportsHost implements vscode.Disposable {
       if (!t.runId) throw new Error('The investigation panel needs a run.');
       const input = await loadInvestigationInput(ctx, t.runId);
       return { doc: buildInvestigationReport(input), summary: investigationSummary(input) };
+    }
+    if (t.kind === 'compare') {
+      if (!t.runId || !t.otherRunId) throw new Error('The comparison needs two runs.');
+      const { evidence } = this.services;
+      const input = {
+        ...(await loadComparison(client, t.runId, t.otherRunId, (id) =>
+          evidence.cache().get(evidence.source(), id),
+        )),
+        generatedAt: new Date().toISOString(),
+        source: ctx.source,
+      };
+      const doc = buildCompareReport(input);
+      return { doc, summary: compareSummary(input, doc) };
     }
     if (t.kind === 'drift') {
       const input = await loadDriftInput(ctx, t.runId, t.trend ?? DEFAULT_TREND_RUNS);

@@ -74,3 +74,33 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** The live-profile sandbox the harness started, as the environment "Live cockpit". */
+export const LIVE_ENV_ID = 'env-live-cockpit';
+
+/** Signs in to the local sandbox, then switches to the live-profile sandbox (SOLVEREIGN as deployed). */
+export async function useLiveCockpit(): Promise<SolvereignTestApi> {
+  const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
+  if (!url) throw new Error('run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
+  const api = await signInAs('platform_admin');
+  await vscode.workspace
+    .getConfiguration('solvereign')
+    .update(
+      'environments',
+      [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
+      vscode.ConfigurationTarget.Global,
+    );
+  await waitFor(() => api.connection.environments.some((e) => e.id === LIVE_ENV_ID), 'the live environment');
+  await vscode.commands.executeCommand('solvereign.selectEnvironment', LIVE_ENV_ID);
+  if (api.connection.state !== 'ready') throw new Error(`live cockpit: ${api.connection.describeState()}`);
+  return api;
+}
+
+/** Back to the local sandbox, with no editor left open and the live environment removed. */
+export async function leaveLiveCockpit(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.workspace
+    .getConfiguration('solvereign')
+    .update('environments', undefined, vscode.ConfigurationTarget.Global);
+  await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SolvereignTestApi } from '../../src/extension';
-import { EXTENSION_ID, signInAs, waitFor } from './helpers';
+import { EXTENSION_ID, leaveLiveCockpit, signInAs, useLiveCockpit, waitFor } from './helpers';
 
 const evidence = (p: string) => vscode.Uri.from({ scheme: 'solvereign-evidence', path: p });
 const ours = (uri: vscode.Uri) =>
@@ -217,29 +217,13 @@ describe('L3: audit findings in the editor and audits as tests', function () {
 
 describe('L3 against live SOLVEREIGN as deployed (--profile live): packs without input', function () {
   this.timeout(60_000);
-  const ENV_ID = 'env-live-cockpit';
-  const cfg = () => vscode.workspace.getConfiguration('solvereign');
   let api: SolvereignTestApi;
 
   before(async () => {
-    const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
-    assert.ok(url, 'run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
-    api = await signInAs('platform_admin');
-    await cfg().update(
-      'environments',
-      [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
-      vscode.ConfigurationTarget.Global,
-    );
-    await waitFor(() => api.connection.environments.some((e) => e.id === ENV_ID), 'the live environment');
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', ENV_ID);
-    assert.equal(api.connection.state, 'ready', api.connection.describeState());
+    api = await useLiveCockpit();
   });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await cfg().update('environments', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
-  });
+  after(leaveLiveCockpit);
 
   it('opens the plan summary, verified, with the findings on it and a note that input lines are not available', async () => {
     const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
