@@ -7,7 +7,7 @@ import type { RunDetail } from '../api/schemas';
 import { runIdFromArg } from '../shared/args';
 import { mondayOfIsoWeek, shiftIsoWeek } from '../shared/isoWeek';
 import { hasPlan, PLAN_SUMMARY_FILE, planAssignments } from './findings';
-import type { RunEvidence } from './runEvidence';
+import { EvidenceMismatchError, type RunEvidence } from './runEvidence';
 
 /** What the choice needs of a run (a run summary or detail). */
 export interface ComparableRun {
@@ -220,8 +220,7 @@ export function runNotFoundMessage(runId: string, site?: string): string {
 /** Why a pack cannot be compared, with what to do (a checksum mismatch is never a warning). */
 export function packProblemMessage(runId: string, e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  // By name: the cache throws from its own bundle, so `instanceof` would not see it here.
-  if (e instanceof Error && e.name === 'EvidenceMismatchError')
+  if (e instanceof EvidenceMismatchError)
     return `${message}. It is not compared: a pack that does not match the server's checksums cannot be trusted. Try again (a download may have been cut short); if it fails again, escalate to L3 with the run id — the stored evidence was changed or damaged.`;
   return `The evidence pack of ${runId} could not be loaded: ${message}`;
 }

@@ -39,7 +39,17 @@ export interface RunEvidence {
 }
 
 /** The archive does not match its checksums: an error, never a warning. */
+const EVIDENCE_MISMATCH_BRAND = Symbol.for('solvereign.EvidenceMismatchError');
+
 export class EvidenceMismatchError extends Error {
+  /**
+   * The cache lives in its own bundle (dist/evidence.js) and the L3 workspace in another, each with
+   * its own copy of this class: an error from one copy must be recognised by the other's `instanceof`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && EVIDENCE_MISMATCH_BRAND in value;
+  }
+  readonly [EVIDENCE_MISMATCH_BRAND] = true;
   override readonly name = 'EvidenceMismatchError';
   constructor(
     readonly runId: string,

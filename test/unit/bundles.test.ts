@@ -1,6 +1,6 @@
 // The extension loads procedures and reports as separately built bundles, each with its own copy of
 // the modules they share with the activation bundle. What must stay one thing across the copies:
-// API errors (`instanceof`) and the redactor's known secrets.
+// API and evidence errors (`instanceof`) and the redactor's known secrets.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -24,6 +24,7 @@ async function loadCopy<T>(entry: string): Promise<T> {
 
 type ErrorsModule = typeof import('../../src/api/errors');
 type RedactModule = typeof import('../../src/shared/redact');
+type EvidenceModule = typeof import('../../src/evidence/runEvidence');
 
 describe('bundles: what separately built copies share', () => {
   it("an API error made by one copy is an instance of the other copy's class", async function () {
@@ -48,5 +49,17 @@ describe('bundles: what separately built copies share', () => {
     a.globalRedactor.add('copy-shared-secret-123');
     assert.equal(b.redact('key copy-shared-secret-123 here'), `key ${b.REDACTION_MASK} here`);
     a.globalRedactor.remove('copy-shared-secret-123');
+  });
+
+  it("an evidence mismatch thrown by the cache's copy is an instance of the L3 workspace's class", async function () {
+    this.timeout(30_000);
+    const [a, b] = await Promise.all([
+      loadCopy<EvidenceModule>('src/evidence/runEvidence.ts'),
+      loadCopy<EvidenceModule>('src/evidence/runEvidence.ts'),
+    ]);
+    assert.notEqual(a.EvidenceMismatchError, b.EvidenceMismatchError, 'two copies of the class');
+    const e = new a.EvidenceMismatchError('RUN-1', ['plan.json: sha256 differs']);
+    assert.ok(e instanceof b.EvidenceMismatchError);
+    assert.ok(!(new Error('plain') instanceof b.EvidenceMismatchError));
   });
 });
