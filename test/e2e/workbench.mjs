@@ -49,27 +49,40 @@ export async function openViewContainer(page, title, timeout = 30000) {
 /** Runs a command from the palette by its exact title ("Category: Title" as shown). */
 export async function runCommand(page, title, timeout = 15000) {
   const input = page.locator(SELECTORS.paletteInput);
-  // F1 is lost while the focus is inside a webview's iframes: then move the focus back to the
-  // workbench document and try again.
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0)
-      await page.evaluate(() =>
-        document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined,
-      );
-    await page.keyboard.press('F1');
+  const deadline = Date.now() + timeout;
+  // Right after the workbench loads, the palette may not list the extension's commands yet ("No
+  // matching commands"): close it and ask again until the command shows or the time is up.
+  for (let round = 0; ; round++) {
+    // F1 is lost while the focus is inside a webview's iframes: then move the focus back to the
+    // workbench document and try again.
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0)
+        await page.evaluate(() =>
+          document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined,
+        );
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: attempt < 2 ? 3000 : timeout });
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+      }
+    }
+    await input.fill(`>${title}`);
+    const left = Math.max(1000, deadline - Date.now());
     try {
-      await input.waitFor({ state: 'visible', timeout: attempt < 2 ? 3000 : timeout });
+      await page.waitForFunction(
+        ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
+        [SELECTORS.paletteFocused, title],
+        { timeout: round === 0 ? Math.min(5000, left) : left },
+      );
       break;
     } catch (err) {
-      if (attempt >= 2) throw err;
+      if (Date.now() >= deadline || round > 0) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
     }
   }
-  await input.fill(`>${title}`);
-  await page.waitForFunction(
-    ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
-    [SELECTORS.paletteFocused, title],
-    { timeout },
-  );
   await page.keyboard.press('Enter');
 }
 
