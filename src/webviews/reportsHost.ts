@@ -4,6 +4,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { SolvereignApiError } from '../api/errors';
+import { buildTimeline, timelineSummary } from '../evidence/timeline';
 import { auditSummary, buildAuditReport } from '../reports/audit';
 import { loadAuditInput, loadDriftInput, loadFireDrillInput, loadInvestigationInput } from '../reports/data';
 import { buildDriftReport, DEFAULT_TREND_RUNS } from '../reports/drift';
@@ -13,12 +14,14 @@ import { buildInvestigationReport, investigationSummary } from '../reports/inves
 import { renderReportMarkdown } from '../reports/markdown';
 import type { ReportAction, ReportDoc, ReportKind } from '../reports/model';
 import { makeNonce, renderShell } from '../reports/shell';
+import { buildTimelineReport } from '../reports/timeline';
 import type { ExtensionServices } from '../services';
 import {
   type HostMessage,
   type PanelState,
   type PanelTarget,
   PROTOCOL_VERSION,
+  type TimelineRendered,
   parseWebviewMessage,
   VIEW_TYPE,
 } from './protocol';
@@ -36,7 +39,7 @@ export interface PanelInfo {
   /** Numbers the command returns (status, checks, verdict, drills, …). */
   summary?: Record<string, unknown>;
   /** What the webview reported after drawing the report (undefined until it did). */
-  rendered?: { tables: number; rows: number; charts: number; count: number };
+  rendered?: { tables: number; rows: number; charts: number; count: number; timeline?: TimelineRendered };
   visible: boolean;
   viewColumn?: number;
   /** The last action a link in the panel triggered, and its result. */
@@ -75,6 +78,7 @@ const KIND_TITLES: Record<ReportKind, string> = {
   drift: 'Drift',
   fireDrills: 'Fire Drills',
   investigation: 'SP-002 Investigation',
+  timeline: 'Timeline',
 };
 
 export function panelIdFor(t: PanelTarget, site?: string): string {
@@ -217,6 +221,7 @@ class ReportPanel implements vscode.Disposable {
           rows: m.rows,
           charts: m.charts,
           count: (this.rendered?.count ?? 0) + 1,
+          ...(m.timeline ? { timeline: m.timeline } : {}),
         };
         return;
       case 'export':
@@ -308,6 +313,16 @@ export class ReportsHost implements vscode.Disposable {
       if (!t.runId) throw new Error('The investigation panel needs a run.');
       const input = await loadInvestigationInput(ctx, t.runId);
       return { doc: buildInvestigationReport(input), summary: investigationSummary(input) };
+    }
+    if (t.kind === 'timeline') {
+      if (!t.runId) throw new Error('The roster timeline needs a run.');
+      // The run's verified evidence pack, shared with the L3 workspace through the window's cache.
+      const ev = await this.services.evidence.cache().get(this.services.evidence.source(), t.runId);
+      const block = buildTimeline(ev);
+      return {
+        doc: buildTimelineReport({ block, generatedAt: new Date().toISOString(), source: ctx.source }),
+        summary: timelineSummary(block),
+      };
     }
     if (t.kind === 'drift') {
       const input = await loadDriftInput(ctx, t.runId, t.trend ?? DEFAULT_TREND_RUNS);
