@@ -108,12 +108,20 @@ export function timelineFacets(
   };
 }
 
-export type TimelineEvidence = Pick<RunEvidence, 'runId' | 'forecast' | 'week' | 'plan' | 'audits'> & {
-  files?: ReadonlyMap<string, unknown>;
-};
+export type TimelineEvidence = Pick<RunEvidence, 'runId' | 'forecast' | 'week' | 'plan' | 'audits'> &
+  Partial<Pick<RunEvidence, 'error'>> & {
+    files?: ReadonlyMap<string, unknown>;
+  };
 
-/** The run's timeline block (see src/reports/timeline.ts for what each field means). */
+/** The run's timeline block (see src/reports/timeline.ts for what each field means); throws for a
+ * run whose evidence holds no plan (an ERROR run), saying why. */
 export function buildTimeline(ev: TimelineEvidence): TimelineBlock {
+  if (!Array.isArray((ev.plan as { assignments?: unknown } | null)?.assignments)) {
+    const error = ev.error;
+    throw new Error(
+      `${ev.runId} has no plan in its evidence${error?.message ? ` (the run ended in ${error.error_code ?? 'ERROR'}: ${error.message})` : ''}: there is nothing to draw.`,
+    );
+  }
   const tours = runTours(ev);
   const byId = new Map((tours ?? []).map((t) => [t.id, t]));
   const rows = new Map<string, TimelineDriver>();

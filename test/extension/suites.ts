@@ -10,3 +10,4 @@ import './liveProfile.test';
 import './liveProcedures.test';
 import './evidence.test';
 import './l3.test';
+import './timeline.test';

@@ -191,6 +191,18 @@ describe('roster timeline: built from a run’s evidence', () => {
     assert.match(live.violations[live.unplaced![0]!]!.message, /Overlaps|not itemised/);
   });
 
+  it('refuses a run without a plan (an ERROR run), with its error', () => {
+    assert.throws(
+      () =>
+        buildTimeline({
+          runId: 'RUN-E',
+          plan: null,
+          error: { error_code: 'ERR_SOLVE_001', message: 'timeout after 300 s' },
+        } as never),
+      /^Error: RUN-E has no plan in its evidence \(the run ended in ERR_SOLVE_001: timeout after 300 s\)/,
+    );
+  });
+
   it('keeps a tour the input does not know on the plan’s day (what Coverage reports)', () => {
     const b2 = buildTimeline({
       ...ev,
