@@ -258,17 +258,15 @@ class TimelineView {
     this.pool.push(el);
   }
 
-  private viewport(): number {
-    // Before the element is in the page (first render) the grid has no height yet: assume the window.
-    return this.grid.clientHeight || window.innerHeight;
-  }
-
   /** Puts the rows in view (plus overscan) into the DOM, reusing the rows that left it. */
   render(): void {
+    // Not in the page yet: the resize observer renders once the grid has its height (before the
+    // first paint), so no rows are made for a guessed height.
+    if (!this.grid.isConnected) return;
     const rows = this.data.rows;
     const w = rowWindow({
       scrollTop: this.grid.scrollTop,
-      viewportHeight: this.viewport(),
+      viewportHeight: this.grid.clientHeight,
       rowHeight: ROW_HEIGHT,
       rowCount: rows.length,
       overscan: OVERSCAN,

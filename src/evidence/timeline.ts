@@ -81,10 +81,11 @@ function planUncovered(plan: unknown): { id: string; day: number }[] {
   });
 }
 
-/** Counts of the violations per audit, in the run's audit order. */
+/** The filters' choices: days and depots of the tours, and audits with their counts in the run's order. */
 export function timelineFacets(
   drivers: readonly TimelineDriver[],
   violations: readonly TimelineViolation[],
+  unplaced: readonly number[] = [],
 ): TimelineFacets {
   const days = new Set<number>();
   const depots = new Set<string>();
@@ -94,7 +95,8 @@ export function timelineFacets(
       if (t.depot) depots.add(t.depot);
     }
   const audits: TimelineFacets['audits'] = [];
-  for (const v of violations) {
+  // Only what the timeline shows: a violation it could not place is no use as a filter.
+  for (const v of violations.filter((_, i) => !unplaced.includes(i))) {
     const a = audits.find((x) => x.name === v.audit);
     if (a) {
       a.count++;
@@ -203,7 +205,7 @@ export function buildTimeline(ev: TimelineEvidence): TimelineBlock {
     drivers,
     violations,
     ...(unplaced.length ? { unplaced } : {}),
-    facets: timelineFacets(drivers, violations),
+    facets: timelineFacets(drivers, violations, unplaced),
   };
 }
 

@@ -417,7 +417,7 @@ export interface TimelineReportInput {
   source?: string;
 }
 
-/** The timeline report: an overview (and a notice for a plan without input), then the timeline. */
+/** The timeline report: the week (after a notice for a plan without input), then a summary. */
 export function buildTimelineReport(input: TimelineReportInput): ReportDoc {
   const b = input.block;
   const all = b.drivers.flatMap((d) => driverViolations(d));
@@ -428,14 +428,16 @@ export function buildTimelineReport(input: TimelineReportInput): ReportDoc {
   const drivers = b.drivers.filter((d) => !d.unassigned);
   const unassigned = b.drivers.find((d) => d.unassigned)?.tours.length ?? 0;
   const tours = b.drivers.reduce((n, d) => n + d.tours.length, 0);
-  const blocks: Block[] = [];
+  const week: Block[] = [];
   if (!b.timed)
-    blocks.push({
+    week.push({
       kind: 'notice',
       tone: 'info',
       title: 'Tours from the plan only.',
       text: 'This evidence pack holds no input forecast, so the timeline knows each tour by its id and day from the plan, not its times or depot. Each tour is drawn across its whole day; Enter opens it in the plan.',
     });
+  week.push(b);
+  const blocks: Block[] = [];
   blocks.push({
     kind: 'facts',
     facts: [
@@ -473,9 +475,10 @@ export function buildTimelineReport(input: TimelineReportInput): ReportDoc {
       : { status: { label: 'PASS', tone: 'pass' } }),
     generatedAt: input.generatedAt,
     ...(input.source ? { source: input.source } : {}),
+    // The timeline first: it is what the panel is for; the counts follow it.
     sections: [
-      { id: 'overview', title: 'Overview', blocks },
-      { id: 'timeline', title: 'Week', blocks: [b] },
+      { id: 'timeline', title: 'Week', blocks: week },
+      { id: 'overview', title: 'Summary', blocks },
     ],
   };
 }

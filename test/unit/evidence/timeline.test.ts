@@ -189,6 +189,8 @@ describe('roster timeline: built from a run’s evidence', () => {
     // A count with nothing named stays one violation the timeline cannot place.
     assert.equal(live.unplaced?.length, 1);
     assert.match(live.violations[live.unplaced![0]!]!.message, /Overlaps|not itemised/);
+    // …and it is no filter choice: selecting it would show nothing.
+    assert.deepEqual(live.facets.audits, [{ name: 'Rest', status: 'FAIL', count: 1 }]);
   });
 
   it('refuses a run without a plan (an ERROR run), with its error', () => {

@@ -275,21 +275,22 @@ describe('roster timeline: report and export', () => {
     });
     assert.equal(doc.kind, 'timeline');
     assert.deepEqual(doc.status, { label: 'FAIL', tone: 'fail' });
-    assert.equal(doc.sections[1]!.blocks[0]!.kind, 'timeline');
-    const pre = doc.sections[0]!.blocks.find((x) => x.kind === 'pre');
+    assert.equal(doc.sections[0]!.blocks[0]!.kind, 'timeline');
+    const pre = doc.sections[1]!.blocks.find((x) => x.kind === 'pre');
     assert.match(pre && pre.kind === 'pre' ? pre.text : '', /^Reproducibility FAIL: hash mismatch$/);
     assert.ok(parseHostMessage({ type: 'render', doc }), 'the webview accepts the document');
     const broken = structuredClone(doc);
-    (broken.sections[1]!.blocks[0] as unknown as { drivers: { tours: { day: unknown }[] }[] }).drivers[0]!
+    (broken.sections[0]!.blocks[0] as unknown as { drivers: { tours: { day: unknown }[] }[] }).drivers[0]!
       .tours[0]!.day = 'Tuesday';
     assert.equal(parseHostMessage({ type: 'render', doc: broken }), undefined, 'a malformed tour is refused');
   });
 
   it('says so when the tours come from the plan only', () => {
     const doc = buildTimelineReport({ block: { ...block(), timed: false }, generatedAt: 'now' });
-    const notice = doc.sections[0]!.blocks[0]!;
-    assert.equal(notice.kind, 'notice');
-    assert.match(notice.kind === 'notice' ? notice.text : '', /no input forecast/);
+    const [notice, timeline] = doc.sections[0]!.blocks;
+    assert.equal(notice!.kind, 'notice');
+    assert.equal(timeline!.kind, 'timeline', 'the notice stands above the timeline');
+    assert.match(notice!.kind === 'notice' ? notice!.text : '', /no input forecast/);
   });
 
   it('exports one text row per driver, escaped in markdown and HTML', () => {
