@@ -8,6 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../support/code-server.mjs';
 import {
+  frameSummary,
+  nextRenderPaint,
+  percentile,
+  scrollTimeline,
+} from '../../support/timeline-measure.mjs';
+import {
   adminKey,
   api,
   axeViolations,
@@ -43,11 +49,6 @@ const activeInfo = (frame) =>
       tabStops: document.querySelectorAll('.tl-grid [tabindex="0"]').length,
     };
   });
-
-const percentile = (values, p) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 
 async function openTimeline(page, wb) {
   await closeAll(page, wb);
@@ -221,80 +222,11 @@ export async function step4ScrollingReusesABoundedSetOfRowsAndFirstPaintIsMeasur
   const frame = await contentFrame(frameLocator);
   // The focus outside the grid: a focused row would stay in the DOM on purpose.
   await frameLocator.locator('.tl-filters input').focus();
-  const scroll = await frame.evaluate(
-    async ({ durationMs, step }) => {
-      const grid = document.querySelector('.tl-grid');
-      const rows = () => grid.querySelectorAll('.tl-row');
-      const elements = new Set();
-      const frames = [];
-      let maxRows = 0;
-      let minRows = Number.POSITIVE_INFINITY;
-      let maxIndex = 0;
-      let dir = 1;
-      grid.scrollTop = 0;
-      await new Promise((r) => requestAnimationFrame(r));
-      const start = performance.now();
-      let last = start;
-      await new Promise((resolve) => {
-        const tick = (now) => {
-          frames.push(now - last);
-          last = now;
-          const live = rows();
-          maxRows = Math.max(maxRows, live.length);
-          minRows = Math.min(minRows, live.length);
-          for (const r of live) {
-            elements.add(r);
-            maxIndex = Math.max(maxIndex, Number(r.getAttribute('aria-rowindex')));
-          }
-          if (now - start >= durationMs) return resolve();
-          // Down at a steady pace to the end, then back up.
-          const maxTop = grid.scrollHeight - grid.clientHeight;
-          let next = grid.scrollTop + dir * step;
-          if (next >= maxTop) [next, dir] = [maxTop, -1];
-          if (next <= 0) [next, dir] = [0, 1];
-          grid.scrollTop = next;
-          requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      });
-      return {
-        frames: frames.slice(1),
-        maxRows,
-        minRows,
-        distinctRowElements: elements.size,
-        maxIndex,
-        rowCount: Number(grid.getAttribute('aria-rowcount')),
-        viewportHeight: grid.clientHeight,
-      };
-    },
-    { durationMs: 2000, step: 45 },
-  );
-  const p50 = percentile(scroll.frames, 50);
-  const p95 = percentile(scroll.frames, 95);
-  const fps = (1000 * scroll.frames.length) / scroll.frames.reduce((a, b) => a + b, 0);
-
-  // First paint: from the render message (a Refresh re-sends the report) to the task after the first
-  // frame that shows it. A capturing listener runs before the view's own.
+  const scroll = await frame.evaluate(scrollTimeline, { durationMs: 2000, step: 45 });
   const paints = [];
   for (let i = 0; i < 3; i++) {
-    const measuring = frame.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const onMessage = (e) => {
-            if (e.data?.type !== 'render') return;
-            window.removeEventListener('message', onMessage, true);
-            const t0 = performance.now();
-            requestAnimationFrame(() =>
-              setTimeout(
-                () =>
-                  resolve({ ms: performance.now() - t0, rows: document.querySelectorAll('.tl-row').length }),
-                0,
-              ),
-            );
-          };
-          window.addEventListener('message', onMessage, true);
-        }),
-    );
+    // A Refresh re-sends the report: the time from that render message to its first painted frame.
+    const measuring = frame.evaluate(nextRenderPaint);
     await frameLocator.locator('#btn-refresh').click();
     paints.push(await measuring);
   }
@@ -305,14 +237,7 @@ export async function step4ScrollingReusesABoundedSetOfRowsAndFirstPaintIsMeasur
   const numbers = {
     run: state.run,
     drivers: scroll.rowCount,
-    scroll: {
-      frames: scroll.frames.length,
-      p50Ms: Math.round(p50 * 10) / 10,
-      p95Ms: Math.round(p95 * 10) / 10,
-      fps: Math.round(fps * 10) / 10,
-      domRows: `${scroll.minRows}-${scroll.maxRows}`,
-      distinctRowElements: scroll.distinctRowElements,
-    },
+    scroll: frameSummary(scroll),
     firstPaintMs: paints.map((p) => Math.round(p.ms * 10) / 10),
     firstPaintP50Ms: Math.round(paint * 10) / 10,
   };
