@@ -8,7 +8,6 @@ import type { ReportAction } from '../src/reports/model';
 import {
   axisTicks,
   DAY_LONG,
-  DAY_SHORT,
   driverAccessibleLabel,
   driverViolations,
   type FilteredTimeline,
@@ -24,6 +23,7 @@ import {
   tourSpan,
   worstStatus,
 } from '../src/reports/timeline';
+import { DAY_ABBREVIATIONS } from '../src/shared/days';
 import type { TimelineRendered } from '../src/webviews/protocol';
 import { type ActionHandler, h } from './render';
 
@@ -162,7 +162,10 @@ class TimelineView {
       h('label', { class: 'tl-filter' }, 'Driver ', driver),
       select('day', 'Day', [
         ['', 'All days'],
-        ...f.days.map((d): [string, string] => [String(d), `${DAY_SHORT[d - 1]} (${DAY_LONG[d - 1]})`]),
+        ...f.days.map((d): [string, string] => [
+          String(d),
+          `${DAY_ABBREVIATIONS[d - 1]} (${DAY_LONG[d - 1]})`,
+        ]),
       ]),
       f.depots.length
         ? select('depot', 'Depot', [['', 'All depots'], ...f.depots.map((d): [string, string] => [d, d])])

@@ -5,6 +5,7 @@
 // ticks, accessible labels, and the per-driver text summary the exports show. Browser-safe: no
 // `vscode`, no Node; the block is built from a run's evidence in src/evidence/timeline.ts.
 import * as z from 'zod/mini';
+import { DAY_ABBREVIATIONS } from '../shared/days';
 import type { Block, ReportDoc, Row, Tone } from './model';
 
 export const WEEK_MINUTES = 7 * 1440;
@@ -79,7 +80,6 @@ export type TimelineBlock = z.infer<typeof TimelineBlock>;
 
 // ------------------------------------------------------------------ names and labels
 
-export const DAY_SHORT = ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'] as const;
 export const DAY_LONG = [
   'Monday',
   'Tuesday',
@@ -345,7 +345,8 @@ export function axisTicks(range: [number, number], monday?: string): AxisTick[] 
     const day = dayOfMinute(at);
     let label: string | undefined;
     // A day boundary close to the end (a night tour's next Monday) gets no label: it would be cut off.
-    if (major && end - at >= span / 28) label = `${DAY_SHORT[(day - 1) % 7]} ${dateOf(monday, day)}`.trim();
+    if (major && end - at >= span / 28)
+      label = `${DAY_ABBREVIATIONS[(day - 1) % 7]} ${dateOf(monday, day)}`.trim();
     else if (!major && step === 360) label = String((at % 1440) / 60).padStart(2, '0');
     else if (!major && (at % 1440) % 120 === 0) label = clockOf(at);
     out.push({ at, pct: ((at - start) / span) * 100, major, ...(label ? { label } : {}) });
@@ -365,7 +366,7 @@ export function driverWeekText(d: TimelineDriver): string {
       const times = t.parts
         ?.map(([s, e]) => `${clockOf(s)}-${e % 1440 === 0 && e > s ? '24:00' : clockOf(e)}`)
         .join('+');
-      return [DAY_SHORT[t.day - 1] ?? '?', times, t.depot, t.id].filter(Boolean).join(' ');
+      return [DAY_ABBREVIATIONS[t.day - 1] ?? '?', times, t.depot, t.id].filter(Boolean).join(' ');
     })
     .join('; ');
 }

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { buildTimeline } from '../../src/evidence/timeline';
 import type { SolvereignTestApi } from '../../src/extension';
 import type { PanelInfo } from '../../src/webviews';
-import { signInAs, waitFor } from './helpers';
+import { overlapFailRun, signInAs, useLiveCockpit, waitFor } from './helpers';
 
 type Rendered = NonNullable<NonNullable<PanelInfo['rendered']>['timeline']>;
 
@@ -28,13 +28,7 @@ describe('roster timeline: Show Roster Timeline', function () {
 
   before(async () => {
     api = await signInAs('platform_admin');
-    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
-    // The seeded week with duplicate tours: Overlap FAILs on named drivers and tours.
-    for (const r of runs.filter((x) => x.status === 'FAIL')) {
-      const ev = await api.evidence.cache().get(api.evidence.source(), r.run_id);
-      if (ev.audits?.some((a) => a.check_name === 'Overlap' && a.status === 'FAIL')) runId = r.run_id;
-    }
-    assert.ok(runId, 'the seed has a FAIL run with an Overlap FAIL');
+    runId = await overlapFailRun(api);
   });
 
   after(async () => {
@@ -125,34 +119,10 @@ describe('roster timeline: Show Roster Timeline', function () {
 
 describe('roster timeline against live SOLVEREIGN as deployed (--profile live): tours from the plan only', function () {
   this.timeout(60_000);
-  const ENV_ID = 'env-live-cockpit';
-  const cfg = () => vscode.workspace.getConfiguration('solvereign');
-  let api: SolvereignTestApi;
-
-  before(async () => {
-    const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
-    assert.ok(url, 'run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
-    api = await signInAs('platform_admin');
-    await cfg().update(
-      'environments',
-      [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
-      vscode.ConfigurationTarget.Global,
-    );
-    await waitFor(() => api.connection.environments.some((e) => e.id === ENV_ID), 'the live environment');
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', ENV_ID);
-    assert.equal(api.connection.state, 'ready', api.connection.describeState());
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await cfg().update('environments', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
-  });
+  const live = useLiveCockpit();
 
   it("draws a live FAIL run's plan without times and says the pack has no input forecast", async () => {
-    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
-    const fail = runs.find((r) => r.status === 'FAIL');
-    assert.ok(fail, 'live lists a FAIL run');
+    const { api, fail } = await live();
     const r = (await vscode.commands.executeCommand('solvereign.showTimeline', { run: fail })) as PanelInfo;
     assert.equal(r.state, 'ready', r.error);
     const s = r.summary as { timed: boolean; drivers: number; tours: number };
