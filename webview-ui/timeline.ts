@@ -212,7 +212,12 @@ class TimelineView {
     const span = end - start;
     this.axis.replaceChildren(
       ...axisTicks(this.data.range, this.b.monday).map((t) => {
-        const tick = h('span', { class: `tl-tick${t.major ? ' major' : ''}` }, t.label ?? '');
+        const tick = h(
+          'span',
+          { class: `tl-tick${t.major ? ' major' : ''}` },
+          t.label ?? '',
+          t.date ? h('span', { class: 'tl-date' }, ` ${t.date}`) : undefined,
+        );
         tick.style.left = pct(t.pct);
         return tick;
       }),

@@ -321,6 +321,8 @@ export interface AxisTick {
   /** Day boundary (major) or hour (minor). */
   major: boolean;
   label?: string;
+  /** A day's date ("12.01."), shown beside its label where there is room. */
+  date?: string;
 }
 
 /** "12.01." from the week's Monday and a day 1..7. */
@@ -332,7 +334,7 @@ function dateOf(monday: string | undefined, day: number): string {
 }
 
 /**
- * Ticks of the axis: the week shows each day (major, "Mo 12.01.") with 06/12/18 hours between; a
+ * Ticks of the axis: the week shows each day (major, "Mo" and its date) with 06/12/18 hours between; a
  * single day shows every hour, labelled every two.
  */
 export function axisTicks(range: [number, number], monday?: string): AxisTick[] {
@@ -344,12 +346,20 @@ export function axisTicks(range: [number, number], monday?: string): AxisTick[] 
     const major = at % 1440 === 0;
     const day = dayOfMinute(at);
     let label: string | undefined;
+    let date: string | undefined;
     // A day boundary close to the end (a night tour's next Monday) gets no label: it would be cut off.
-    if (major && end - at >= span / 28)
-      label = `${DAY_ABBREVIATIONS[(day - 1) % 7]} ${dateOf(monday, day)}`.trim();
-    else if (!major && step === 360) label = String((at % 1440) / 60).padStart(2, '0');
+    if (major && end - at >= span / 20) {
+      label = DAY_ABBREVIATIONS[(day - 1) % 7];
+      date = dateOf(monday, day) || undefined;
+    } else if (!major && step === 360) label = String((at % 1440) / 60).padStart(2, '0');
     else if (!major && (at % 1440) % 120 === 0) label = clockOf(at);
-    out.push({ at, pct: ((at - start) / span) * 100, major, ...(label ? { label } : {}) });
+    out.push({
+      at,
+      pct: ((at - start) / span) * 100,
+      major,
+      ...(label ? { label } : {}),
+      ...(date ? { date } : {}),
+    });
   }
   return out;
 }

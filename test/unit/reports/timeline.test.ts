@@ -234,7 +234,7 @@ describe('roster timeline: the virtualised window', () => {
 describe('roster timeline: axis', () => {
   it('labels each day of the week with its date and the 6-hour marks between', () => {
     const ticks = axisTicks([0, WEEK_MINUTES], '2026-01-12');
-    const majors = ticks.filter((t) => t.major && t.label).map((t) => t.label);
+    const majors = ticks.filter((t) => t.major && t.label).map((t) => `${t.label} ${t.date}`);
     assert.deepEqual(majors, [
       'Mo 12.01.',
       'Di 13.01.',
