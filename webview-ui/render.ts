@@ -9,6 +9,7 @@ import {
   type ReportDoc,
   type Tone,
 } from '../src/reports/model';
+import { timelineEl } from './timeline';
 
 export type ActionHandler = (a: ReportAction) => void;
 
@@ -284,6 +285,8 @@ export function blockEl(b: Block, onAction: ActionHandler): HTMLElement {
       return chartEl(b);
     case 'table':
       return tableEl(b, onAction);
+    case 'timeline':
+      return timelineEl(b, onAction);
   }
 }
 

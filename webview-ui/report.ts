@@ -8,6 +8,7 @@ import {
   type WebviewMessage,
 } from '../src/webviews/protocol';
 import { h, reportEl } from './render';
+import { timelineStats } from './timeline';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -78,7 +79,32 @@ function rememberFocus(): void {
   if (id && root.contains(document.activeElement)) refocusId = id;
 }
 
-function show(m: HostMessage): void {
+/** Reports what the DOM shows; a timeline's after its first frame, with the time from the message. */
+function postRendered(kind: string, receivedAt: number): void {
+  const counts = {
+    type: 'rendered' as const,
+    kind,
+    tables: root.querySelectorAll('table').length,
+    rows: root.querySelectorAll('tbody tr').length,
+    charts: root.querySelectorAll('svg.chart').length,
+  };
+  if (kind !== 'timeline') {
+    post(counts);
+    return;
+  }
+  // The task after the next animation frame runs once that frame is painted.
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const timeline = timelineStats(root);
+      post({
+        ...counts,
+        ...(timeline ? { timeline: { ...timeline, firstPaintMs: performance.now() - receivedAt } } : {}),
+      });
+    }, 0),
+  );
+}
+
+function show(m: HostMessage, receivedAt = performance.now()): void {
   if (m.type === 'loading' || m.type === 'render' || m.type === 'error') rememberFocus();
   switch (m.type) {
     case 'loading':
@@ -97,13 +123,7 @@ function show(m: HostMessage): void {
       document.title = m.doc.title;
       document.body.dataset.state = 'ready';
       document.body.dataset.kind = m.doc.kind;
-      post({
-        type: 'rendered',
-        kind: m.doc.kind,
-        tables: root.querySelectorAll('table').length,
-        rows: root.querySelectorAll('tbody tr').length,
-        charts: root.querySelectorAll('svg.chart').length,
-      });
+      postRendered(m.doc.kind, receivedAt);
       break;
     }
     case 'error': {
@@ -133,12 +153,13 @@ function show(m: HostMessage): void {
 }
 
 window.addEventListener('message', (event: MessageEvent) => {
+  const receivedAt = performance.now();
   const m = parseHostMessage(event.data);
   if (!m) {
     statusLine.textContent = 'Ignored a message this view does not understand.';
     return;
   }
-  show(m);
+  show(m, receivedAt);
 });
 
 window.addEventListener('focus', restoreFocusSoon);

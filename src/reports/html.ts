@@ -2,6 +2,7 @@
 // webview (shell.ts). Every value goes through escapeHtml; no scripts in exports.
 import { chartGeometry, referenceLegend } from './chart';
 import { actionLabel, type Block, type Cell, type ReportDoc, type Tone } from './model';
+import { timelineSummaryTable } from './timeline';
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -68,6 +69,9 @@ function legendHtml(b: Extract<Block, { kind: 'chart' }>): string {
 
 export function blockHtml(b: Block): string {
   switch (b.kind) {
+    case 'timeline':
+      // Exports carry the timeline as text: one row per driver.
+      return blockHtml(timelineSummaryTable(b));
     case 'text':
       return `<p class="text${toneClass(b.tone)}">${escapeHtml(b.text)}</p>`;
     case 'notice':

@@ -1,6 +1,7 @@
 // Reports as markdown for tickets. Text is escaped so that neither markdown nor inline HTML in a
 // run note or tour name changes the document (ticket systems render inline HTML).
 import type { Block, Cell, ReportDoc } from './model';
+import { timelineSummaryTable } from './timeline';
 
 /**
  * Escapes markdown syntax and HTML in inline text: emphasis, links, code, table pipes anywhere, block
@@ -53,6 +54,9 @@ export function sparkline(values: (number | null)[]): string {
 
 export function blockMarkdown(b: Block): string {
   switch (b.kind) {
+    case 'timeline':
+      // Exports carry the timeline as text: one row per driver.
+      return blockMarkdown(timelineSummaryTable(b));
     case 'text':
       return escapeMarkdown(b.text);
     case 'notice':

@@ -4,8 +4,9 @@
 // escape it — so a run note or tour name with markup can never become markup.
 // zod/mini schemas: the webview validates what the host sends (and the bundle stays small).
 import * as z from 'zod/mini';
+import { TimelineBlock } from './timeline';
 
-export const REPORT_KINDS = ['audit', 'drift', 'fireDrills', 'investigation', 'compare'] as const;
+export const REPORT_KINDS = ['audit', 'drift', 'fireDrills', 'investigation', 'compare', 'timeline'] as const;
 export const ReportKind = z.enum(REPORT_KINDS);
 export type ReportKind = z.infer<typeof ReportKind>;
 
@@ -117,6 +118,8 @@ export const Block = z.discriminatedUnion('kind', [
     /** Horizontal reference lines (baseline, thresholds). */
     references: z.optional(z.array(z.object({ label: z.string(), y: z.number(), tone: z.optional(Tone) }))),
   }),
+  /** The roster timeline (timeline.ts): drivers × week, virtualised in the webview. */
+  TimelineBlock,
 ]);
 export type Block = z.infer<typeof Block>;
 

@@ -2,6 +2,7 @@
 // read into one tour model. Pure: no vscode, no I/O. `parseForecast` never throws; every problem is
 // reported per line with a code and a character range the language server turns into a diagnostic.
 import { createHash } from 'node:crypto';
+import { DAY_ABBREVIATIONS } from '../shared/days';
 import { isIsoWeek } from '../shared/isoWeek';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
@@ -140,7 +141,7 @@ export interface ParsedForecast {
 // ---------------------------------------------------------------- days
 
 /** German abbreviations, Monday first (index + 1 = day number). */
-export const DAY_ABBREVIATIONS = ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'] as const;
+export { DAY_ABBREVIATIONS };
 export const DAY_NAMES = [
   'Montag',
   'Dienstag',

@@ -65,11 +65,17 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
     return { error: message };
   };
 
-  async function pickRun(title: string, answers: ReportAnswers | undefined, latestItem: boolean) {
+  async function pickRun(
+    title: string,
+    answers: ReportAnswers | undefined,
+    latestItem: boolean,
+    accept: (r: RunSummary) => boolean = () => true,
+  ) {
     if (answers?.pick) return { runId: answers.pick };
     if (answers?.latest) return { runId: undefined };
     const client = services.connection.requireClient();
-    const items = client.listRuns({ limit: 30 }).then((list) => {
+    const items = client.listRuns({ limit: 30 }).then((all) => {
+      const list = { runs: all.runs.filter(accept) };
       const runs: (vscode.QuickPickItem & { runId?: string })[] = list.runs.map((r: RunSummary) => ({
         label: r.run_id,
         description: `${r.week_id} · ${r.status} · audits ${r.audit_pass_count}/${r.audit_total}${r.published ? ' · published' : ''}${r.locked ? ' · locked' : ''}`,
@@ -105,11 +111,12 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
 
   /** A report of one run: the run from the argument (tree node, id) or a quick pick. */
   const runReport =
-    (kind: 'audit' | 'investigation', title: string) => async (arg: unknown, rawAnswers: unknown) => {
+    (kind: 'audit' | 'investigation' | 'timeline', title: string, accept?: (r: RunSummary) => boolean) =>
+    async (arg: unknown, rawAnswers: unknown) => {
       const answers = answersOf(rawAnswers);
       let runId = runIdFromArg(arg);
       if (!runId) {
-        const picked = await pickRun(title, answers, false);
+        const picked = await pickRun(title, answers, false, accept);
         if (!picked?.runId) return { cancelled: true };
         runId = picked.runId;
       }
@@ -120,6 +127,12 @@ export function registerReports(context: vscode.ExtensionContext, services: Exte
   command(
     'solvereign.sp002.openInvestigation',
     runReport('investigation', 'SP-002 Open Investigation Panel'),
+  );
+
+  // The timeline draws a plan: runs that ended in ERROR or are still solving have none.
+  command(
+    'solvereign.showTimeline',
+    runReport('timeline', 'Show Roster Timeline', (r) => r.status !== 'ERROR' && r.status !== 'PENDING'),
   );
 
   command('solvereign.openDriftReport', async (arg, rawAnswers) => {

@@ -45,6 +45,21 @@ export const HostMessage = z.discriminatedUnion('type', [
 export type HostMessage = z.infer<typeof HostMessage>;
 
 // ------------------------------------------------------------------ webview -> host
+/** What the roster timeline drew: the host and the tests check it. */
+export const TimelineRendered = z.object({
+  /** Driver rows the filters keep, of `total`. */
+  rows: z.number(),
+  total: z.number(),
+  /** Row and bar elements in the DOM: virtualised, only the rows in view and a few around them. */
+  domRows: z.number(),
+  bars: z.number(),
+  /** Bars marked with a violation. */
+  violationBars: z.number(),
+  /** From the render message to the first frame after the DOM was built. */
+  firstPaintMs: z.optional(z.number()),
+});
+export type TimelineRendered = z.infer<typeof TimelineRendered>;
+
 export const WebviewMessage = z.discriminatedUnion('type', [
   /** The script is up and listening: the host (re)sends the current state. */
   z.object({ type: z.literal('ready'), v: z.number() }),
@@ -59,6 +74,7 @@ export const WebviewMessage = z.discriminatedUnion('type', [
     tables: z.number(),
     rows: z.number(),
     charts: z.number(),
+    timeline: z.optional(TimelineRendered),
   }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { SolvereignApiError } from '../api/errors';
+import { buildTimeline, timelineSummary } from '../evidence/timeline';
 import { auditSummary, buildAuditReport } from '../reports/audit';
 import { loadComparison } from '../evidence/compare';
 import { buildCompareReport, compareSummary } from '../reports/compare';
@@ -15,12 +16,14 @@ import { buildInvestigationReport, investigationSummary } from '../reports/inves
 import { renderReportMarkdown } from '../reports/markdown';
 import type { ReportAction, ReportDoc, ReportKind } from '../reports/model';
 import { makeNonce, renderShell } from '../reports/shell';
+import { buildTimelineReport } from '../reports/timeline';
 import type { ExtensionServices } from '../services';
 import {
   type HostMessage,
   type PanelState,
   type PanelTarget,
   PROTOCOL_VERSION,
+  type TimelineRendered,
   parseWebviewMessage,
   VIEW_TYPE,
 } from './protocol';
@@ -38,7 +41,7 @@ export interface PanelInfo {
   /** Numbers the command returns (status, checks, verdict, drills, …). */
   summary?: Record<string, unknown>;
   /** What the webview reported after drawing the report (undefined until it did). */
-  rendered?: { tables: number; rows: number; charts: number; count: number };
+  rendered?: { tables: number; rows: number; charts: number; count: number; timeline?: TimelineRendered };
   visible: boolean;
   viewColumn?: number;
   /** The last action a link in the panel triggered, and its result. */
@@ -78,6 +81,7 @@ const KIND_TITLES: Record<ReportKind, string> = {
   fireDrills: 'Fire Drills',
   investigation: 'SP-002 Investigation',
   compare: 'Compare',
+  timeline: 'Timeline',
 };
 
 export function panelIdFor(t: PanelTarget, site?: string): string {
@@ -222,6 +226,7 @@ class ReportPanel implements vscode.Disposable {
           rows: m.rows,
           charts: m.charts,
           count: (this.rendered?.count ?? 0) + 1,
+          ...(m.timeline ? { timeline: m.timeline } : {}),
         };
         return;
       case 'export':
@@ -326,6 +331,16 @@ export class ReportsHost implements vscode.Disposable {
       };
       const doc = buildCompareReport(input);
       return { doc, summary: compareSummary(input, doc) };
+    }
+    if (t.kind === 'timeline') {
+      if (!t.runId) throw new Error('The roster timeline needs a run.');
+      // The run's verified evidence pack, shared with the L3 workspace through the window's cache.
+      const ev = await this.services.evidence.cache().get(this.services.evidence.source(), t.runId);
+      const block = buildTimeline(ev);
+      return {
+        doc: buildTimelineReport({ block, generatedAt: new Date().toISOString(), source: ctx.source }),
+        summary: timelineSummary(block),
+      };
     }
     if (t.kind === 'drift') {
       const input = await loadDriftInput(ctx, t.runId, t.trend ?? DEFAULT_TREND_RUNS);

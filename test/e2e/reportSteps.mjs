@@ -1,6 +1,9 @@
 // Steps the report UI tests share: the sandbox's API with a demo key, quick picks, palette commands
-// while a webview has the focus, and waiting for a report webview to show its report.
-import { demoCredentials } from '../support/code-server.mjs';
+// while a webview has the focus, waiting for a report webview to show its report, switching the
+// colour theme, and axe-core inside a report webview.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { demoCredentials, ROOT } from '../support/code-server.mjs';
 
 /** The platform admin's API key of tenant lts (demo credentials of the sandbox seed). */
 export async function adminKey() {
@@ -85,4 +88,52 @@ export async function reportFrame(page, wb, kind) {
   const errorText = await frame.locator('.error-state').allTextContents();
   if (errorText.length) throw new Error(`the ${kind} report shows an error: ${errorText.join(' ')}`);
   return frame;
+}
+
+const AXE_SOURCE = readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export const THEMES = [
+  { setting: 'Default Light Modern', body: 'vscode-light', slug: 'light' },
+  { setting: 'Default Dark Modern', body: 'vscode-dark', slug: 'dark' },
+  { setting: 'Default High Contrast', body: 'vscode-high-contrast', slug: 'high-contrast' },
+];
+
+/** The Playwright Frame of the report webview (locators cannot evaluate a script's source). */
+export async function contentFrame(frameLocator) {
+  const handle = await frameLocator.locator('body').elementHandle();
+  const frame = await handle.ownerFrame();
+  await handle.dispose();
+  if (!frame) throw new Error('no frame for the report webview');
+  return frame;
+}
+
+/** axe-core's WCAG 2.1 A/AA violations in the report webview (its CSP blocks script tags). */
+export async function axeViolations(frameLocator) {
+  const frame = await contentFrame(frameLocator);
+  if ((await frame.evaluate('typeof window.axe')) === 'undefined') await frame.evaluate(AXE_SOURCE);
+  return frame.evaluate(async (tags) => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      count: v.nodes.length,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+    }));
+  }, WCAG_TAGS);
+}
+
+/** Switches the colour theme through the workspace settings and waits for the webview to follow. */
+export async function setTheme(page, wb, workspace, theme) {
+  const dir = path.join(workspace, '.vscode');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'settings.json'),
+    JSON.stringify({ 'workbench.colorTheme': theme.setting }, null, 2),
+  );
+  await wb.webviewFrame(page).locator(`body.${theme.body}`).waitFor({ timeout: 20000 });
+  // The webview's colour variables arrive with the class; give the styles a frame to apply.
+  await page.waitForTimeout(300);
 }

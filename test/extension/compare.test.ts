@@ -8,7 +8,7 @@ import type { RunSummary } from '../../src/api/schemas';
 import type { SolvereignTestApi } from '../../src/extension';
 import { shiftIsoWeek } from '../../src/shared/isoWeek';
 import type { PanelInfo } from '../../src/webviews';
-import { leaveLiveCockpit, signInAs, useLiveCockpit, waitFor } from './helpers';
+import { connectLiveCockpit, leaveLiveCockpit, signInAs, waitFor } from './helpers';
 
 interface CompareResult {
   older: string;
@@ -201,7 +201,7 @@ describe('Compare runs against live SOLVEREIGN as deployed (--profile live): pac
   let api: SolvereignTestApi;
 
   before(async () => {
-    api = await useLiveCockpit();
+    api = await connectLiveCockpit();
   });
 
   after(leaveLiveCockpit);

@@ -2,6 +2,7 @@
 // harness started (SOLVEREIGN_SANDBOX_URL) with its demo accounts, waiting for a condition.
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { RunSummary } from '../../src/api/schemas';
 import type { SolvereignExports, SolvereignTestApi } from '../../src/extension';
 import type { Role } from '../../src/shared/runbook';
 
@@ -75,11 +76,13 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-/** The live-profile sandbox the harness started, as the environment "Live cockpit". */
-export const LIVE_ENV_ID = 'env-live-cockpit';
+const LIVE_COCKPIT_ID = 'env-live-cockpit';
 
-/** Signs in to the local sandbox, then switches to the live-profile sandbox (SOLVEREIGN as deployed). */
-export async function useLiveCockpit(): Promise<SolvereignTestApi> {
+/**
+ * Signs in to the local sandbox, then switches to the live-profile sandbox the harness started
+ * (SOLVEREIGN_LIVE_SANDBOX_URL), connected as live's cockpit is: without signing in.
+ */
+export async function connectLiveCockpit(): Promise<SolvereignTestApi> {
   const url = process.env.SOLVEREIGN_LIVE_SANDBOX_URL;
   if (!url) throw new Error('run the suite through test/e2e/run.mjs (it starts the live-profile sandbox)');
   const api = await signInAs('platform_admin');
@@ -90,17 +93,49 @@ export async function useLiveCockpit(): Promise<SolvereignTestApi> {
       [{ name: 'Live cockpit', url, tenant: 'lts', site: 'wien' }],
       vscode.ConfigurationTarget.Global,
     );
-  await waitFor(() => api.connection.environments.some((e) => e.id === LIVE_ENV_ID), 'the live environment');
-  await vscode.commands.executeCommand('solvereign.selectEnvironment', LIVE_ENV_ID);
+  await waitFor(
+    () => api.connection.environments.some((e) => e.id === LIVE_COCKPIT_ID),
+    'the live environment',
+  );
+  await vscode.commands.executeCommand('solvereign.selectEnvironment', LIVE_COCKPIT_ID);
   if (api.connection.state !== 'ready') throw new Error(`live cockpit: ${api.connection.describeState()}`);
   return api;
 }
 
-/** Back to the local sandbox, with no editor left open and the live environment removed. */
+/** Closes the editors, forgets the live cockpit and goes back to the local sandbox. */
 export async function leaveLiveCockpit(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await vscode.workspace
     .getConfiguration('solvereign')
     .update('environments', undefined, vscode.ConfigurationTarget.Global);
   await vscode.commands.executeCommand('solvereign.selectEnvironment', 'local-sandbox');
+}
+
+/**
+ * For a suite against live's cockpit: connects before its tests and leaves after them. Returns the
+ * test handles and live's first FAIL run (once connected).
+ */
+export function useLiveCockpit(): () => Promise<{ api: SolvereignTestApi; fail: RunSummary }> {
+  let api: SolvereignTestApi | undefined;
+  before(async () => {
+    api = await connectLiveCockpit();
+  });
+  after(leaveLiveCockpit);
+  return async () => {
+    if (!api) throw new Error('not connected to the live cockpit');
+    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
+    const fail = runs.find((r) => r.status === 'FAIL');
+    if (!fail) throw new Error('live lists no FAIL run');
+    return { api, fail };
+  };
+}
+
+/** The seeded week with duplicate tours in its upload: its Overlap audit FAILs on named drivers and tours. */
+export async function overlapFailRun(api: SolvereignTestApi): Promise<string> {
+  const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
+  for (const r of runs.filter((x) => x.status === 'FAIL')) {
+    const ev = await api.evidence.cache().get(api.evidence.source(), r.run_id);
+    if (ev.audits?.some((a) => a.check_name === 'Overlap' && a.status === 'FAIL')) return r.run_id;
+  }
+  throw new Error('the seed has no FAIL run with an Overlap FAIL');
 }

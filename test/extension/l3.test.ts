@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SolvereignTestApi } from '../../src/extension';
-import { EXTENSION_ID, leaveLiveCockpit, signInAs, useLiveCockpit, waitFor } from './helpers';
+import { EXTENSION_ID, overlapFailRun, signInAs, useLiveCockpit, waitFor } from './helpers';
 
 const evidence = (p: string) => vscode.Uri.from({ scheme: 'solvereign-evidence', path: p });
 const ours = (uri: vscode.Uri) =>
@@ -23,13 +23,7 @@ describe('L3: audit findings in the editor and audits as tests', function () {
 
   before(async () => {
     api = await signInAs('platform_admin');
-    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
-    // The seeded week with duplicate tours in its upload: Overlap FAILs on named tours.
-    for (const r of runs.filter((x) => x.status === 'FAIL')) {
-      const ev = await api.evidence.cache().get(api.evidence.source(), r.run_id);
-      if (ev.audits?.some((a) => a.check_name === 'Overlap' && a.status === 'FAIL')) runId = r.run_id;
-    }
-    assert.ok(runId, 'the seed has a FAIL run with an Overlap FAIL');
+    runId = await overlapFailRun(api);
     folder = vscode.workspace.workspaceFolders![0]!.uri;
   });
 
@@ -217,18 +211,10 @@ describe('L3: audit findings in the editor and audits as tests', function () {
 
 describe('L3 against live SOLVEREIGN as deployed (--profile live): packs without input', function () {
   this.timeout(60_000);
-  let api: SolvereignTestApi;
-
-  before(async () => {
-    api = await useLiveCockpit();
-  });
-
-  after(leaveLiveCockpit);
+  const live = useLiveCockpit();
 
   it('opens the plan summary, verified, with the findings on it and a note that input lines are not available', async () => {
-    const runs = (await api.connection.requireClient().listRuns({ limit: 50 })).runs;
-    const fail = runs.find((r) => r.status === 'FAIL');
-    assert.ok(fail, 'live lists a FAIL run');
+    const { fail } = await live();
     const r = (await vscode.commands.executeCommand('solvereign.openEvidence', fail.run_id)) as {
       opened: string;
       verified: boolean;

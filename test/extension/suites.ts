@@ -11,3 +11,4 @@ import './liveProcedures.test';
 import './evidence.test';
 import './l3.test';
 import './compare.test';
+import './timeline.test';

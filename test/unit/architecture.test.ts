@@ -237,6 +237,24 @@ describe('architecture', () => {
     assert.ok(kb <= 200, `dist/extension.js is ${kb} KB`);
   });
 
+  it('the report webview bundle holds only browser-safe code (no roster engine, evidence reader or API client)', async function () {
+    this.timeout(60_000);
+    // platform 'browser' fails the build on any Node built-in; the inputs show what was pulled in.
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, 'webview-ui/report.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const banned = Object.keys(result.metafile.inputs).filter((i) =>
+      /src\/(roster|evidence|api|sandbox|connection|l3)\/|node_modules\/(axios|zod\/v4\/classic)/.test(i),
+    );
+    assert.deepEqual(banned, []);
+  });
+
   it('every bundle loaded on first use is one esbuild.mjs builds', () => {
     const build = readFileSync(path.join(root, 'esbuild.mjs'), 'utf8');
     const missing = Object.values(LAZY_BUNDLES).filter((name) => !build.includes(`out: 'dist/${name}.js'`));

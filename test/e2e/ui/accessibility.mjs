@@ -3,64 +3,28 @@
 // reached with a visible 2 px focus ring, and operated); the accessible names of every tree row kind
 // and of the status bar item; the key table columns at a 600 px wide panel. One workbench: the
 // theme changes through the workspace settings. Tests run in name order and share one page.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { ROOT } from '../../support/code-server.mjs';
-import { adminKey, api, closeAll, command, createRun, pick, reportFrame, signIn } from '../reportSteps.mjs';
+import {
+  adminKey,
+  api,
+  axeViolations,
+  closeAll,
+  command,
+  contentFrame,
+  createRun,
+  pick,
+  reportFrame,
+  setTheme,
+  signIn,
+  THEMES,
+} from '../reportSteps.mjs';
 
 export const timeout = 180000;
 
-const AXE_SOURCE = readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const THEMES = [
-  { setting: 'Default Light Modern', body: 'vscode-light', slug: 'light' },
-  { setting: 'Default Dark Modern', body: 'vscode-dark', slug: 'dark' },
-  { setting: 'Default High Contrast', body: 'vscode-high-contrast', slug: 'high-contrast' },
-];
 // Line 3 (a 16 h tour nobody may drive) makes the run BLOCKED with a Coverage violation.
 const FORECAST = '# a11y week\nMo 06:00-14:00\nMo 05:00-21:00\nDi 06:00-14:00 2 Fahrer\n';
 const ROW = '.part.sidebar .monaco-list-row[role="treeitem"]';
 
 const state = { key: '', blockedRun: '', failRun: '' };
-
-/** The Playwright Frame of the report webview (locators cannot evaluate a script's source). */
-async function contentFrame(frameLocator) {
-  const handle = await frameLocator.locator('body').elementHandle();
-  const frame = await handle.ownerFrame();
-  await handle.dispose();
-  if (!frame) throw new Error('no frame for the report webview');
-  return frame;
-}
-
-/** axe-core's WCAG 2.1 A/AA violations in the report webview (its CSP blocks script tags). */
-async function axeViolations(frameLocator) {
-  const frame = await contentFrame(frameLocator);
-  if ((await frame.evaluate('typeof window.axe')) === 'undefined') await frame.evaluate(AXE_SOURCE);
-  return frame.evaluate(async (tags) => {
-    const r = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      count: v.nodes.length,
-      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
-    }));
-  }, WCAG_TAGS);
-}
-
-async function setTheme(page, wb, workspace, theme) {
-  const dir = path.join(workspace, '.vscode');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, 'settings.json'),
-    JSON.stringify({ 'workbench.colorTheme': theme.setting }, null, 2),
-  );
-  await wb.webviewFrame(page).locator(`body.${theme.body}`).waitFor({ timeout: 20000 });
-  // The webview's colour variables arrive with the class; give the styles a frame to apply.
-  await page.waitForTimeout(300);
-}
 
 async function openReport(page, wb, report) {
   await closeAll(page, wb);
