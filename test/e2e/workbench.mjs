@@ -101,19 +101,38 @@ export async function waitForTree(page, { min = 1, timeout = 30000 } = {}) {
   return treeLabels(page);
 }
 
-/** Waits for a notification toast whose text matches `re`; returns its text. */
+/**
+ * Waits for a notification whose text matches `re`; returns its text. It looks at the toasts, and
+ * after half the time in the notification center too: a toast that came while another one (e.g. an
+ * SLA alarm of the fixture's incidents) was shown may be collapsed or gone from the toasts already.
+ */
 export async function waitForNotification(page, re, timeout = 30000) {
-  const handle = await page.waitForFunction(
-    ([sel, source, flags]) => {
-      const r = new RegExp(source, flags);
-      for (const el of document.querySelectorAll(sel))
-        if (r.test(el.textContent ?? '')) return el.textContent;
-      return null;
-    },
-    [SELECTORS.notification, re.source, re.flags],
-    { timeout },
-  );
-  return handle.jsonValue();
+  const find = (selector, ms) =>
+    page.waitForFunction(
+      ([sel, source, flags]) => {
+        const r = new RegExp(source, flags);
+        for (const el of document.querySelectorAll(sel))
+          if (r.test(el.textContent ?? '')) return el.textContent;
+        return null;
+      },
+      [selector, re.source, re.flags],
+      { timeout: ms },
+    );
+  try {
+    return await (await find(SELECTORS.notification, timeout / 2)).jsonValue();
+  } catch {
+    await runCommand(page, 'Notifications: Show Notifications');
+    try {
+      return await (
+        await find(
+          `${SELECTORS.notification}, .notifications-center .notification-list-item-message`,
+          timeout / 2,
+        )
+      ).jsonValue();
+    } finally {
+      await runCommand(page, 'Notifications: Hide Notifications').catch(() => undefined);
+    }
+  }
 }
 
 /** The content frame of the active webview (two nested iframes in 1.99.3). */
