@@ -165,7 +165,7 @@ export class RunDiagnostics implements vscode.Disposable {
   }
 }
 
-/** Commands a finding offers; the ones this build does not register are left out. */
+/** Commands a finding offers (each registered by this extension, taking the run id). */
 const FINDING_ACTIONS: { title: string; command: string }[] = [
   { title: 'Open Audit Report', command: 'solvereign.openAuditReport' },
   { title: 'Investigate (SP-002)', command: 'solvereign.sp002.investigateRun' },
@@ -176,21 +176,17 @@ const FINDING_ACTIONS: { title: string; command: string }[] = [
 
 export class FindingActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
-  private available: Thenable<Set<string>> | undefined;
 
-  async provideCodeActions(
+  provideCodeActions(
     doc: vscode.TextDocument,
     _range: vscode.Range,
     context: vscode.CodeActionContext,
-  ): Promise<vscode.CodeAction[]> {
+  ): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source?.startsWith(DIAGNOSTIC_SOURCE_PREFIX));
     if (!ours.length || doc.uri.scheme !== EVIDENCE_SCHEME) return [];
     const { runId } = parseEvidencePath(doc.uri);
-    this.available ??= vscode.commands.getCommands(true).then((c) => new Set(c));
-    const have = await this.available;
     const out: vscode.CodeAction[] = [];
     for (const a of FINDING_ACTIONS) {
-      if (!have.has(a.command)) continue;
       const action = new vscode.CodeAction(`${a.title} (${runId})`, vscode.CodeActionKind.QuickFix);
       action.command = { title: a.title, command: a.command, arguments: [runId] };
       action.diagnostics = ours;
