@@ -134,6 +134,13 @@ export async function setTheme(page, wb, workspace, theme) {
     JSON.stringify({ 'workbench.colorTheme': theme.setting }, null, 2),
   );
   await wb.webviewFrame(page).locator(`body.${theme.body}`).waitFor({ timeout: 20000 });
-  // The webview's colour variables arrive with the class; give the styles a frame to apply.
+  // The workbench around it too (its parts repaint after the webview's class may have changed).
+  const workbenchClass = {
+    'vscode-light': 'vs',
+    'vscode-dark': 'vs-dark',
+    'vscode-high-contrast': 'hc-black',
+  }[theme.body];
+  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 20000 });
+  // The colour variables arrive with the classes; give the styles a frame to apply.
   await page.waitForTimeout(300);
 }
