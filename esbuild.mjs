@@ -22,15 +22,16 @@ const UNUSED_AXIOS_DEPENDENCIES = {
 const stubFormData = {
   name: 'stub-unused-axios-dependencies',
   setup(build) {
-    // axios imports node:http2 for `httpVersion: 2` only, and node:https (with tls, ~+130% of
-    // node:http's load time) for https URLs only: load each when first touched, not at start, so a
-    // CLI call to the local http sandbox never loads TLS.
-    build.onResolve({ filter: /^(http2|https)$/ }, (args) =>
+    // axios imports node:http2 for `httpVersion: 2` only, node:https (with tls, ~+130% of
+    // node:http's load time) for https URLs only, and node:crypto (~4 ms) for multipart boundaries
+    // only: load each when first touched, not at start, so a CLI call to the local http sandbox
+    // never loads TLS or crypto.
+    build.onResolve({ filter: /^(http2|https|crypto)$/ }, (args) =>
       args.path === 'http2' || args.importer.includes(`axios${path.sep}lib${path.sep}`)
         ? { path: `lazy-${args.path}`, namespace: 'stub' }
         : undefined,
     );
-    build.onLoad({ filter: /^lazy-(http2|https)$/, namespace: 'stub' }, (args) => ({
+    build.onLoad({ filter: /^lazy-(http2|https|crypto)$/, namespace: 'stub' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get: (_, key) => require('node:${args.path.slice(5)}')[key] });`,
       loader: 'js',
     }));
@@ -90,6 +91,18 @@ const noFetchAdapter = {
       contents: 'export default null;',
       loader: 'js',
     }));
+    // axios times each request with the global `performance`, whose first use loads perf_hooks
+    // (~1-2 ms of a CLI call): a monotonic clock from process.hrtime does the same.
+    build.onLoad({ filter: /axios[\\/]lib[\\/]core[\\/]dispatchRequest\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const patched = source.replace(
+        "typeof performance !== 'undefined' && utils.isFunction(performance.now)\n    ? () => performance.now()\n    : Date.now;",
+        '() => Number(process.hrtime.bigint()) / 1e6;',
+      );
+      if (patched === source)
+        throw new Error('axios dispatchRequest.js changed: update the no-axios-fetch-adapter plugin');
+      return { contents: patched, loader: 'js' };
+    });
     build.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       const patched = source.replace(

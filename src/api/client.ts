@@ -1,7 +1,6 @@
 // The SOLVEREIGN API client: one axios instance per environment, speaking CONTRACT.md to live
 // SOLVEREIGN and to the sandbox alike. Every answer is validated against the zod schemas; every
 // failure becomes a SolvereignApiError. Imports no `vscode` (the CLI uses it too).
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse, isAxiosError } from 'axios';
 import { redact } from '../shared/redact';
@@ -9,6 +8,7 @@ import { type Capability, FALLBACKS } from './capabilities';
 import { type FieldError, formatIssuePath, parseErrorBody, SolvereignApiError } from './errors';
 import type { Reader } from './lenient';
 import * as S from './schemas';
+import { monotonicMs, randomUuid } from './requestIds';
 
 export interface AuthProvider {
   /** Headers that authenticate a request (Authorization and/or Cookie); empty when signed out. */
@@ -419,8 +419,8 @@ export class SolvereignClient {
     const retryable = endpoint.method === 'GET' || o.idempotencyKey !== undefined;
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      const requestId = randomUUID();
-      const started = performance.now();
+      const requestId = randomUuid();
+      const started = monotonicMs();
       let res: AxiosResponse;
       try {
         res = await this.http.request(await this.config(endpoint, o, requestId));
@@ -646,11 +646,11 @@ function seg(s: string): string {
 }
 
 function withKey(o: CallOptions = {}): CallOptions {
-  return { idempotencyKey: randomUUID(), ...o };
+  return { idempotencyKey: randomUuid(), ...o };
 }
 
 function ms(started: number): number {
-  return Math.round(performance.now() - started);
+  return Math.round(monotonicMs() - started);
 }
 
 function sleep(msDelay: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,6 @@
 // Where the CLI finds an API key: SOLVEREIGN_API_KEY, or a credentials file readable only by its
 // owner (the sandbox writes one beside its database). The key is never printed.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 export interface CliCredentials {
@@ -22,7 +21,9 @@ interface CredentialsFile {
 export function defaultCredentialFiles(cwd = process.cwd()): string[] {
   const files: string[] = [];
   if (process.env.SOLVEREIGN_CREDENTIALS) files.push(process.env.SOLVEREIGN_CREDENTIALS);
-  const xdg = process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
+  // $HOME first: node:os is only loaded where it is not set.
+  const home = process.env.HOME || (require('node:os') as typeof import('node:os')).homedir();
+  const xdg = process.env.XDG_CONFIG_HOME ?? path.join(home, '.config');
   files.push(path.join(xdg, 'solvereign', 'credentials.json'));
   files.push(path.join(cwd, '.sandbox', 'credentials.json'));
   return files;

@@ -1,5 +1,6 @@
 // `solvereign kill-switch status|disable|enable`: read or toggle the site's kill switch.
 import { killSwitchCommand } from '../../api/capabilities';
+import { monotonicMs } from '../../api/requestIds';
 import type { SolvereignClient } from '../../api/client';
 import { reasonProblem } from '../../ops/reason';
 import { clientOf } from '../client';
@@ -37,7 +38,7 @@ async function cmdKillSwitch(ctx: CliContext, sub: string | undefined): Promise<
   const reason = ctx.v.reason;
   const problem = reasonProblem(reason);
   if (problem || !reason) throw new UsageError(`--reason "…" ${problem ?? 'is required'}`);
-  const started = performance.now();
+  const started = monotonicMs();
   let s: Awaited<ReturnType<SolvereignClient['killSwitch']>>;
   try {
     s = await clientOf(ctx).killSwitch({ action: sub, mode, reason, rca_ref: ctx.v.rca });
@@ -47,7 +48,7 @@ async function cmdKillSwitch(ctx: CliContext, sub: string | undefined): Promise<
     const by = ctx.v.approver ?? process.env.SOLVEREIGN_USER ?? '<user>';
     return ctx.notOffered(notOffered('killSwitch', killSwitchCommand(sub, by, reason)));
   }
-  const ms = Math.round(performance.now() - started);
+  const ms = Math.round(monotonicMs() - started);
   ctx.out(
     { ok: true, action: sub, mode, ms, status: s },
     () =>
