@@ -44,10 +44,25 @@ export function sortAssignments<T extends HashedAssignment>(assignments: readonl
  * (driver_id, day, tour id)}; each assignment contributes exactly {driver_id, day, tour_id}.
  */
 export function outputHash(config_hash: string, assignments: readonly HashedAssignment[]): string {
-  const sorted = sortAssignments(assignments).map(({ driver_id, day, tour_id }) => ({
-    driver_id,
-    day,
-    tour_id,
-  }));
-  return sha256Hex(canonicalJson({ config_hash, assignments: sorted }));
+  return sha256Hex(outputHashText(config_hash, assignments));
+}
+
+/** A member of a canonical JSON object, or '' for an undefined value (which canonicalJson drops). */
+const member = (key: string, value: unknown, first: boolean) =>
+  value === undefined ? '' : `${first ? '' : ','}"${key}":${canonicalJson(value)}`;
+
+/**
+ * The canonical JSON behind output_hash, written directly: canonicalJson would build and sort the
+ * keys of one object per assignment, which a large plan pays for in garbage collection.
+ */
+export function outputHashText(config_hash: string, assignments: readonly HashedAssignment[]): string {
+  const sorted = sortAssignments(assignments);
+  const items: string[] = new Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const { day, driver_id, tour_id } = sorted[i]!;
+    const head = member('day', day, true);
+    const mid = member('driver_id', driver_id, !head);
+    items[i] = `{${head}${mid}${member('tour_id', tour_id, !head && !mid)}}`;
+  }
+  return `{"assignments":[${items.join(',')}]${member('config_hash', config_hash, false)}}`;
 }
