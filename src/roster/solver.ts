@@ -5,7 +5,7 @@
 // Search budgets are counted in rule checks, not milliseconds, so results never depend on the clock
 // (only an explicit `timeLimitMs` that is hit can cut the search short: ERR_SOLVE_001).
 import { configHash, outputHash } from './hash';
-import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursConflict } from './rules';
+import { DEFAULT_RULES, infeasibleAlone, isSplitDay, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
 import { MinHeap } from './heap';
 import { seededRandom } from '../shared/random';
@@ -105,15 +105,24 @@ export interface SolveResult {
 
 export { seededRandom };
 
+/** Most intervals open at one moment (an interval ending as another starts does not count). */
 function peakOf(intervals: readonly { start: number; end: number }[]): number {
-  const events: [number, number][] = [];
-  for (const p of intervals) events.push([p.start, 1], [p.end, -1]);
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let cur = 0;
+  // Starts and ends sorted apart as numbers: called once per moment of the week by the lower bound.
+  const count = intervals.length;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    starts[i] = intervals[i]!.start;
+    ends[i] = intervals[i]!.end;
+  }
+  starts.sort();
+  ends.sort();
+  let open = 0;
   let peak = 0;
-  for (const [, d] of events) {
-    cur += d;
-    if (cur > peak) peak = cur;
+  for (let i = 0, j = 0; i < count; i++) {
+    for (; j < count && ends[j]! <= starts[i]!; j++) open--;
+    open++;
+    if (open > peak) peak = open;
   }
   return peak;
 }
@@ -180,6 +189,8 @@ class TimeUp extends Error {}
 /** Construction cost weights (see the greedy below). */
 const SPAN_WEIGHT = 0.5;
 const NEW_DAY_COST = 300;
+/** Width of the construction index's buckets of days by first start. */
+const FIRST_START_BUCKET_MINUTES = 15;
 
 /** One driver's week: per day (1..7) its tour indices sorted by start. */
 interface Driver {
@@ -206,6 +217,22 @@ interface IndexEntry {
   version: number;
   first: number;
   end: number;
+  /** The day already counts as split (a split tour or a long break), so its span may reach 16 h. */
+  split: boolean;
+  /** The last tour that evaluated this entry (an entry sits in several heaps of the "continue" pool). */
+  askedBy: number;
+}
+
+/**
+ * The drivers that may continue their day whose day began in one window of first starts.
+ * `regular` orders them by the bound on the cost of a tour that keeps the regular span; `split` (days
+ * that are split or whose break has grown to a split break) and `any` order them by the cost of a
+ * tour beyond the regular span, which only a split day may take.
+ */
+interface FirstStartBucket {
+  regular: MinHeap<IndexEntry>;
+  split: MinHeap<IndexEntry>;
+  any: MinHeap<IndexEntry>;
 }
 
 /** Solves one week. Never throws for bad tours (they come back in `uncovered`). */
@@ -281,22 +308,46 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const T = tours;
   const lastEnd = (list: number[]) => {
     let e = Number.NEGATIVE_INFINITY;
-    for (const i of list) if (T[i]!.end > e) e = T[i]!.end;
+    for (let k = 0; k < list.length; k++) if (T[list[k]!]!.end > e) e = T[list[k]!]!.end;
     return e;
   };
+
+  /**
+   * Sorts a day's few tours by start, in place and stably. Array.prototype.sort allocates a work
+   * copy per call, and this runs for every rule check.
+   */
+  function sortByStart(list: number[]): number[] {
+    for (let i = 1; i < list.length; i++) {
+      const ti = list[i]!;
+      let k = i - 1;
+      for (; k >= 0 && T[list[k]!]!.start > T[ti]!.start; k--) list[k + 1] = list[k]!;
+      list[k + 1] = ti;
+    }
+    return list;
+  }
+  const dayScratch: TourInstance[] = [];
+  /** The tours of a day's list, in a scratch array (never kept). */
+  function dayTours(list: number[]): TourInstance[] {
+    dayScratch.length = 0;
+    for (let k = 0; k < list.length; k++) dayScratch.push(T[list[k]!]!);
+    return dayScratch;
+  }
+  /** Scratch day and shape for canInsert's checks (never kept). */
+  const trialDay: number[] = [];
+  const trialShape: DayShape = { first: 0, last: 0, count: 0 };
 
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
   function dayOk(d: Driver, day: number, list: number[]): boolean {
     checks++;
     if (list.length === 0) return true;
-    const shape = dayShape(list);
+    const shape = dayShape(list, trialShape);
     return shape !== null && neighboursOk(d, day, shape);
   }
 
   /** The day's own rules (count, conflicts, span), driver aside; sorts `list`. Null when broken. */
-  function dayShape(list: number[]): DayShape | null {
+  function dayShape(list: number[], into: DayShape = { first: 0, last: 0, count: 0 }): DayShape | null {
     if (list.length > rules.maxToursPerDay) return null;
-    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    sortByStart(list);
     let split = false;
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
@@ -307,7 +358,10 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const first = T[list[0]!]!.start;
     const last = lastEnd(list);
     if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return null;
-    return { first, last, count: list.length };
+    into.first = first;
+    into.last = last;
+    into.count = list.length;
+    return into;
   }
 
   /** The rules between a day of that shape and driver d's other days: 3-tour days, 11 h rest. */
@@ -355,16 +409,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       return true;
     }
-    const list = without >= 0 ? cur.filter((x) => x !== without) : cur.slice();
-    list.push(ti);
-    return dayOk(d, t.day, list);
+    trialDay.length = 0;
+    for (let k = 0; k < cur.length; k++) if (cur[k] !== without) trialDay.push(cur[k]!);
+    trialDay.push(ti);
+    return dayOk(d, t.day, trialDay);
   }
 
   function insert(d: Driver, ti: number) {
     const t = T[ti]!;
     const list = d.days[t.day]!;
     list.push(ti);
-    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    sortByStart(list);
     d.work += t.workMinutes;
   }
 
@@ -375,7 +430,14 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     d.work -= t.workMinutes;
   }
 
-  const toursOf = (d: Driver) => d.days.flat();
+  const toursOf = (d: Driver) => {
+    const all: number[] = [];
+    for (let day = 1; day <= 7; day++) {
+      const list = d.days[day]!;
+      for (let k = 0; k < list.length; k++) all.push(list[k]!);
+    }
+    return all;
+  };
 
   let timeoutPhase = '';
   let bound: LowerBound | undefined;
@@ -420,19 +482,38 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const pendingContinue = new MinHeap<IndexEntry>();
     const pendingNewDay = new MinHeap<IndexEntry>();
     const pendingLongRest = new MinHeap<IndexEntry>();
-    // Continue today: cost >= gap + 0.5 * span left = f(tour) + (0.5 * first - end).
-    const continuing = new MinHeap<IndexEntry>();
-    // New day, rest slack under a day: cost = f(tour) + (work / 20 - end / 4).
+    // Keys include the driver's tie-break, so a bound is the exact cost whenever the span rule leaves
+    // room: among many drivers of equal cost (repeated sites) a tour asks one, not all of them.
+    // Continue today, in buckets by the day's first start, because the span rule decides by it: a
+    // tour ending at e fits every day begun at e - 14 h or later (cost >= gap + 0.5 * span left + tie
+    // = f(tour) + (0.5 * first - end + tie)), fits a day begun up to 16 h before only if that day is
+    // split (cost = start - end + tie), and no earlier day. Without buckets, the days begun early in
+    // the morning would be asked (and refused) by every evening tour.
+    const continuing: (FirstStartBucket | undefined)[] = [];
+    const bucketOf = (first: number) => Math.floor(first / FIRST_START_BUCKET_MINUTES);
+    // Non-split days whose break reaches the split break at the key, and may then go beyond 14 h.
+    const pendingBreak = new MinHeap<IndexEntry>();
+    // New day, rest slack under a day: cost = f(tour) + (work / 20 - end / 4 + tie).
     const rested = new MinHeap<IndexEntry>();
-    // New day, rest slack a day or more (capped): cost = f(tour) + work / 20.
+    // New day, rest slack a day or more (capped): cost = f(tour) + work / 20 + tie.
     const longRested = new MinHeap<IndexEntry>();
     const restCap = 1440;
     const track = (d: Driver, day: number) => {
       d.version++;
       d.lastDay = day;
       const list = d.days[day]!;
-      const e: IndexEntry = { d, version: d.version, first: T[list[0]!]!.start, end: lastEnd(list) };
-      if (list.length < rules.maxToursPerDay) pendingContinue.push(e.end + rules.minPauseMinutes, e);
+      const e: IndexEntry = {
+        d,
+        version: d.version,
+        first: T[list[0]!]!.start,
+        end: lastEnd(list),
+        split: isSplitDay(dayTours(list), rules),
+        askedBy: -1,
+      };
+      // Days are built in order, so a day after a 3-tour day can never become one itself.
+      const canGrow =
+        list.length < rules.maxToursPerDay && !(list.length === 2 && d.days[day - 1]!.length === 3);
+      if (canGrow) pendingContinue.push(e.end + rules.minPauseMinutes, e);
       pendingNewDay.push(Math.max(e.end + rules.minRestMinutes, day * 1440), e);
       pendingLongRest.push(e.end + rules.minRestMinutes + restCap, e);
     };
@@ -442,52 +523,81 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     // Scratch lists reused by every ask (the index is asked once or more per tour).
     const keepKeys: number[] = [];
     const keepEntries: IndexEntry[] = [];
+    /** The tour being placed and the best driver and cost found for it so far. */
+    let asking = -1;
+    let best: Driver | null = null;
+    let bestCost = Number.POSITIVE_INFINITY;
+    /**
+     * Asks one pool, best bound first, until the bound passes the best cost. Entries of drivers
+     * whose day is over (`day` given) or whose rest slack has grown past the cap are dropped: they
+     * can serve no later tour from this pool.
+     */
+    function ask(pool: MinHeap<IndexEntry>, base: number, day: number, slackFrom: number) {
+      keepKeys.length = 0;
+      keepEntries.length = 0;
+      while (pool.size && base + pool.peekKey() - EPS < bestCost) {
+        const key = pool.peekKey();
+        const e = pool.pop();
+        if (!fresh(e) || (day > 0 && e.d.lastDay !== day) || e.end <= slackFrom) continue;
+        keepKeys.push(key);
+        keepEntries.push(e);
+        if (e.askedBy === asking) continue;
+        e.askedBy = asking;
+        if (!canInsert(e.d, asking)) continue;
+        const cost = costOf(e.d, asking);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = e.d;
+        }
+      }
+      for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
+    }
     function bestIndexed(ti: number): Driver | null {
       const t = T[ti]!;
       while (pendingContinue.peekKey() <= t.start) {
         const e = pendingContinue.pop();
-        if (fresh(e) && e.d.lastDay === t.day) continuing.push(SPAN_WEIGHT * e.first - e.end, e);
+        if (!fresh(e) || e.d.lastDay !== t.day) continue;
+        const b = bucketOf(e.first);
+        continuing[b] ??= { regular: new MinHeap(), split: new MinHeap(), any: new MinHeap() };
+        const bucket = continuing[b]!;
+        bucket.regular.push(SPAN_WEIGHT * e.first - e.end + e.d.tie, e);
+        bucket.any.push(e.d.tie - e.end, e);
+        if (e.split) bucket.split.push(e.d.tie - e.end, e);
+        else pendingBreak.push(e.end + rules.splitBreakMinutes, e);
+      }
+      while (pendingBreak.peekKey() <= t.start) {
+        const e = pendingBreak.pop();
+        if (fresh(e)) continuing[bucketOf(e.first)]!.split.push(e.d.tie - e.end, e);
       }
       while (pendingNewDay.peekKey() <= t.start) {
         const e = pendingNewDay.pop();
-        if (fresh(e)) rested.push(e.d.work / 20 - e.end / 4, e);
+        if (fresh(e)) rested.push(e.d.work / 20 - e.end / 4 + e.d.tie, e);
       }
       while (pendingLongRest.peekKey() <= t.start) {
         const e = pendingLongRest.pop();
-        if (fresh(e)) longRested.push(e.d.work / 20, e);
+        if (fresh(e)) longRested.push(e.d.work / 20 + e.d.tie, e);
       }
-      let best: Driver | null = null;
-      let bestCost = Number.POSITIVE_INFINITY;
-      /** Asks one pool, best bound first; `drop` says an entry can never serve this or a later tour. */
-      const ask = (pool: MinHeap<IndexEntry>, base: number, drop: (e: IndexEntry) => boolean) => {
-        keepKeys.length = 0;
-        keepEntries.length = 0;
-        while (pool.size && base + pool.peekKey() - EPS < bestCost) {
-          const key = pool.peekKey();
-          const e = pool.pop();
-          if (!fresh(e) || drop(e)) continue;
-          keepKeys.push(key);
-          keepEntries.push(e);
-          if (!canInsert(e.d, ti)) continue;
-          const cost = costOf(e.d, ti);
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = e.d;
-          }
-        }
-        for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
-      };
-      ask(
-        continuing,
-        t.start + SPAN_WEIGHT * (rules.maxSpanRegularMinutes - t.end),
-        (e) => e.d.lastDay !== t.day || t.start - e.first > rules.maxSpanSplitMinutes,
-      );
+      asking = ti;
+      best = null;
+      bestCost = Number.POSITIVE_INFINITY;
+      const open = Number.NEGATIVE_INFINITY;
+      const regularBase = t.start + SPAN_WEIGHT * (rules.maxSpanRegularMinutes - t.end);
+      const regularFrom = t.end - rules.maxSpanRegularMinutes;
+      // Buckets below the tour's end - 16 h hold no day it fits; those below start - 16 h none ever.
+      for (let b = bucketOf(t.end - rules.maxSpanSplitMinutes); b <= bucketOf(t.start); b++) {
+        const bucket = continuing[b];
+        if (!bucket) continue;
+        const from = b * FIRST_START_BUCKET_MINUTES;
+        if (from < regularFrom) ask(t.split ? bucket.any : bucket.split, t.start, t.day, open);
+        if (from + FIRST_START_BUCKET_MINUTES > regularFrom) ask(bucket.regular, regularBase, t.day, open);
+      }
       ask(
         rested,
         NEW_DAY_COST + (t.start - rules.minRestMinutes) / 4,
-        (e) => t.start - e.end - rules.minRestMinutes >= restCap,
+        0,
+        t.start - rules.minRestMinutes - restCap,
       );
-      ask(longRested, NEW_DAY_COST + restCap / 4, () => false);
+      ask(longRested, NEW_DAY_COST + restCap / 4, 0, open);
       return best;
     }
 
