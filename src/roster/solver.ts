@@ -8,11 +8,12 @@ import { configHash, outputHash } from './hash';
 import { DEFAULT_RULES, infeasibleAlone, isSplitDay, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
 import { MinHeap } from './heap';
+import { ContainedIndex, type Keyed, type TimeWindow, WindowIndex } from './windows';
 import { seededRandom } from '../shared/random';
 
 export const DEFAULT_SEED = 94;
 /** Keys the sandbox's seed cache: bump it whenever the same input may solve differently. */
-export const SOLVER_VERSION = 'greedy-ls/3';
+export const SOLVER_VERSION = 'greedy-ls/4';
 
 export interface SolveOptions {
   /** Tie-breaking seed; default 94. */
@@ -38,6 +39,11 @@ export interface SolveOptions {
    * 'full' tries every driver. Both choose the same driver; 'full' exists so tests can prove it.
    */
   constructionScan?: 'indexed' | 'full';
+  /**
+   * How the search finds the drivers a move may use: 'indexed' (default) asks the drivers' free
+   * windows, 'full' tries every driver. Both make the same moves; 'full' exists so tests can prove it.
+   */
+  searchScan?: 'indexed' | 'full';
 }
 
 export interface SolverConfig {
@@ -191,9 +197,25 @@ const SPAN_WEIGHT = 0.5;
 const NEW_DAY_COST = 300;
 /** Width of the construction index's buckets of days by first start. */
 const FIRST_START_BUCKET_MINUTES = 15;
+/** Width of the search's bins of free windows by start. */
+const WINDOW_BIN_MINUTES = 60;
+/** Width of the hours balancing's bins of offered tours by start, and refusals read per window. */
+const OFFERED_BIN_MINUTES = 30;
+const OFFERS_REFUSED = 16;
+/**
+ * Bounds of the search's neighbourhoods, so that a move costs the same however many drivers there
+ * are: the drivers a chain or swap may involve (see restNeighbours), the swaps tried for a tour no
+ * driver takes (a driver that can take it for one of its own) and the chains tried for a day no
+ * free driver takes (a driver that can take it for its own day).
+ */
+const NEIGHBOURS = 32;
+const SWAPS_TRIED = 16;
+const CHAINS_TRIED = 8;
 
 /** One driver's week: per day (1..7) its tour indices sorted by start. */
 interface Driver {
+  /** Creation order: the order a scan of every driver meets them in. */
+  id: number;
   days: number[][];
   work: number;
   alive: boolean;
@@ -209,6 +231,15 @@ interface DayShape {
   first: number;
   last: number;
   count: number;
+}
+
+/**
+ * A free window of driver d on one day, in the search's index of its kind: 0 a free day (rest to
+ * rest), 1 a worked day (rest to rest), 2 a gap a pause from its tours.
+ */
+interface FreeWindow extends TimeWindow, Keyed {
+  kind: number;
+  d: Driver;
 }
 
 /** A driver's state as the candidate index saw it; stale once the driver's version moves on. */
@@ -294,6 +325,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const drivers: Driver[] = [];
   const newDriver = (): Driver => {
     const d: Driver = {
+      id: drivers.length,
       days: [[], [], [], [], [], [], [], [], []],
       work: 0,
       alive: true,
@@ -306,6 +338,10 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   };
 
   const T = tours;
+  /** Each tour's driver (the hours balancing finds donors through their tours). */
+  const owner: (Driver | undefined)[] = new Array(n);
+  /** Told about every driver whose tours change (the search keeps its candidate index by it). */
+  let onChange: (d: Driver, day?: number) => void = () => {};
   const lastEnd = (list: number[]) => {
     let e = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < list.length; k++) if (T[list[k]!]!.end > e) e = T[list[k]!]!.end;
@@ -421,6 +457,8 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     list.push(ti);
     sortByStart(list);
     d.work += t.workMinutes;
+    owner[ti] = d;
+    onChange(d, t.day);
   }
 
   function remove(d: Driver, ti: number) {
@@ -428,6 +466,52 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const list = d.days[t.day]!;
     list.splice(list.indexOf(ti), 1);
     d.work -= t.workMinutes;
+    owner[ti] = undefined;
+    onChange(d, t.day);
+  }
+
+  /**
+   * Per day (1..7) of the driver last given to fillRestWindows: from the rest after its previous
+   * working day to the rest before its next (open towards a week's end without work), which on a
+   * free day is where it could work at all. Scratch, refilled per driver.
+   */
+  const restFrom: number[] = new Array(9).fill(0);
+  const restTo: number[] = new Array(9).fill(0);
+  function fillRestWindows(d: Driver): void {
+    let prevEnd = Number.NEGATIVE_INFINITY;
+    for (let day = 1; day <= 7; day++) {
+      restFrom[day] = prevEnd + rules.minRestMinutes;
+      if (d.days[day]!.length) prevEnd = lastEnd(d.days[day]!);
+    }
+    let nextStart = Number.POSITIVE_INFINITY;
+    for (let day = 7; day >= 1; day--) {
+      restTo[day] = nextStart - rules.minRestMinutes;
+      if (d.days[day]!.length) nextStart = T[d.days[day]![0]!]!.start;
+    }
+  }
+
+  /**
+   * Appends to `out` (start, end pairs) the windows of `day` in which d could take one more tour as
+   * far as rest and pauses go: the whole rest window on a free day, else the gaps a pause away from
+   * its tours, the outer ones bounded by the rest and by the split span of the day with the tour in
+   * it. Needs fillRestWindows(d).
+   */
+  function freeWindowsInto(d: Driver, day: number, out: number[]): void {
+    const list = d.days[day]!;
+    const lo = restFrom[day]!;
+    const hi = restTo[day]!;
+    if (!list.length) {
+      if (lo <= hi) out.push(lo, hi);
+      return;
+    }
+    let start = Math.max(lo, lastEnd(list) - rules.maxSpanSplitMinutes);
+    for (let k = 0; k < list.length; k++) {
+      const t = T[list[k]!]!;
+      if (start <= t.start - rules.minPauseMinutes) out.push(start, t.start - rules.minPauseMinutes);
+      start = t.end + rules.minPauseMinutes;
+    }
+    const end = Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes);
+    if (start <= end) out.push(start, end);
   }
 
   const toursOf = (d: Driver) => {
@@ -627,45 +711,196 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     // ---------------------------------------------------------------- local search: empty drivers
     timeoutPhase = 'local search';
     const budgetEnd = checks + budget;
-    const alive = () => drivers.filter((d) => d.alive);
+
+    // Candidate lists. A driver can take work [first, last] on a day only if one of its free
+    // windows that day contains it: on a free day, from the rest after its previous working day to
+    // the rest before its next; on a working day, a gap a pause away from its tours (and within
+    // that rest window, which is also all a chain or swap may use). Each driver's windows are kept
+    // per day in indexes and brought up to date when it changes, so a move asks only the drivers
+    // whose window contains the work (about one, where the full scan asked them all), then tries
+    // them in the order the full scan would, so both choose the same driver.
+    const scanAll = options.searchScan === 'full';
+    const freeDays = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    const workedDays = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    const gaps = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    /** By FreeWindow.kind. */
+    const windowIndexes = [freeDays, workedDays, gaps];
+    /** Each driver's windows in the indexes, per day. */
+    const windowsOf = new Map<Driver, FreeWindow[][]>();
+    /** Drivers changed since the indexes last asked, each with a bit per changed day. */
+    const changed = new Map<Driver, number>();
+    const ALL_DAYS = 0b11111110;
+    const wanted: number[] = [];
+    let windowCount = 0;
+    const gapScratch: number[] = [];
+    /**
+     * Sets `wanted` to the windows (kind, start, end triples) driver d should have in the indexes
+     * on `day`. Needs fillRestWindows(d).
+     */
+    function wantedWindows(d: Driver, day: number) {
+      wanted.length = 0;
+      const list = d.days[day]!;
+      const lo = restFrom[day]!;
+      const hi = restTo[day]!;
+      if (!list.length) {
+        if (lo <= hi) wanted.push(0, lo, hi);
+        return;
+      }
+      if (lo <= hi) wanted.push(1, lo, hi);
+      gapScratch.length = 0;
+      freeWindowsInto(d, day, gapScratch);
+      for (let k = 0; k < gapScratch.length; k += 2) wanted.push(2, gapScratch[k]!, gapScratch[k + 1]!);
+    }
+    /**
+     * Brings a changed driver's windows up to date, day by day, touching the indexes only where a
+     * day's windows differ: most changes are tried and undone before the next question.
+     */
+    function reindex(d: Driver, changedDays: number) {
+      let had = windowsOf.get(d);
+      if (!had) {
+        had = Array.from({ length: 8 }, () => []);
+        windowsOf.set(d, had);
+      }
+      // A day's change moves the rest windows up to the working days on either side of it.
+      let affected = 0;
+      for (let p = 1; p <= 7; p++) {
+        if (!(changedDays & (1 << p))) continue;
+        let from = p - 1;
+        while (from > 1 && !d.days[from]!.length) from--;
+        let to = p + 1;
+        while (to < 7 && !d.days[to]!.length) to++;
+        for (let day = Math.max(1, from); day <= Math.min(7, to); day++) affected |= 1 << day;
+      }
+      fillRestWindows(d);
+      for (let day = 1; day <= 7; day++) {
+        if (!(affected & (1 << day))) continue;
+        const old = had[day]!;
+        if (d.alive) wantedWindows(d, day);
+        else wanted.length = 0;
+        let same = wanted.length === old.length * 3;
+        for (let k = 0; same && k < old.length; k++) {
+          const w = old[k]!;
+          same = w.kind === wanted[3 * k] && w.start === wanted[3 * k + 1] && w.end === wanted[3 * k + 2];
+        }
+        if (same) continue;
+        for (let k = 0; k < old.length; k++) windowIndexes[old[k]!.kind]!.remove(day, old[k]!);
+        const now: FreeWindow[] = [];
+        for (let q = 0; q < wanted.length; q += 3) {
+          const w: FreeWindow = {
+            key: windowCount++,
+            kind: wanted[q]!,
+            start: wanted[q + 1]!,
+            end: wanted[q + 2]!,
+            d,
+          };
+          windowIndexes[w.kind]!.add(day, w);
+          now.push(w);
+        }
+        had[day] = now;
+      }
+    }
+    function refreshWindows() {
+      for (const [d, changedDays] of changed) reindex(d, changedDays);
+      changed.clear();
+    }
+    if (!scanAll) {
+      for (const d of drivers) reindex(d, ALL_DAYS);
+      onChange = (d, day) =>
+        changed.set(d, (changed.get(d) ?? 0) | (day === undefined ? ALL_DAYS : 1 << day));
+    }
+
+    /** The alive drivers with a window of `indexes` containing [first, last] on `day` (all when scanning all). */
+    function driversFor(
+      day: number,
+      first: number,
+      last: number,
+      indexes: readonly WindowIndex<FreeWindow>[],
+    ): Driver[] {
+      if (scanAll) return drivers.filter((d) => d.alive);
+      refreshWindows();
+      const found = new Set<Driver>();
+      for (const index of indexes)
+        index.forEachContaining(day, first, last, (w) => {
+          if (w.d.alive) found.add(w.d);
+        });
+      return [...found];
+    }
+    const takersOf = (ti: number) => driversFor(T[ti]!.day, T[ti]!.start, T[ti]!.end, [freeDays, gaps]);
+    /** The first driver of `ds` that `fits`, in creation order: what trying every driver finds. */
+    function earliest(ds: Driver[], fits: (d: Driver) => boolean): Driver | null {
+      ds.sort((a, b) => a.id - b.id);
+      return ds.find(fits) ?? null;
+    }
+    /** The busiest driver of `ds` that `fits` (ties: the earliest): filling it empties the light ones. */
+    function busiest(ds: Driver[], fits: (d: Driver) => boolean): Driver | null {
+      ds.sort((a, b) => b.work - a.work || a.id - b.id);
+      return ds.find(fits) ?? null;
+    }
+
+    /**
+     * The neighbourhood of chains and swaps: at most NEIGHBOURS drivers working on `day` whose rest
+     * window holds [first, last] (a driver can take work on a day it works only inside it), the
+     * tightest window first (latest start, then earliest end, then creation). Bounded, so that a
+     * chain or swap costs the same however many drivers there are.
+     */
+    function restNeighbours(day: number, first: number, last: number, skip: Driver): Driver[] {
+      const found: Driver[] = [];
+      if (scanAll) {
+        const windowOf = new Map<Driver, [number, number]>();
+        for (const d of drivers) {
+          if (!d.alive || d === skip || !d.days[day]!.length) continue;
+          fillRestWindows(d);
+          if (restFrom[day]! <= first && last <= restTo[day]!)
+            windowOf.set(d, [restFrom[day]!, restTo[day]!]);
+        }
+        found.push(...windowOf.keys());
+        found.sort((a, b) => {
+          const [sa, ea] = windowOf.get(a)!;
+          const [sb, eb] = windowOf.get(b)!;
+          return sb - sa || ea - eb || a.id - b.id;
+        });
+        return found.slice(0, NEIGHBOURS);
+      }
+      refreshWindows();
+      workedDays.forEachContainingLatestFirst(
+        day,
+        first,
+        last,
+        (a, b) => a.end - b.end || a.d.id - b.d.id,
+        (w) => {
+          if (w.d.alive && w.d !== skip) found.push(w.d);
+          return found.length >= NEIGHBOURS;
+        },
+      );
+      return found;
+    }
 
     /** Places tour ti in some driver other than `skip` (directly or by swapping one tour out). */
     function place(ti: number, skip: Driver, log: (() => void)[]): boolean {
-      const t = T[ti]!;
-      let best: Driver | null = null;
-      let bestWork = -1;
-      for (const d of drivers) {
-        if (!d.alive || d === skip) continue;
-        // Fill the busiest driver that still has room: empties the light ones.
-        if (d.work > bestWork && canInsert(d, ti)) {
-          best = d;
-          bestWork = d.work;
-        }
-      }
-      if (best) {
-        const b = best;
-        insert(b, ti);
-        log.push(() => remove(b, ti));
+      const direct = busiest(takersOf(ti), (d) => d !== skip && canInsert(d, ti));
+      if (direct) {
+        insert(direct, ti);
+        log.push(() => remove(direct, ti));
         return true;
       }
-      // One swap: ti replaces u in d, u moves to e.
-      for (const d of drivers) {
-        if (!d.alive || d === skip) continue;
+      // One swap: ti replaces u in d, u moves to e; a bounded number of swaps tried per tour.
+      const t = T[ti]!;
+      let tried = 0;
+      for (const d of restNeighbours(t.day, t.start, t.end, skip)) {
         for (const u of d.days[t.day]!.slice()) {
           if (!canInsert(d, ti, u)) continue;
+          if (++tried > SWAPS_TRIED) return false;
           remove(d, u);
           insert(d, ti);
-          for (const e of drivers) {
-            if (!e.alive || e === skip || e === d) continue;
-            if (canInsert(e, u)) {
-              insert(e, u);
-              log.push(() => {
-                remove(e, u);
-                remove(d, ti);
-                insert(d, u);
-              });
-              return true;
-            }
+          const e = earliest(takersOf(u), (e) => e !== skip && e !== d && canInsert(e, u));
+          if (e) {
+            insert(e, u);
+            log.push(() => {
+              remove(e, u);
+              remove(d, ti);
+              insert(d, u);
+            });
+            return true;
           }
           remove(d, ti);
           insert(d, u);
@@ -684,46 +919,51 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       return block.shape !== null && neighboursOk(d, day, block.shape);
     }
     function setDay(d: Driver, day: number, list: number[]) {
+      const before = d.days[day]!;
+      for (let k = 0; k < before.length; k++) if (owner[before[k]!] === d) owner[before[k]!] = undefined;
+      for (let k = 0; k < list.length; k++) owner[list[k]!] = d;
       d.work += work(list) - work(d.days[day]!);
-      d.days[day] = list.slice().sort((a, b) => T[a]!.start - T[b]!.start);
+      d.days[day] = sortByStart(list.slice());
+      onChange(d, day);
     }
 
     /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
     function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
       const block = x.days[day]!.slice();
       const xBlock = blockOf(block);
-      let best: Driver | null = null;
-      let bestKey = Number.NEGATIVE_INFINITY;
-      for (const d of drivers) {
-        if (!d.alive || d === x || d.days[day]!.length) continue;
-        if (d.work > bestKey && blockFits(d, day, xBlock)) {
-          best = d;
-          bestKey = d.work;
-        }
-      }
+      if (!xBlock.shape) return false;
+      const { first, last } = xBlock.shape;
+      const freeThatDay = (d: Driver) => d !== x && !d.days[day]!.length;
+      const idle = busiest(
+        driversFor(day, first, last, [freeDays]),
+        (d) => freeThatDay(d) && blockFits(d, day, xBlock),
+      );
       const commit = (d: Driver, list: number[]) => {
         const before = d.days[day]!.slice();
         setDay(d, day, list);
         log.push(() => setDay(d, day, before));
       };
-      if (best) {
-        commit(best, block);
+      if (idle) {
+        commit(idle, block);
         commit(x, []);
         return true;
       }
-      // Chain: d takes x's day, d's day goes to an idle e.
-      for (const d of drivers) {
-        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, xBlock)) continue;
+      // Chain: d takes x's day, d's day goes to an idle e; a bounded number of chains tried.
+      let tried = 0;
+      for (const d of restNeighbours(day, first, last, x)) {
+        if (!blockFits(d, day, xBlock)) continue;
+        if (++tried > CHAINS_TRIED) break;
         const theirs = d.days[day]!.slice();
         const theirBlock = blockOf(theirs);
-        for (const e of drivers) {
-          if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
-          if (blockFits(e, day, theirBlock)) {
-            commit(e, theirs);
-            commit(d, block);
-            commit(x, []);
-            return true;
-          }
+        const e = earliest(
+          driversFor(day, theirBlock.shape!.first, theirBlock.shape!.last, [freeDays]),
+          (e) => e !== d && freeThatDay(e) && blockFits(e, day, theirBlock),
+        );
+        if (e) {
+          commit(e, theirs);
+          commit(d, block);
+          commit(x, []);
+          return true;
         }
       }
       return false;
@@ -735,10 +975,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       rules,
     );
     const target = bound.value;
-    let progress = drivers.length > target;
+    let aliveCount = drivers.length;
+    let progress = aliveCount > target;
     while (progress && checks < budgetEnd) {
       progress = false;
-      const candidates = alive()
+      const candidates = drivers
+        .filter((d) => d.alive)
         .map((d) => ({ d, key: d.work + rand() }))
         .sort((a, b) => a.key - b.key)
         .map((x) => x.d);
@@ -765,7 +1007,9 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         }
         if (ok) {
           x.alive = false;
-          progress = alive().length > target;
+          onChange(x);
+          aliveCount--;
+          progress = aliveCount > target;
           if (!progress) break;
         } else {
           for (let k = log.length - 1; k >= 0; k--) log[k]!();
@@ -774,37 +1018,66 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     // ---------------------------------------------------------------- hours: make part-timers full-time
+    // A part-timer takes tours that lie in its free windows from drivers who stay full-time without
+    // them. Those offered tours are indexed by day, start and end (and updated as hours change), so
+    // a part-timer reads only the tours inside its windows, a bounded number of refusals each, not
+    // every tour of every driver.
     timeoutPhase = 'hours balancing';
+    onChange = () => {};
+    /** Tours as the offered-tours index holds them. */
+    const offers = T.map((t, ti) => ({ day: t.day, start: t.start, end: t.end, key: ti }));
+    const offered = new ContainedIndex<(typeof offers)[number]>(OFFERED_BIN_MINUTES);
+    const isOffered = new Uint8Array(n);
+    const setOffered = (ti: number, yes: boolean) => {
+      if (!!isOffered[ti] === yes) return;
+      isOffered[ti] = yes ? 1 : 0;
+      if (yes) offered.add(offers[ti]!);
+      else offered.remove(offers[ti]!);
+    };
+    const offerToursOf = (d: Driver) => {
+      for (let day = 1; day <= 7; day++) {
+        const list = d.days[day]!;
+        for (let k = 0; k < list.length; k++)
+          setOffered(list[k]!, d.alive && d.work - T[list[k]!]!.workMinutes >= rules.fullTimeMinutes);
+      }
+    };
+    for (const d of drivers) offerToursOf(d);
+    const windows: number[] = [];
+    /** The first offered tour inside one of p's free windows on `day` that p can take, if any. */
+    function offerFor(p: Driver, day: number): number | undefined {
+      fillRestWindows(p);
+      windows.length = 0;
+      freeWindowsInto(p, day, windows);
+      let found: number | undefined;
+      for (let w = 0; w < windows.length && found === undefined; w += 2) {
+        let refused = 0;
+        offered.forEachInside(day, windows[w]!, windows[w + 1]!, ({ key: ti }) => {
+          if (canInsert(p, ti)) found = ti;
+          return found !== undefined || ++refused >= OFFERS_REFUSED;
+        });
+      }
+      return found;
+    }
     let moved = true;
     let rounds = 0;
     while (moved && rounds++ < 20 && checks < budgetEnd + budget / 4) {
       moved = false;
-      const live = alive();
-      const pts = live.filter((d) => d.work < rules.fullTimeMinutes).sort((a, b) => b.work - a.work);
+      const pts = drivers
+        .filter((d) => d.alive && d.work < rules.fullTimeMinutes)
+        .sort((a, b) => b.work - a.work || a.id - b.id);
       for (const p of pts) {
         checkClock();
-        for (const donor of live) {
-          if (donor === p || p.work >= rules.fullTimeMinutes) continue;
-          // The donor's days are walked in place, not copied (this loop runs for every pair of
-          // drivers): a tour moved out shifts the next one into its slot.
-          donate: for (let day = 1; day <= 7; day++) {
-            const list = donor.days[day]!;
-            for (let i = 0; i < list.length; ) {
-              const ti = list[i]!;
-              const w = T[ti]!.workMinutes;
-              // Donor stays full-time (or was already part-time and ends no lower than p).
-              const donorOk =
-                donor.work - w >= rules.fullTimeMinutes ||
-                (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
-              if (!donorOk || !canInsert(p, ti)) {
-                i++;
-                continue;
-              }
-              remove(donor, ti);
-              insert(p, ti);
-              moved = true;
-              if (p.work >= rules.fullTimeMinutes) break donate;
-            }
+        for (let day = 1; day <= 7; day++) {
+          while (p.work < rules.fullTimeMinutes && p.days[day]!.length < rules.maxToursPerDay) {
+            const u = offerFor(p, day);
+            if (u === undefined) break;
+            const donor = owner[u]!;
+            remove(donor, u);
+            insert(p, u);
+            setOffered(u, false);
+            offerToursOf(donor);
+            offerToursOf(p);
+            moved = true;
           }
         }
       }

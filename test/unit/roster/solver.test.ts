@@ -270,6 +270,60 @@ describe('roster solver', () => {
         { numRuns: 80 },
       );
     });
+
+    it("the search's candidate lists make the same moves as trying every driver, all legal", () => {
+      fc.assert(
+        fc.property(
+          fc.array(line, { minLength: 1, maxLength: 40 }),
+          fc.integer({ min: 0, max: 1000 }),
+          (lines, seed) => {
+            const tours = weekOf(lines.join('\n'));
+            const indexed = solve(tours, { seed });
+            const full = solve(tours, { seed, searchScan: 'full' });
+            assert.deepEqual(indexed.drivers, full.drivers);
+            assert.equal(indexed.output_hash, full.output_hash);
+            assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
+            const uncovered = new Set(indexed.uncovered.map((u) => u.tour_id));
+            const audits = runAudits(
+              { tours: tours.filter((t) => !uncovered.has(t.id)), assignments: indexed.assignments },
+              { second_hash: 'x', output_hash: 'x' },
+            );
+            for (const a of audits)
+              assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+  });
+
+  it("the search's candidate lists agree with trying every driver on a Wien week and its doubled copy", function () {
+    this.timeout(120_000);
+    const text = generateForecast('2026-W10').text;
+    const doubled = `${text}\n${text.replace(/Depot (\S+)/g, (_, d) => `Depot ${d}2`)}`;
+    for (const tours of [weekOf(text), weekOf(doubled)]) {
+      const indexed = solve(tours);
+      const full = solve(tours, { searchScan: 'full' });
+      assert.equal(indexed.output_hash, full.output_hash);
+      // A move asks the few drivers whose free windows hold the work, not all of them.
+      assert.ok(indexed.checks * 10 < full.checks, `${indexed.checks} vs ${full.checks}`);
+    }
+  });
+
+  it('rule checks grow near-linearly: the bench week twice and four times over (depots renamed)', function () {
+    this.timeout(120_000);
+    const text = generateForecast('2026-W03').text;
+    const copies = (k: number) =>
+      weekOf(
+        Array.from({ length: k }, (_, i) =>
+          i === 0 ? text : text.replace(/Depot (\S+)/g, (_, d) => `Depot ${d}${i + 1}`),
+        ).join('\n'),
+      );
+    const [one, two, four] = [1, 2, 4].map((k) => solve(copies(k)));
+    assert.ok(two!.checks <= 2.25 * one!.checks, `2x: ${two!.checks} vs ${one!.checks}`);
+    assert.ok(four!.checks <= 4.5 * one!.checks, `4x: ${four!.checks} vs ${one!.checks}`);
+    // Same quality at every size: the copies need exactly their bound.
+    for (const r of [one, two, four]) assert.equal(r!.headcount, r!.lower_bound.value);
   });
 
   it('the candidate index agrees with the full scan on a Wien week and its doubled copy', function () {
