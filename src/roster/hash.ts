@@ -47,22 +47,19 @@ export function outputHash(config_hash: string, assignments: readonly HashedAssi
   return sha256Hex(outputHashText(config_hash, assignments));
 }
 
-/** A member of a canonical JSON object, or '' for an undefined value (which canonicalJson drops). */
-const member = (key: string, value: unknown, first: boolean) =>
-  value === undefined ? '' : `${first ? '' : ','}"${key}":${canonicalJson(value)}`;
-
 /**
- * The canonical JSON behind output_hash, written directly: canonicalJson would build and sort the
- * keys of one object per assignment, which a large plan pays for in garbage collection.
+ * The canonical JSON behind output_hash, without canonicalJson's work per assignment (building
+ * and sorting its keys, one string per member): JSON.stringify keeps the order keys were added in,
+ * so objects built with their keys in sorted order give the same text (it drops undefined members
+ * and writes non-finite numbers as null, as canonicalJson does).
  */
 export function outputHashText(config_hash: string, assignments: readonly HashedAssignment[]): string {
-  const sorted = sortAssignments(assignments);
-  const items: string[] = new Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) {
-    const { day, driver_id, tour_id } = sorted[i]!;
-    const head = member('day', day, true);
-    const mid = member('driver_id', driver_id, !head);
-    items[i] = `{${head}${mid}${member('tour_id', tour_id, !head && !mid)}}`;
-  }
-  return `{"assignments":[${items.join(',')}]${member('config_hash', config_hash, false)}}`;
+  return JSON.stringify({
+    assignments: sortAssignments(assignments).map(({ day, driver_id, tour_id }) => ({
+      day,
+      driver_id,
+      tour_id,
+    })),
+    config_hash,
+  });
 }
