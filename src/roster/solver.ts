@@ -111,18 +111,14 @@ export interface SolveResult {
 
 export { seededRandom };
 
-/** Most intervals open at one moment (an interval ending as another starts does not count). */
-function peakOf(intervals: readonly { start: number; end: number }[]): number {
-  // Starts and ends sorted apart as numbers: called once per moment of the week by the lower bound.
-  const count = intervals.length;
-  const starts = new Float64Array(count);
-  const ends = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    starts[i] = intervals[i]!.start;
-    ends[i] = intervals[i]!.end;
-  }
-  starts.sort();
-  ends.sort();
+/**
+ * Most of the first `count` spans open at one moment (a span ending as another starts does not
+ * count). Sorts those starts and ends in place.
+ */
+function peakOfSpans(starts: Float64Array, ends: Float64Array, count: number): number {
+  // Starts and ends sorted apart as numbers: the lower bound asks once per moment of the week.
+  starts.subarray(0, count).sort();
+  ends.subarray(0, count).sort();
   let open = 0;
   let peak = 0;
   for (let i = 0, j = 0; i < count; i++) {
@@ -131,6 +127,12 @@ function peakOf(intervals: readonly { start: number; end: number }[]): number {
     if (open > peak) peak = open;
   }
   return peak;
+}
+
+function peakOf(intervals: readonly { start: number; end: number }[]): number {
+  const starts = Float64Array.from(intervals, (p) => p.start);
+  const ends = Float64Array.from(intervals, (p) => p.end);
+  return peakOfSpans(starts, ends, intervals.length);
 }
 
 /**
@@ -164,21 +166,41 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
   }
   const dayList = (d: number) => byDay.get(d) ?? [];
   const moments = [...new Set(tours.map((t) => t.start))].sort((a, b) => a - b);
+  // Scratch spans for the peaks below, as large as the busiest day.
+  const most = Math.max(0, ...[...byDay.values()].map((l) => l.length));
+  const starts = new Float64Array(most);
+  const ends = new Float64Array(most);
   for (const m of moments) {
     const day = Math.floor(m / 1440) + 1;
+    const todays = dayList(day);
+    const yesterdays = dayList(day - 1);
+    const tomorrows = dayList(day + 1);
     // Today's tours occupying m (pause included): a driver of the day before who ends less than the
-    // rest before m cannot hold any of them (each started by m).
-    const today = dayList(day).filter((t) => t.start <= m && m < t.end + rules.minPauseMinutes).length;
-    // Tours running at m (no pause: the next day's start is measured from the tour's real end).
-    const runs = (t: TourInstance) => t.start <= m && m < t.end;
-    const running = dayList(day).filter(runs).length + dayList(day - 1).filter(runs).length;
-    const before = dayList(day - 1)
-      .filter((t) => t.end > m - rules.minRestMinutes)
-      .map(occupied);
-    const after = dayList(day + 1)
-      .filter((t) => t.start < m + rules.minRestMinutes)
-      .map(occupied);
-    const v = Math.max(today + peakOf(before), running + peakOf(after));
+    // rest before m cannot hold any of them (each started by m). Tours running at m (no pause: the
+    // next day's start is measured from the tour's real end).
+    let today = 0;
+    let running = 0;
+    for (const t of todays) {
+      if (t.start <= m && m < t.end + rules.minPauseMinutes) today++;
+      if (t.start <= m && m < t.end) running++;
+    }
+    let before = 0;
+    for (const t of yesterdays) {
+      if (t.start <= m && m < t.end) running++;
+      if (t.end > m - rules.minRestMinutes) {
+        starts[before] = t.start;
+        ends[before++] = t.end + rules.minPauseMinutes;
+      }
+    }
+    const beforePeak = peakOfSpans(starts, ends, before);
+    let after = 0;
+    for (const t of tomorrows) {
+      if (t.start < m + rules.minRestMinutes) {
+        starts[after] = t.start;
+        ends[after++] = t.end + rules.minPauseMinutes;
+      }
+    }
+    const v = Math.max(today + beforePeak, running + peakOfSpans(starts, ends, after));
     if (v > restPeak) restPeak = v;
   }
   return {
@@ -361,15 +383,11 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
     return list;
   }
-  const dayScratch: TourInstance[] = [];
-  /** The tours of a day's list, in a scratch array (never kept). */
-  function dayTours(list: number[]): TourInstance[] {
-    dayScratch.length = 0;
-    for (let k = 0; k < list.length; k++) dayScratch.push(T[list[k]!]!);
-    return dayScratch;
-  }
-  /** Scratch day and shape for canInsert's checks (never kept). */
-  const trialDay: number[] = [];
+  /**
+   * Scratch days for canInsert's checks, one per length, and a scratch shape (never kept). Not one
+   * array cut back with `length = 0`: that drops its storage, and every check would allocate again.
+   */
+  const trialDays: number[][] = [];
   const trialShape: DayShape = { first: 0, last: 0, count: 0 };
 
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
@@ -445,10 +463,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       return true;
     }
-    trialDay.length = 0;
-    for (let k = 0; k < cur.length; k++) if (cur[k] !== without) trialDay.push(cur[k]!);
-    trialDay.push(ti);
-    return dayOk(d, t.day, trialDay);
+    const size = cur.length + (without >= 0 ? 0 : 1);
+    trialDays[size] ??= new Array<number>(size).fill(0);
+    const trial = trialDays[size]!;
+    let at = 0;
+    for (let k = 0; k < cur.length; k++) if (cur[k] !== without) trial[at++] = cur[k]!;
+    trial[at] = ti;
+    return dayOk(d, t.day, trial);
   }
 
   function insert(d: Driver, ti: number) {
@@ -494,24 +515,30 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
    * Appends to `out` (start, end pairs) the windows of `day` in which d could take one more tour as
    * far as rest and pauses go: the whole rest window on a free day, else the gaps a pause away from
    * its tours, the outer ones bounded by the rest and by the split span of the day with the tour in
-   * it. Needs fillRestWindows(d).
+   * it. Writes from out[0] on and returns how many numbers it wrote. Needs fillRestWindows(d).
    */
-  function freeWindowsInto(d: Driver, day: number, out: number[]): void {
+  function freeWindowsInto(d: Driver, day: number, out: number[]): number {
     const list = d.days[day]!;
     const lo = restFrom[day]!;
     const hi = restTo[day]!;
+    let at = 0;
+    const window = (start: number, end: number) => {
+      if (start > end) return;
+      out[at++] = start;
+      out[at++] = end;
+    };
     if (!list.length) {
-      if (lo <= hi) out.push(lo, hi);
-      return;
+      window(lo, hi);
+      return at;
     }
     let start = Math.max(lo, lastEnd(list) - rules.maxSpanSplitMinutes);
     for (let k = 0; k < list.length; k++) {
       const t = T[list[k]!]!;
-      if (start <= t.start - rules.minPauseMinutes) out.push(start, t.start - rules.minPauseMinutes);
+      window(start, t.start - rules.minPauseMinutes);
       start = t.end + rules.minPauseMinutes;
     }
-    const end = Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes);
-    if (start <= end) out.push(start, end);
+    window(start, Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes));
+    return at;
   }
 
   const toursOf = (d: Driver) => {
@@ -591,7 +618,10 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         version: d.version,
         first: T[list[0]!]!.start,
         end: lastEnd(list),
-        split: isSplitDay(dayTours(list), rules),
+        split: isSplitDay(
+          list.map((i) => T[i]!),
+          rules,
+        ),
         askedBy: -1,
       };
       // Days are built in order, so a day after a 3-tour day can never become one itself.
@@ -604,9 +634,11 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const fresh = (e: IndexEntry) => e.version === e.d.version;
     const EPS = 1e-6;
 
-    // Scratch lists reused by every ask (the index is asked once or more per tour).
+    // Scratch lists reused by every ask (the index is asked once or more per tour), filled up to
+    // `kept` (never cut back: that would drop their storage).
     const keepKeys: number[] = [];
     const keepEntries: IndexEntry[] = [];
+    let kept = 0;
     /** The tour being placed and the best driver and cost found for it so far. */
     let asking = -1;
     let best: Driver | null = null;
@@ -617,14 +649,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
      * can serve no later tour from this pool.
      */
     function ask(pool: MinHeap<IndexEntry>, base: number, day: number, slackFrom: number) {
-      keepKeys.length = 0;
-      keepEntries.length = 0;
+      kept = 0;
       while (pool.size && base + pool.peekKey() - EPS < bestCost) {
         const key = pool.peekKey();
         const e = pool.pop();
         if (!fresh(e) || (day > 0 && e.d.lastDay !== day) || e.end <= slackFrom) continue;
-        keepKeys.push(key);
-        keepEntries.push(e);
+        keepKeys[kept] = key;
+        keepEntries[kept++] = e;
         if (e.askedBy === asking) continue;
         e.askedBy = asking;
         if (!canInsert(e.d, asking)) continue;
@@ -634,7 +665,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
           best = e.d;
         }
       }
-      for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
+      for (let k = 0; k < kept; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
     }
     function bestIndexed(ti: number): Driver | null {
       const t = T[ti]!;
@@ -730,26 +761,29 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     /** Drivers changed since the indexes last asked, each with a bit per changed day. */
     const changed = new Map<Driver, number>();
     const ALL_DAYS = 0b11111110;
+    /** The windows driver d should have on a day, as (kind, start, end) triples up to `wantedLength`. */
     const wanted: number[] = [];
+    let wantedLength = 0;
     let windowCount = 0;
     const gapScratch: number[] = [];
-    /**
-     * Sets `wanted` to the windows (kind, start, end triples) driver d should have in the indexes
-     * on `day`. Needs fillRestWindows(d).
-     */
+    /** Sets `wanted` to driver d's windows on `day`. Needs fillRestWindows(d). */
     function wantedWindows(d: Driver, day: number) {
-      wanted.length = 0;
+      wantedLength = 0;
+      const want = (kind: number, start: number, end: number) => {
+        wanted[wantedLength++] = kind;
+        wanted[wantedLength++] = start;
+        wanted[wantedLength++] = end;
+      };
       const list = d.days[day]!;
       const lo = restFrom[day]!;
       const hi = restTo[day]!;
       if (!list.length) {
-        if (lo <= hi) wanted.push(0, lo, hi);
+        if (lo <= hi) want(0, lo, hi);
         return;
       }
-      if (lo <= hi) wanted.push(1, lo, hi);
-      gapScratch.length = 0;
-      freeWindowsInto(d, day, gapScratch);
-      for (let k = 0; k < gapScratch.length; k += 2) wanted.push(2, gapScratch[k]!, gapScratch[k + 1]!);
+      if (lo <= hi) want(1, lo, hi);
+      const count = freeWindowsInto(d, day, gapScratch);
+      for (let k = 0; k < count; k += 2) want(2, gapScratch[k]!, gapScratch[k + 1]!);
     }
     /**
      * Brings a changed driver's windows up to date, day by day, touching the indexes only where a
@@ -776,8 +810,8 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         if (!(affected & (1 << day))) continue;
         const old = had[day]!;
         if (d.alive) wantedWindows(d, day);
-        else wanted.length = 0;
-        let same = wanted.length === old.length * 3;
+        else wantedLength = 0;
+        let same = wantedLength === old.length * 3;
         for (let k = 0; same && k < old.length; k++) {
           const w = old[k]!;
           same = w.kind === wanted[3 * k] && w.start === wanted[3 * k + 1] && w.end === wanted[3 * k + 2];
@@ -785,7 +819,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         if (same) continue;
         for (let k = 0; k < old.length; k++) windowIndexes[old[k]!.kind]!.remove(day, old[k]!);
         const now: FreeWindow[] = [];
-        for (let q = 0; q < wanted.length; q += 3) {
+        for (let q = 0; q < wantedLength; q += 3) {
           const w: FreeWindow = {
             key: windowCount++,
             kind: wanted[q]!,
@@ -1046,10 +1080,9 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     /** The first offered tour inside one of p's free windows on `day` that p can take, if any. */
     function offerFor(p: Driver, day: number): number | undefined {
       fillRestWindows(p);
-      windows.length = 0;
-      freeWindowsInto(p, day, windows);
+      const count = freeWindowsInto(p, day, windows);
       let found: number | undefined;
-      for (let w = 0; w < windows.length && found === undefined; w += 2) {
+      for (let w = 0; w < count && found === undefined; w += 2) {
         let refused = 0;
         offered.forEachInside(day, windows[w]!, windows[w + 1]!, ({ key: ti }) => {
           if (canInsert(p, ti)) found = ti;
@@ -1087,18 +1120,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   }
 
   // Any tour left unplaced by a cut-short construction still gets a driver of its own.
-  const placed = new Set<number>();
-  for (const d of drivers) if (d.alive) for (const ti of toursOf(d)) placed.add(ti);
-  for (const ti of solvable) if (!placed.has(ti)) insert(newDriver(), ti);
+  const placed = new Uint8Array(n);
+  for (const d of drivers) if (d.alive) for (const ti of toursOf(d)) placed[ti] = 1;
+  for (const ti of solvable) if (!placed[ti]) insert(newDriver(), ti);
 
   // ---------------------------------------------------------------- ids and output
   const live = drivers.filter((d) => d.alive && d.work > 0);
-  // Sort keys computed once per driver, not once per comparison.
-  const idKey = new Map<Driver, [number, number]>();
-  for (const d of live) {
-    const mine = toursOf(d);
-    idKey.set(d, [Math.min(...mine.map((i) => T[i]!.start)), Math.min(...mine)]);
-  }
+  // A driver's tours, day by day, are in start order. Sort keys: first start, then lowest index.
+  const toursOfLive = new Map(live.map((d) => [d, toursOf(d)]));
+  const firstStart = (d: Driver) => T[toursOfLive.get(d)![0]!]!.start;
+  const lowestTour = (d: Driver) => Math.min(...toursOfLive.get(d)!);
+  const idKey = new Map(live.map((d) => [d, [firstStart(d), lowestTour(d)] as const]));
   live.sort((a, b) => {
     const [sa, ia] = idKey.get(a)!;
     const [sb, ib] = idKey.get(b)!;
@@ -1112,31 +1144,32 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const width = Math.max(3, String(live.length).length);
   const assignments: Assignment[] = [];
   const plans: DriverPlan[] = [];
-  const driverOfTour = new Map<number, string>();
+  const driverOfTour: (DriverPlan | undefined)[] = new Array(n);
   live.forEach((d, k) => {
     const driver_id = `D${String(k + 1).padStart(width, '0')}`;
-    const mine = toursOf(d).sort((a, b) => T[a]!.start - T[b]!.start);
-    for (const ti of mine) driverOfTour.set(ti, driver_id);
-    plans.push({
+    const mine = toursOfLive.get(d)!;
+    const plan: DriverPlan = {
       driver_id,
       tour_ids: mine.map((i) => T[i]!.id),
       work_minutes: d.work,
       days_worked: d.days.filter((l) => l.length).length,
       full_time: d.work >= rules.fullTimeMinutes,
-    });
+    };
+    plans.push(plan);
+    for (const ti of mine) {
+      driverOfTour[ti] = plan;
+      assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
+    }
   });
   for (const [f, leader] of followers) {
-    const driver_id = driverOfTour.get(leader);
-    const plan = plans.find((p) => p.driver_id === driver_id);
-    if (driver_id && plan) {
-      driverOfTour.set(f, driver_id);
+    const plan = driverOfTour[leader];
+    if (plan) {
       plan.tour_ids.push(T[f]!.id);
       plan.work_minutes += T[f]!.workMinutes;
       plan.full_time = plan.work_minutes >= rules.fullTimeMinutes;
+      assignments.push({ driver_id: plan.driver_id, tour_id: T[f]!.id, day: T[f]!.day });
     }
   }
-  for (const [ti, driver_id] of driverOfTour)
-    assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
   const config_hash = configHash(config);
   const lb =
     bound ??
