@@ -14,6 +14,23 @@ import { expandWeek, type TourInstance } from '../../../src/roster/week';
 const FIX = path.resolve(__dirname, '../../fixtures/roster');
 const weekOf = (text: string) => expandWeek(parseForecast(text).tours, '2026-W03').tours;
 
+/** Every audit of the plan PASSes, over the tours the solver could cover. */
+function assertAuditsPass(tours: TourInstance[], r: ReturnType<typeof solve>) {
+  const uncovered = new Set(r.uncovered.map((u) => u.tour_id));
+  const audits = runAudits(
+    { tours: tours.filter((t) => !uncovered.has(t.id)), assignments: r.assignments },
+    { second_hash: 'x', output_hash: 'x' },
+  );
+  for (const a of audits) assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
+}
+
+/** Candidate lists and the full scan made the same plan, the lists with no more rule checks. */
+function assertSamePlan(indexed: ReturnType<typeof solve>, full: ReturnType<typeof solve>) {
+  assert.deepEqual(indexed.drivers, full.drivers);
+  assert.equal(indexed.output_hash, full.output_hash);
+  assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
+}
+
 function auditsOf(tours: TourInstance[], seed = 94) {
   const r = solve(tours, { seed });
   return {
@@ -103,7 +120,7 @@ describe('roster solver', () => {
     assert.notEqual(looseDriver('T0004'), looseDriver('T0005'));
   });
 
-  it('the Wien-size bench week needs at most 3 % above its pause-aware lower bound, every audit PASS', function () {
+  it('the Wien-size bench week needs at most 3 % above its pause-aware lower bound, every audit PASS, no changeover under 30 min', function () {
     this.timeout(120_000);
     const g = generateForecast('2026-W03');
     const tours = expandWeek(parseForecast(g.text).tours, '2026-W03').tours;
@@ -228,72 +245,46 @@ describe('roster solver', () => {
         return `${day} ${a}${b} ${count} Fahrer`;
       });
 
-    it('every plan the solver returns passes every audit its constraints promise', () => {
+    /** Checks `check` on random weeks (up to `lines` forecast lines) and seeds. */
+    const forRandomWeeks = (
+      lines: number,
+      numRuns: number,
+      check: (tours: TourInstance[], seed: number) => void,
+    ) =>
       fc.assert(
         fc.property(
-          fc.array(line, { minLength: 1, maxLength: 25 }),
+          fc.array(line, { minLength: 1, maxLength: lines }),
           fc.integer({ min: 0, max: 1000 }),
-          (lines, seed) => {
-            const tours = weekOf(lines.join('\n'));
-            const r = solve(tours, { seed });
-            const uncovered = new Set(r.uncovered.map((u) => u.tour_id));
-            const coverable = tours.filter((t) => !uncovered.has(t.id));
-            const audits = runAudits(
-              { tours: coverable, assignments: r.assignments },
-              { second_hash: 'x', output_hash: 'x' },
-            );
-            for (const a of audits)
-              assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
-            assert.ok(r.headcount >= r.lower_bound.value || coverable.length === 0);
-            assert.equal(solve(tours, { seed }).output_hash, r.output_hash);
-          },
+          (ls, seed) => check(weekOf(ls.join('\n')), seed),
         ),
-        { numRuns: 60 },
+        { numRuns },
       );
+
+    it('every plan the solver returns passes every audit its constraints promise', () => {
+      forRandomWeeks(25, 60, (tours, seed) => {
+        const r = solve(tours, { seed });
+        assertAuditsPass(tours, r);
+        assert.ok(r.headcount >= r.lower_bound.value || r.uncovered.length === tours.length);
+        assert.equal(solve(tours, { seed }).output_hash, r.output_hash);
+      });
     });
 
     it('the candidate index picks the same driver for every tour as trying every driver', () => {
-      fc.assert(
-        fc.property(
-          fc.array(line, { minLength: 1, maxLength: 40 }),
-          fc.integer({ min: 0, max: 1000 }),
-          (lines, seed) => {
-            const tours = weekOf(lines.join('\n'));
-            // Budget 0: the plan is the first plan as built, so equal plans mean equal choices.
-            const indexed = solve(tours, { seed, searchBudget: 0 });
-            const full = solve(tours, { seed, searchBudget: 0, constructionScan: 'full' });
-            assert.deepEqual(indexed.drivers, full.drivers);
-            assert.equal(indexed.output_hash, full.output_hash);
-            assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
-          },
+      forRandomWeeks(40, 80, (tours, seed) =>
+        // Budget 0: the plan is the first plan as built, so equal plans mean equal choices.
+        assertSamePlan(
+          solve(tours, { seed, searchBudget: 0 }),
+          solve(tours, { seed, searchBudget: 0, constructionScan: 'full' }),
         ),
-        { numRuns: 80 },
       );
     });
 
     it("the search's candidate lists make the same moves as trying every driver, all legal", () => {
-      fc.assert(
-        fc.property(
-          fc.array(line, { minLength: 1, maxLength: 40 }),
-          fc.integer({ min: 0, max: 1000 }),
-          (lines, seed) => {
-            const tours = weekOf(lines.join('\n'));
-            const indexed = solve(tours, { seed });
-            const full = solve(tours, { seed, searchScan: 'full' });
-            assert.deepEqual(indexed.drivers, full.drivers);
-            assert.equal(indexed.output_hash, full.output_hash);
-            assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
-            const uncovered = new Set(indexed.uncovered.map((u) => u.tour_id));
-            const audits = runAudits(
-              { tours: tours.filter((t) => !uncovered.has(t.id)), assignments: indexed.assignments },
-              { second_hash: 'x', output_hash: 'x' },
-            );
-            for (const a of audits)
-              assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
-          },
-        ),
-        { numRuns: 80 },
-      );
+      forRandomWeeks(40, 80, (tours, seed) => {
+        const indexed = solve(tours, { seed });
+        assertSamePlan(indexed, solve(tours, { seed, searchScan: 'full' }));
+        assertAuditsPass(tours, indexed);
+      });
     });
   });
 
