@@ -44,10 +44,22 @@ export function sortAssignments<T extends HashedAssignment>(assignments: readonl
  * (driver_id, day, tour id)}; each assignment contributes exactly {driver_id, day, tour_id}.
  */
 export function outputHash(config_hash: string, assignments: readonly HashedAssignment[]): string {
-  const sorted = sortAssignments(assignments).map(({ driver_id, day, tour_id }) => ({
-    driver_id,
-    day,
-    tour_id,
-  }));
-  return sha256Hex(canonicalJson({ config_hash, assignments: sorted }));
+  return sha256Hex(outputHashText(config_hash, assignments));
+}
+
+/**
+ * The canonical JSON behind output_hash, without canonicalJson's work per assignment (building
+ * and sorting its keys, one string per member): JSON.stringify keeps the order keys were added in,
+ * so objects built with their keys in sorted order give the same text (it drops undefined members
+ * and writes non-finite numbers as null, as canonicalJson does).
+ */
+export function outputHashText(config_hash: string, assignments: readonly HashedAssignment[]): string {
+  return JSON.stringify({
+    assignments: sortAssignments(assignments).map(({ day, driver_id, tour_id }) => ({
+      day,
+      driver_id,
+      tour_id,
+    })),
+    config_hash,
+  });
 }

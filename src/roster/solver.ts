@@ -5,14 +5,15 @@
 // Search budgets are counted in rule checks, not milliseconds, so results never depend on the clock
 // (only an explicit `timeLimitMs` that is hit can cut the search short: ERR_SOLVE_001).
 import { configHash, outputHash } from './hash';
-import { DEFAULT_RULES, infeasibleAlone, type RosterRules, toursConflict } from './rules';
+import { DEFAULT_RULES, infeasibleAlone, isSplitDay, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
 import { MinHeap } from './heap';
+import { ContainedIndex, type Keyed, type TimeWindow, WindowIndex } from './windows';
 import { seededRandom } from '../shared/random';
 
 export const DEFAULT_SEED = 94;
 /** Keys the sandbox's seed cache: bump it whenever the same input may solve differently. */
-export const SOLVER_VERSION = 'greedy-ls/3';
+export const SOLVER_VERSION = 'greedy-ls/4';
 
 export interface SolveOptions {
   /** Tie-breaking seed; default 94. */
@@ -38,6 +39,11 @@ export interface SolveOptions {
    * 'full' tries every driver. Both choose the same driver; 'full' exists so tests can prove it.
    */
   constructionScan?: 'indexed' | 'full';
+  /**
+   * How the search finds the drivers a move may use: 'indexed' (default) asks the drivers' free
+   * windows, 'full' tries every driver. Both make the same moves; 'full' exists so tests can prove it.
+   */
+  searchScan?: 'indexed' | 'full';
 }
 
 export interface SolverConfig {
@@ -105,17 +111,28 @@ export interface SolveResult {
 
 export { seededRandom };
 
-function peakOf(intervals: readonly { start: number; end: number }[]): number {
-  const events: [number, number][] = [];
-  for (const p of intervals) events.push([p.start, 1], [p.end, -1]);
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let cur = 0;
+/**
+ * Most of the first `count` spans open at one moment (a span ending as another starts does not
+ * count). Sorts those starts and ends in place.
+ */
+function peakOfSpans(starts: Float64Array, ends: Float64Array, count: number): number {
+  // Starts and ends sorted apart as numbers: the lower bound asks once per moment of the week.
+  starts.subarray(0, count).sort();
+  ends.subarray(0, count).sort();
+  let open = 0;
   let peak = 0;
-  for (const [, d] of events) {
-    cur += d;
-    if (cur > peak) peak = cur;
+  for (let i = 0, j = 0; i < count; i++) {
+    for (; j < count && ends[j]! <= starts[i]!; j++) open--;
+    open++;
+    if (open > peak) peak = open;
   }
   return peak;
+}
+
+function peakOf(intervals: readonly { start: number; end: number }[]): number {
+  const starts = Float64Array.from(intervals, (p) => p.start);
+  const ends = Float64Array.from(intervals, (p) => p.end);
+  return peakOfSpans(starts, ends, intervals.length);
 }
 
 /**
@@ -149,21 +166,41 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
   }
   const dayList = (d: number) => byDay.get(d) ?? [];
   const moments = [...new Set(tours.map((t) => t.start))].sort((a, b) => a - b);
+  // Scratch spans for the peaks below, as large as the busiest day.
+  const most = Math.max(0, ...[...byDay.values()].map((l) => l.length));
+  const starts = new Float64Array(most);
+  const ends = new Float64Array(most);
   for (const m of moments) {
     const day = Math.floor(m / 1440) + 1;
+    const todays = dayList(day);
+    const yesterdays = dayList(day - 1);
+    const tomorrows = dayList(day + 1);
     // Today's tours occupying m (pause included): a driver of the day before who ends less than the
-    // rest before m cannot hold any of them (each started by m).
-    const today = dayList(day).filter((t) => t.start <= m && m < t.end + rules.minPauseMinutes).length;
-    // Tours running at m (no pause: the next day's start is measured from the tour's real end).
-    const runs = (t: TourInstance) => t.start <= m && m < t.end;
-    const running = dayList(day).filter(runs).length + dayList(day - 1).filter(runs).length;
-    const before = dayList(day - 1)
-      .filter((t) => t.end > m - rules.minRestMinutes)
-      .map(occupied);
-    const after = dayList(day + 1)
-      .filter((t) => t.start < m + rules.minRestMinutes)
-      .map(occupied);
-    const v = Math.max(today + peakOf(before), running + peakOf(after));
+    // rest before m cannot hold any of them (each started by m). Tours running at m (no pause: the
+    // next day's start is measured from the tour's real end).
+    let today = 0;
+    let running = 0;
+    for (const t of todays) {
+      if (t.start <= m && m < t.end + rules.minPauseMinutes) today++;
+      if (t.start <= m && m < t.end) running++;
+    }
+    let before = 0;
+    for (const t of yesterdays) {
+      if (t.start <= m && m < t.end) running++;
+      if (t.end > m - rules.minRestMinutes) {
+        starts[before] = t.start;
+        ends[before++] = t.end + rules.minPauseMinutes;
+      }
+    }
+    const beforePeak = peakOfSpans(starts, ends, before);
+    let after = 0;
+    for (const t of tomorrows) {
+      if (t.start < m + rules.minRestMinutes) {
+        starts[after] = t.start;
+        ends[after++] = t.end + rules.minPauseMinutes;
+      }
+    }
+    const v = Math.max(today + beforePeak, running + peakOfSpans(starts, ends, after));
     if (v > restPeak) restPeak = v;
   }
   return {
@@ -180,9 +217,27 @@ class TimeUp extends Error {}
 /** Construction cost weights (see the greedy below). */
 const SPAN_WEIGHT = 0.5;
 const NEW_DAY_COST = 300;
+/** Width of the construction index's buckets of days by first start. */
+const FIRST_START_BUCKET_MINUTES = 15;
+/** Width of the search's bins of free windows by start. */
+const WINDOW_BIN_MINUTES = 60;
+/** Width of the hours balancing's bins of offered tours by start, and refusals read per window. */
+const OFFERED_BIN_MINUTES = 30;
+const OFFERS_REFUSED = 16;
+/**
+ * Bounds of the search's neighbourhoods, so that a move costs the same however many drivers there
+ * are: the drivers a chain or swap may involve (see restNeighbours), the swaps tried for a tour no
+ * driver takes (a driver that can take it for one of its own) and the chains tried for a day no
+ * free driver takes (a driver that can take it for its own day).
+ */
+const NEIGHBOURS = 32;
+const SWAPS_TRIED = 16;
+const CHAINS_TRIED = 8;
 
 /** One driver's week: per day (1..7) its tour indices sorted by start. */
 interface Driver {
+  /** Creation order: the order a scan of every driver meets them in. */
+  id: number;
   days: number[][];
   work: number;
   alive: boolean;
@@ -200,12 +255,37 @@ interface DayShape {
   count: number;
 }
 
+/**
+ * A free window of driver d on one day, in the search's index of its kind: 0 a free day (rest to
+ * rest), 1 a worked day (rest to rest), 2 a gap a pause from its tours.
+ */
+interface FreeWindow extends TimeWindow, Keyed {
+  kind: number;
+  d: Driver;
+}
+
 /** A driver's state as the candidate index saw it; stale once the driver's version moves on. */
 interface IndexEntry {
   d: Driver;
   version: number;
   first: number;
   end: number;
+  /** The day already counts as split (a split tour or a long break), so its span may reach 16 h. */
+  split: boolean;
+  /** The last tour that evaluated this entry (an entry sits in several heaps of the "continue" pool). */
+  askedBy: number;
+}
+
+/**
+ * The drivers that may continue their day whose day began in one window of first starts.
+ * `regular` orders them by the bound on the cost of a tour that keeps the regular span; `split` (days
+ * that are split or whose break has grown to a split break) and `any` order them by the cost of a
+ * tour beyond the regular span, which only a split day may take.
+ */
+interface FirstStartBucket {
+  regular: MinHeap<IndexEntry>;
+  split: MinHeap<IndexEntry>;
+  any: MinHeap<IndexEntry>;
 }
 
 /** Solves one week. Never throws for bad tours (they come back in `uncovered`). */
@@ -267,6 +347,7 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const drivers: Driver[] = [];
   const newDriver = (): Driver => {
     const d: Driver = {
+      id: drivers.length,
       days: [[], [], [], [], [], [], [], [], []],
       work: 0,
       alive: true,
@@ -279,24 +360,48 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   };
 
   const T = tours;
+  /** Each tour's driver (the hours balancing finds donors through their tours). */
+  const owner: (Driver | undefined)[] = new Array(n);
+  /** Told about every driver whose tours change (the search keeps its candidate index by it). */
+  let onChange: (d: Driver, day?: number) => void = () => {};
   const lastEnd = (list: number[]) => {
     let e = Number.NEGATIVE_INFINITY;
-    for (const i of list) if (T[i]!.end > e) e = T[i]!.end;
+    for (let k = 0; k < list.length; k++) if (T[list[k]!]!.end > e) e = T[list[k]!]!.end;
     return e;
   };
+
+  /**
+   * Sorts a day's few tours by start, in place and stably. Array.prototype.sort allocates a work
+   * copy per call, and this runs for every rule check.
+   */
+  function sortByStart(list: number[]): number[] {
+    for (let i = 1; i < list.length; i++) {
+      const ti = list[i]!;
+      let k = i - 1;
+      for (; k >= 0 && T[list[k]!]!.start > T[ti]!.start; k--) list[k + 1] = list[k]!;
+      list[k + 1] = ti;
+    }
+    return list;
+  }
+  /**
+   * Scratch days for canInsert's checks, one per length, and a scratch shape (never kept). Not one
+   * array cut back with `length = 0`: that drops its storage, and every check would allocate again.
+   */
+  const trialDays: number[][] = [];
+  const trialShape: DayShape = { first: 0, last: 0, count: 0 };
 
   /** Would `list` (tour indices of `day`, any order) be a valid working day for driver `d`? */
   function dayOk(d: Driver, day: number, list: number[]): boolean {
     checks++;
     if (list.length === 0) return true;
-    const shape = dayShape(list);
+    const shape = dayShape(list, trialShape);
     return shape !== null && neighboursOk(d, day, shape);
   }
 
   /** The day's own rules (count, conflicts, span), driver aside; sorts `list`. Null when broken. */
-  function dayShape(list: number[]): DayShape | null {
+  function dayShape(list: number[], into: DayShape = { first: 0, last: 0, count: 0 }): DayShape | null {
     if (list.length > rules.maxToursPerDay) return null;
-    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    sortByStart(list);
     let split = false;
     for (let a = 0; a < list.length; a++) {
       const ta = T[list[a]!]!;
@@ -307,7 +412,10 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const first = T[list[0]!]!.start;
     const last = lastEnd(list);
     if (last - first > (split ? rules.maxSpanSplitMinutes : rules.maxSpanRegularMinutes)) return null;
-    return { first, last, count: list.length };
+    into.first = first;
+    into.last = last;
+    into.count = list.length;
+    return into;
   }
 
   /** The rules between a day of that shape and driver d's other days: 3-tour days, 11 h rest. */
@@ -355,17 +463,23 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       }
       return true;
     }
-    const list = without >= 0 ? cur.filter((x) => x !== without) : cur.slice();
-    list.push(ti);
-    return dayOk(d, t.day, list);
+    const size = cur.length + (without >= 0 ? 0 : 1);
+    trialDays[size] ??= new Array<number>(size).fill(0);
+    const trial = trialDays[size]!;
+    let at = 0;
+    for (let k = 0; k < cur.length; k++) if (cur[k] !== without) trial[at++] = cur[k]!;
+    trial[at] = ti;
+    return dayOk(d, t.day, trial);
   }
 
   function insert(d: Driver, ti: number) {
     const t = T[ti]!;
     const list = d.days[t.day]!;
     list.push(ti);
-    list.sort((a, b) => T[a]!.start - T[b]!.start);
+    sortByStart(list);
     d.work += t.workMinutes;
+    owner[ti] = d;
+    onChange(d, t.day);
   }
 
   function remove(d: Driver, ti: number) {
@@ -373,9 +487,68 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const list = d.days[t.day]!;
     list.splice(list.indexOf(ti), 1);
     d.work -= t.workMinutes;
+    owner[ti] = undefined;
+    onChange(d, t.day);
   }
 
-  const toursOf = (d: Driver) => d.days.flat();
+  /**
+   * Per day (1..7) of the driver last given to fillRestWindows: from the rest after its previous
+   * working day to the rest before its next (open towards a week's end without work), which on a
+   * free day is where it could work at all. Scratch, refilled per driver.
+   */
+  const restFrom: number[] = new Array(9).fill(0);
+  const restTo: number[] = new Array(9).fill(0);
+  function fillRestWindows(d: Driver): void {
+    let prevEnd = Number.NEGATIVE_INFINITY;
+    for (let day = 1; day <= 7; day++) {
+      restFrom[day] = prevEnd + rules.minRestMinutes;
+      if (d.days[day]!.length) prevEnd = lastEnd(d.days[day]!);
+    }
+    let nextStart = Number.POSITIVE_INFINITY;
+    for (let day = 7; day >= 1; day--) {
+      restTo[day] = nextStart - rules.minRestMinutes;
+      if (d.days[day]!.length) nextStart = T[d.days[day]![0]!]!.start;
+    }
+  }
+
+  /**
+   * Appends to `out` (start, end pairs) the windows of `day` in which d could take one more tour as
+   * far as rest and pauses go: the whole rest window on a free day, else the gaps a pause away from
+   * its tours, the outer ones bounded by the rest and by the split span of the day with the tour in
+   * it. Writes from out[0] on and returns how many numbers it wrote. Needs fillRestWindows(d).
+   */
+  function freeWindowsInto(d: Driver, day: number, out: number[]): number {
+    const list = d.days[day]!;
+    const lo = restFrom[day]!;
+    const hi = restTo[day]!;
+    let at = 0;
+    const window = (start: number, end: number) => {
+      if (start > end) return;
+      out[at++] = start;
+      out[at++] = end;
+    };
+    if (!list.length) {
+      window(lo, hi);
+      return at;
+    }
+    let start = Math.max(lo, lastEnd(list) - rules.maxSpanSplitMinutes);
+    for (let k = 0; k < list.length; k++) {
+      const t = T[list[k]!]!;
+      window(start, t.start - rules.minPauseMinutes);
+      start = t.end + rules.minPauseMinutes;
+    }
+    window(start, Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes));
+    return at;
+  }
+
+  const toursOf = (d: Driver) => {
+    const all: number[] = [];
+    for (let day = 1; day <= 7; day++) {
+      const list = d.days[day]!;
+      for (let k = 0; k < list.length; k++) all.push(list[k]!);
+    }
+    return all;
+  };
 
   let timeoutPhase = '';
   let bound: LowerBound | undefined;
@@ -420,74 +593,126 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const pendingContinue = new MinHeap<IndexEntry>();
     const pendingNewDay = new MinHeap<IndexEntry>();
     const pendingLongRest = new MinHeap<IndexEntry>();
-    // Continue today: cost >= gap + 0.5 * span left = f(tour) + (0.5 * first - end).
-    const continuing = new MinHeap<IndexEntry>();
-    // New day, rest slack under a day: cost = f(tour) + (work / 20 - end / 4).
+    // Keys include the driver's tie-break, so a bound is the exact cost whenever the span rule leaves
+    // room: among many drivers of equal cost (repeated sites) a tour asks one, not all of them.
+    // Continue today, in buckets by the day's first start, because the span rule decides by it: a
+    // tour ending at e fits every day begun at e - 14 h or later (cost >= gap + 0.5 * span left + tie
+    // = f(tour) + (0.5 * first - end + tie)), fits a day begun up to 16 h before only if that day is
+    // split (cost = start - end + tie), and no earlier day. Without buckets, the days begun early in
+    // the morning would be asked (and refused) by every evening tour.
+    const continuing: (FirstStartBucket | undefined)[] = [];
+    const bucketOf = (first: number) => Math.floor(first / FIRST_START_BUCKET_MINUTES);
+    // Non-split days whose break reaches the split break at the key, and may then go beyond 14 h.
+    const pendingBreak = new MinHeap<IndexEntry>();
+    // New day, rest slack under a day: cost = f(tour) + (work / 20 - end / 4 + tie).
     const rested = new MinHeap<IndexEntry>();
-    // New day, rest slack a day or more (capped): cost = f(tour) + work / 20.
+    // New day, rest slack a day or more (capped): cost = f(tour) + work / 20 + tie.
     const longRested = new MinHeap<IndexEntry>();
     const restCap = 1440;
     const track = (d: Driver, day: number) => {
       d.version++;
       d.lastDay = day;
       const list = d.days[day]!;
-      const e: IndexEntry = { d, version: d.version, first: T[list[0]!]!.start, end: lastEnd(list) };
-      if (list.length < rules.maxToursPerDay) pendingContinue.push(e.end + rules.minPauseMinutes, e);
+      const e: IndexEntry = {
+        d,
+        version: d.version,
+        first: T[list[0]!]!.start,
+        end: lastEnd(list),
+        split: isSplitDay(
+          list.map((i) => T[i]!),
+          rules,
+        ),
+        askedBy: -1,
+      };
+      // Days are built in order, so a day after a 3-tour day can never become one itself.
+      const canGrow =
+        list.length < rules.maxToursPerDay && !(list.length === 2 && d.days[day - 1]!.length === 3);
+      if (canGrow) pendingContinue.push(e.end + rules.minPauseMinutes, e);
       pendingNewDay.push(Math.max(e.end + rules.minRestMinutes, day * 1440), e);
       pendingLongRest.push(e.end + rules.minRestMinutes + restCap, e);
     };
     const fresh = (e: IndexEntry) => e.version === e.d.version;
     const EPS = 1e-6;
 
-    // Scratch lists reused by every ask (the index is asked once or more per tour).
+    // Scratch lists reused by every ask (the index is asked once or more per tour), filled up to
+    // `kept` (never cut back: that would drop their storage).
     const keepKeys: number[] = [];
     const keepEntries: IndexEntry[] = [];
+    let kept = 0;
+    /** The tour being placed and the best driver and cost found for it so far. */
+    let asking = -1;
+    let best: Driver | null = null;
+    let bestCost = Number.POSITIVE_INFINITY;
+    /**
+     * Asks one pool, best bound first, until the bound passes the best cost. Entries of drivers
+     * whose day is over (`day` given) or whose rest slack has grown past the cap are dropped: they
+     * can serve no later tour from this pool.
+     */
+    function ask(pool: MinHeap<IndexEntry>, base: number, day: number, slackFrom: number) {
+      kept = 0;
+      while (pool.size && base + pool.peekKey() - EPS < bestCost) {
+        const key = pool.peekKey();
+        const e = pool.pop();
+        if (!fresh(e) || (day > 0 && e.d.lastDay !== day) || e.end <= slackFrom) continue;
+        keepKeys[kept] = key;
+        keepEntries[kept++] = e;
+        if (e.askedBy === asking) continue;
+        e.askedBy = asking;
+        if (!canInsert(e.d, asking)) continue;
+        const cost = costOf(e.d, asking);
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = e.d;
+        }
+      }
+      for (let k = 0; k < kept; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
+    }
     function bestIndexed(ti: number): Driver | null {
       const t = T[ti]!;
       while (pendingContinue.peekKey() <= t.start) {
         const e = pendingContinue.pop();
-        if (fresh(e) && e.d.lastDay === t.day) continuing.push(SPAN_WEIGHT * e.first - e.end, e);
+        if (!fresh(e) || e.d.lastDay !== t.day) continue;
+        const b = bucketOf(e.first);
+        continuing[b] ??= { regular: new MinHeap(), split: new MinHeap(), any: new MinHeap() };
+        const bucket = continuing[b]!;
+        bucket.regular.push(SPAN_WEIGHT * e.first - e.end + e.d.tie, e);
+        bucket.any.push(e.d.tie - e.end, e);
+        if (e.split) bucket.split.push(e.d.tie - e.end, e);
+        else pendingBreak.push(e.end + rules.splitBreakMinutes, e);
+      }
+      while (pendingBreak.peekKey() <= t.start) {
+        const e = pendingBreak.pop();
+        if (fresh(e)) continuing[bucketOf(e.first)]!.split.push(e.d.tie - e.end, e);
       }
       while (pendingNewDay.peekKey() <= t.start) {
         const e = pendingNewDay.pop();
-        if (fresh(e)) rested.push(e.d.work / 20 - e.end / 4, e);
+        if (fresh(e)) rested.push(e.d.work / 20 - e.end / 4 + e.d.tie, e);
       }
       while (pendingLongRest.peekKey() <= t.start) {
         const e = pendingLongRest.pop();
-        if (fresh(e)) longRested.push(e.d.work / 20, e);
+        if (fresh(e)) longRested.push(e.d.work / 20 + e.d.tie, e);
       }
-      let best: Driver | null = null;
-      let bestCost = Number.POSITIVE_INFINITY;
-      /** Asks one pool, best bound first; `drop` says an entry can never serve this or a later tour. */
-      const ask = (pool: MinHeap<IndexEntry>, base: number, drop: (e: IndexEntry) => boolean) => {
-        keepKeys.length = 0;
-        keepEntries.length = 0;
-        while (pool.size && base + pool.peekKey() - EPS < bestCost) {
-          const key = pool.peekKey();
-          const e = pool.pop();
-          if (!fresh(e) || drop(e)) continue;
-          keepKeys.push(key);
-          keepEntries.push(e);
-          if (!canInsert(e.d, ti)) continue;
-          const cost = costOf(e.d, ti);
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = e.d;
-          }
-        }
-        for (let k = 0; k < keepKeys.length; k++) pool.push(keepKeys[k]!, keepEntries[k]!);
-      };
-      ask(
-        continuing,
-        t.start + SPAN_WEIGHT * (rules.maxSpanRegularMinutes - t.end),
-        (e) => e.d.lastDay !== t.day || t.start - e.first > rules.maxSpanSplitMinutes,
-      );
+      asking = ti;
+      best = null;
+      bestCost = Number.POSITIVE_INFINITY;
+      const open = Number.NEGATIVE_INFINITY;
+      const regularBase = t.start + SPAN_WEIGHT * (rules.maxSpanRegularMinutes - t.end);
+      const regularFrom = t.end - rules.maxSpanRegularMinutes;
+      // Buckets below the tour's end - 16 h hold no day it fits; those below start - 16 h none ever.
+      for (let b = bucketOf(t.end - rules.maxSpanSplitMinutes); b <= bucketOf(t.start); b++) {
+        const bucket = continuing[b];
+        if (!bucket) continue;
+        const from = b * FIRST_START_BUCKET_MINUTES;
+        if (from < regularFrom) ask(t.split ? bucket.any : bucket.split, t.start, t.day, open);
+        if (from + FIRST_START_BUCKET_MINUTES > regularFrom) ask(bucket.regular, regularBase, t.day, open);
+      }
       ask(
         rested,
         NEW_DAY_COST + (t.start - rules.minRestMinutes) / 4,
-        (e) => t.start - e.end - rules.minRestMinutes >= restCap,
+        0,
+        t.start - rules.minRestMinutes - restCap,
       );
-      ask(longRested, NEW_DAY_COST + restCap / 4, () => false);
+      ask(longRested, NEW_DAY_COST + restCap / 4, 0, open);
       return best;
     }
 
@@ -517,45 +742,199 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     // ---------------------------------------------------------------- local search: empty drivers
     timeoutPhase = 'local search';
     const budgetEnd = checks + budget;
-    const alive = () => drivers.filter((d) => d.alive);
+
+    // Candidate lists. A driver can take work [first, last] on a day only if one of its free
+    // windows that day contains it: on a free day, from the rest after its previous working day to
+    // the rest before its next; on a working day, a gap a pause away from its tours (and within
+    // that rest window, which is also all a chain or swap may use). Each driver's windows are kept
+    // per day in indexes and brought up to date when it changes, so a move asks only the drivers
+    // whose window contains the work (about one, where the full scan asked them all), then tries
+    // them in the order the full scan would, so both choose the same driver.
+    const scanAll = options.searchScan === 'full';
+    const freeDays = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    const workedDays = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    const gaps = new WindowIndex<FreeWindow>(WINDOW_BIN_MINUTES);
+    /** By FreeWindow.kind. */
+    const windowIndexes = [freeDays, workedDays, gaps];
+    /** Each driver's windows in the indexes, per day. */
+    const windowsOf = new Map<Driver, FreeWindow[][]>();
+    /** Drivers changed since the indexes last asked, each with a bit per changed day. */
+    const changed = new Map<Driver, number>();
+    const ALL_DAYS = 0b11111110;
+    /** The windows driver d should have on a day, as (kind, start, end) triples up to `wantedLength`. */
+    const wanted: number[] = [];
+    let wantedLength = 0;
+    let windowCount = 0;
+    const gapScratch: number[] = [];
+    /** Sets `wanted` to driver d's windows on `day`. Needs fillRestWindows(d). */
+    function wantedWindows(d: Driver, day: number) {
+      wantedLength = 0;
+      const want = (kind: number, start: number, end: number) => {
+        wanted[wantedLength++] = kind;
+        wanted[wantedLength++] = start;
+        wanted[wantedLength++] = end;
+      };
+      const list = d.days[day]!;
+      const lo = restFrom[day]!;
+      const hi = restTo[day]!;
+      if (!list.length) {
+        if (lo <= hi) want(0, lo, hi);
+        return;
+      }
+      if (lo <= hi) want(1, lo, hi);
+      const count = freeWindowsInto(d, day, gapScratch);
+      for (let k = 0; k < count; k += 2) want(2, gapScratch[k]!, gapScratch[k + 1]!);
+    }
+    /**
+     * Brings a changed driver's windows up to date, day by day, touching the indexes only where a
+     * day's windows differ: most changes are tried and undone before the next question.
+     */
+    function reindex(d: Driver, changedDays: number) {
+      let had = windowsOf.get(d);
+      if (!had) {
+        had = Array.from({ length: 8 }, () => []);
+        windowsOf.set(d, had);
+      }
+      // A day's change moves the rest windows up to the working days on either side of it.
+      let affected = 0;
+      for (let p = 1; p <= 7; p++) {
+        if (!(changedDays & (1 << p))) continue;
+        let from = p - 1;
+        while (from > 1 && !d.days[from]!.length) from--;
+        let to = p + 1;
+        while (to < 7 && !d.days[to]!.length) to++;
+        for (let day = Math.max(1, from); day <= Math.min(7, to); day++) affected |= 1 << day;
+      }
+      fillRestWindows(d);
+      for (let day = 1; day <= 7; day++) {
+        if (!(affected & (1 << day))) continue;
+        const old = had[day]!;
+        if (d.alive) wantedWindows(d, day);
+        else wantedLength = 0;
+        let same = wantedLength === old.length * 3;
+        for (let k = 0; same && k < old.length; k++) {
+          const w = old[k]!;
+          same = w.kind === wanted[3 * k] && w.start === wanted[3 * k + 1] && w.end === wanted[3 * k + 2];
+        }
+        if (same) continue;
+        for (let k = 0; k < old.length; k++) windowIndexes[old[k]!.kind]!.remove(day, old[k]!);
+        const now: FreeWindow[] = [];
+        for (let q = 0; q < wantedLength; q += 3) {
+          const w: FreeWindow = {
+            key: windowCount++,
+            kind: wanted[q]!,
+            start: wanted[q + 1]!,
+            end: wanted[q + 2]!,
+            d,
+          };
+          windowIndexes[w.kind]!.add(day, w);
+          now.push(w);
+        }
+        had[day] = now;
+      }
+    }
+    function refreshWindows() {
+      for (const [d, changedDays] of changed) reindex(d, changedDays);
+      changed.clear();
+    }
+    if (!scanAll) {
+      for (const d of drivers) reindex(d, ALL_DAYS);
+      onChange = (d, day) =>
+        changed.set(d, (changed.get(d) ?? 0) | (day === undefined ? ALL_DAYS : 1 << day));
+    }
+
+    /** The alive drivers with a window of `indexes` containing [first, last] on `day` (all when scanning all). */
+    function driversFor(
+      day: number,
+      first: number,
+      last: number,
+      indexes: readonly WindowIndex<FreeWindow>[],
+    ): Driver[] {
+      if (scanAll) return drivers.filter((d) => d.alive);
+      refreshWindows();
+      const found = new Set<Driver>();
+      for (const index of indexes)
+        index.forEachContaining(day, first, last, (w) => {
+          if (w.d.alive) found.add(w.d);
+        });
+      return [...found];
+    }
+    const takersOf = (ti: number) => driversFor(T[ti]!.day, T[ti]!.start, T[ti]!.end, [freeDays, gaps]);
+    /** The first driver of `ds` that `fits`, in creation order: what trying every driver finds. */
+    function earliest(ds: Driver[], fits: (d: Driver) => boolean): Driver | null {
+      ds.sort((a, b) => a.id - b.id);
+      return ds.find(fits) ?? null;
+    }
+    /** The busiest driver of `ds` that `fits` (ties: the earliest): filling it empties the light ones. */
+    function busiest(ds: Driver[], fits: (d: Driver) => boolean): Driver | null {
+      ds.sort((a, b) => b.work - a.work || a.id - b.id);
+      return ds.find(fits) ?? null;
+    }
+
+    /**
+     * The neighbourhood of chains and swaps: at most NEIGHBOURS drivers working on `day` whose rest
+     * window holds [first, last] (a driver can take work on a day it works only inside it), the
+     * tightest window first (latest start, then earliest end, then creation). Bounded, so that a
+     * chain or swap costs the same however many drivers there are.
+     */
+    function restNeighbours(day: number, first: number, last: number, skip: Driver): Driver[] {
+      const found: Driver[] = [];
+      if (scanAll) {
+        const windowOf = new Map<Driver, [number, number]>();
+        for (const d of drivers) {
+          if (!d.alive || d === skip || !d.days[day]!.length) continue;
+          fillRestWindows(d);
+          if (restFrom[day]! <= first && last <= restTo[day]!)
+            windowOf.set(d, [restFrom[day]!, restTo[day]!]);
+        }
+        found.push(...windowOf.keys());
+        found.sort((a, b) => {
+          const [sa, ea] = windowOf.get(a)!;
+          const [sb, eb] = windowOf.get(b)!;
+          return sb - sa || ea - eb || a.id - b.id;
+        });
+        return found.slice(0, NEIGHBOURS);
+      }
+      refreshWindows();
+      workedDays.forEachContainingLatestFirst(
+        day,
+        first,
+        last,
+        (a, b) => a.end - b.end || a.d.id - b.d.id,
+        (w) => {
+          if (w.d.alive && w.d !== skip) found.push(w.d);
+          return found.length >= NEIGHBOURS;
+        },
+      );
+      return found;
+    }
 
     /** Places tour ti in some driver other than `skip` (directly or by swapping one tour out). */
     function place(ti: number, skip: Driver, log: (() => void)[]): boolean {
-      const t = T[ti]!;
-      let best: Driver | null = null;
-      let bestWork = -1;
-      for (const d of drivers) {
-        if (!d.alive || d === skip) continue;
-        // Fill the busiest driver that still has room: empties the light ones.
-        if (d.work > bestWork && canInsert(d, ti)) {
-          best = d;
-          bestWork = d.work;
-        }
-      }
-      if (best) {
-        const b = best;
-        insert(b, ti);
-        log.push(() => remove(b, ti));
+      const direct = busiest(takersOf(ti), (d) => d !== skip && canInsert(d, ti));
+      if (direct) {
+        insert(direct, ti);
+        log.push(() => remove(direct, ti));
         return true;
       }
-      // One swap: ti replaces u in d, u moves to e.
-      for (const d of drivers) {
-        if (!d.alive || d === skip) continue;
+      // One swap: ti replaces u in d, u moves to e; a bounded number of swaps tried per tour.
+      const t = T[ti]!;
+      let tried = 0;
+      for (const d of restNeighbours(t.day, t.start, t.end, skip)) {
         for (const u of d.days[t.day]!.slice()) {
           if (!canInsert(d, ti, u)) continue;
+          if (++tried > SWAPS_TRIED) return false;
           remove(d, u);
           insert(d, ti);
-          for (const e of drivers) {
-            if (!e.alive || e === skip || e === d) continue;
-            if (canInsert(e, u)) {
-              insert(e, u);
-              log.push(() => {
-                remove(e, u);
-                remove(d, ti);
-                insert(d, u);
-              });
-              return true;
-            }
+          const e = earliest(takersOf(u), (e) => e !== skip && e !== d && canInsert(e, u));
+          if (e) {
+            insert(e, u);
+            log.push(() => {
+              remove(e, u);
+              remove(d, ti);
+              insert(d, u);
+            });
+            return true;
           }
           remove(d, ti);
           insert(d, u);
@@ -574,46 +953,51 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       return block.shape !== null && neighboursOk(d, day, block.shape);
     }
     function setDay(d: Driver, day: number, list: number[]) {
+      const before = d.days[day]!;
+      for (let k = 0; k < before.length; k++) if (owner[before[k]!] === d) owner[before[k]!] = undefined;
+      for (let k = 0; k < list.length; k++) owner[list[k]!] = d;
       d.work += work(list) - work(d.days[day]!);
-      d.days[day] = list.slice().sort((a, b) => T[a]!.start - T[b]!.start);
+      d.days[day] = sortByStart(list.slice());
+      onChange(d, day);
     }
 
     /** Moves x's whole day into another driver: into an idle one, or by pushing that driver's day on. */
     function moveDay(x: Driver, day: number, log: (() => void)[]): boolean {
       const block = x.days[day]!.slice();
       const xBlock = blockOf(block);
-      let best: Driver | null = null;
-      let bestKey = Number.NEGATIVE_INFINITY;
-      for (const d of drivers) {
-        if (!d.alive || d === x || d.days[day]!.length) continue;
-        if (d.work > bestKey && blockFits(d, day, xBlock)) {
-          best = d;
-          bestKey = d.work;
-        }
-      }
+      if (!xBlock.shape) return false;
+      const { first, last } = xBlock.shape;
+      const freeThatDay = (d: Driver) => d !== x && !d.days[day]!.length;
+      const idle = busiest(
+        driversFor(day, first, last, [freeDays]),
+        (d) => freeThatDay(d) && blockFits(d, day, xBlock),
+      );
       const commit = (d: Driver, list: number[]) => {
         const before = d.days[day]!.slice();
         setDay(d, day, list);
         log.push(() => setDay(d, day, before));
       };
-      if (best) {
-        commit(best, block);
+      if (idle) {
+        commit(idle, block);
         commit(x, []);
         return true;
       }
-      // Chain: d takes x's day, d's day goes to an idle e.
-      for (const d of drivers) {
-        if (!d.alive || d === x || !d.days[day]!.length || !blockFits(d, day, xBlock)) continue;
+      // Chain: d takes x's day, d's day goes to an idle e; a bounded number of chains tried.
+      let tried = 0;
+      for (const d of restNeighbours(day, first, last, x)) {
+        if (!blockFits(d, day, xBlock)) continue;
+        if (++tried > CHAINS_TRIED) break;
         const theirs = d.days[day]!.slice();
         const theirBlock = blockOf(theirs);
-        for (const e of drivers) {
-          if (!e.alive || e === x || e === d || e.days[day]!.length) continue;
-          if (blockFits(e, day, theirBlock)) {
-            commit(e, theirs);
-            commit(d, block);
-            commit(x, []);
-            return true;
-          }
+        const e = earliest(
+          driversFor(day, theirBlock.shape!.first, theirBlock.shape!.last, [freeDays]),
+          (e) => e !== d && freeThatDay(e) && blockFits(e, day, theirBlock),
+        );
+        if (e) {
+          commit(e, theirs);
+          commit(d, block);
+          commit(x, []);
+          return true;
         }
       }
       return false;
@@ -625,10 +1009,12 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
       rules,
     );
     const target = bound.value;
-    let progress = drivers.length > target;
+    let aliveCount = drivers.length;
+    let progress = aliveCount > target;
     while (progress && checks < budgetEnd) {
       progress = false;
-      const candidates = alive()
+      const candidates = drivers
+        .filter((d) => d.alive)
         .map((d) => ({ d, key: d.work + rand() }))
         .sort((a, b) => a.key - b.key)
         .map((x) => x.d);
@@ -655,7 +1041,9 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         }
         if (ok) {
           x.alive = false;
-          progress = alive().length > target;
+          onChange(x);
+          aliveCount--;
+          progress = aliveCount > target;
           if (!progress) break;
         } else {
           for (let k = log.length - 1; k >= 0; k--) log[k]!();
@@ -664,37 +1052,65 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     }
 
     // ---------------------------------------------------------------- hours: make part-timers full-time
+    // A part-timer takes tours that lie in its free windows from drivers who stay full-time without
+    // them. Those offered tours are indexed by day, start and end (and updated as hours change), so
+    // a part-timer reads only the tours inside its windows, a bounded number of refusals each, not
+    // every tour of every driver.
     timeoutPhase = 'hours balancing';
+    onChange = () => {};
+    /** Tours as the offered-tours index holds them. */
+    const offers = T.map((t, ti) => ({ day: t.day, start: t.start, end: t.end, key: ti }));
+    const offered = new ContainedIndex<(typeof offers)[number]>(OFFERED_BIN_MINUTES);
+    const isOffered = new Uint8Array(n);
+    const setOffered = (ti: number, yes: boolean) => {
+      if (!!isOffered[ti] === yes) return;
+      isOffered[ti] = yes ? 1 : 0;
+      if (yes) offered.add(offers[ti]!);
+      else offered.remove(offers[ti]!);
+    };
+    const offerToursOf = (d: Driver) => {
+      for (let day = 1; day <= 7; day++) {
+        const list = d.days[day]!;
+        for (let k = 0; k < list.length; k++)
+          setOffered(list[k]!, d.alive && d.work - T[list[k]!]!.workMinutes >= rules.fullTimeMinutes);
+      }
+    };
+    for (const d of drivers) offerToursOf(d);
+    const windows: number[] = [];
+    /** The first offered tour inside one of p's free windows on `day` that p can take, if any. */
+    function offerFor(p: Driver, day: number): number | undefined {
+      fillRestWindows(p);
+      const count = freeWindowsInto(p, day, windows);
+      let found: number | undefined;
+      for (let w = 0; w < count && found === undefined; w += 2) {
+        let refused = 0;
+        offered.forEachInside(day, windows[w]!, windows[w + 1]!, ({ key: ti }) => {
+          if (canInsert(p, ti)) found = ti;
+          return found !== undefined || ++refused >= OFFERS_REFUSED;
+        });
+      }
+      return found;
+    }
     let moved = true;
     let rounds = 0;
     while (moved && rounds++ < 20 && checks < budgetEnd + budget / 4) {
       moved = false;
-      const live = alive();
-      const pts = live.filter((d) => d.work < rules.fullTimeMinutes).sort((a, b) => b.work - a.work);
+      const pts = drivers
+        .filter((d) => d.alive && d.work < rules.fullTimeMinutes)
+        .sort((a, b) => b.work - a.work || a.id - b.id);
       for (const p of pts) {
         checkClock();
-        for (const donor of live) {
-          if (donor === p || p.work >= rules.fullTimeMinutes) continue;
-          // The donor's days are walked in place, not copied (this loop runs for every pair of
-          // drivers): a tour moved out shifts the next one into its slot.
-          donate: for (let day = 1; day <= 7; day++) {
-            const list = donor.days[day]!;
-            for (let i = 0; i < list.length; ) {
-              const ti = list[i]!;
-              const w = T[ti]!.workMinutes;
-              // Donor stays full-time (or was already part-time and ends no lower than p).
-              const donorOk =
-                donor.work - w >= rules.fullTimeMinutes ||
-                (donor.work < rules.fullTimeMinutes && donor.work - w > p.work + w);
-              if (!donorOk || !canInsert(p, ti)) {
-                i++;
-                continue;
-              }
-              remove(donor, ti);
-              insert(p, ti);
-              moved = true;
-              if (p.work >= rules.fullTimeMinutes) break donate;
-            }
+        for (let day = 1; day <= 7; day++) {
+          while (p.work < rules.fullTimeMinutes && p.days[day]!.length < rules.maxToursPerDay) {
+            const u = offerFor(p, day);
+            if (u === undefined) break;
+            const donor = owner[u]!;
+            remove(donor, u);
+            insert(p, u);
+            setOffered(u, false);
+            offerToursOf(donor);
+            offerToursOf(p);
+            moved = true;
           }
         }
       }
@@ -704,18 +1120,17 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   }
 
   // Any tour left unplaced by a cut-short construction still gets a driver of its own.
-  const placed = new Set<number>();
-  for (const d of drivers) if (d.alive) for (const ti of toursOf(d)) placed.add(ti);
-  for (const ti of solvable) if (!placed.has(ti)) insert(newDriver(), ti);
+  const placed = new Uint8Array(n);
+  for (const d of drivers) if (d.alive) for (const ti of toursOf(d)) placed[ti] = 1;
+  for (const ti of solvable) if (!placed[ti]) insert(newDriver(), ti);
 
   // ---------------------------------------------------------------- ids and output
   const live = drivers.filter((d) => d.alive && d.work > 0);
-  // Sort keys computed once per driver, not once per comparison.
-  const idKey = new Map<Driver, [number, number]>();
-  for (const d of live) {
-    const mine = toursOf(d);
-    idKey.set(d, [Math.min(...mine.map((i) => T[i]!.start)), Math.min(...mine)]);
-  }
+  // A driver's tours, day by day, are in start order. Sort keys: first start, then lowest index.
+  const toursOfLive = new Map(live.map((d) => [d, toursOf(d)]));
+  const firstStart = (d: Driver) => T[toursOfLive.get(d)![0]!]!.start;
+  const lowestTour = (d: Driver) => Math.min(...toursOfLive.get(d)!);
+  const idKey = new Map(live.map((d) => [d, [firstStart(d), lowestTour(d)] as const]));
   live.sort((a, b) => {
     const [sa, ia] = idKey.get(a)!;
     const [sb, ib] = idKey.get(b)!;
@@ -729,31 +1144,32 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
   const width = Math.max(3, String(live.length).length);
   const assignments: Assignment[] = [];
   const plans: DriverPlan[] = [];
-  const driverOfTour = new Map<number, string>();
+  const driverOfTour: (DriverPlan | undefined)[] = new Array(n);
   live.forEach((d, k) => {
     const driver_id = `D${String(k + 1).padStart(width, '0')}`;
-    const mine = toursOf(d).sort((a, b) => T[a]!.start - T[b]!.start);
-    for (const ti of mine) driverOfTour.set(ti, driver_id);
-    plans.push({
+    const mine = toursOfLive.get(d)!;
+    const plan: DriverPlan = {
       driver_id,
       tour_ids: mine.map((i) => T[i]!.id),
       work_minutes: d.work,
       days_worked: d.days.filter((l) => l.length).length,
       full_time: d.work >= rules.fullTimeMinutes,
-    });
+    };
+    plans.push(plan);
+    for (const ti of mine) {
+      driverOfTour[ti] = plan;
+      assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
+    }
   });
   for (const [f, leader] of followers) {
-    const driver_id = driverOfTour.get(leader);
-    const plan = plans.find((p) => p.driver_id === driver_id);
-    if (driver_id && plan) {
-      driverOfTour.set(f, driver_id);
+    const plan = driverOfTour[leader];
+    if (plan) {
       plan.tour_ids.push(T[f]!.id);
       plan.work_minutes += T[f]!.workMinutes;
       plan.full_time = plan.work_minutes >= rules.fullTimeMinutes;
+      assignments.push({ driver_id: plan.driver_id, tour_id: T[f]!.id, day: T[f]!.day });
     }
   }
-  for (const [ti, driver_id] of driverOfTour)
-    assignments.push({ driver_id, tour_id: T[ti]!.id, day: T[ti]!.day });
   const config_hash = configHash(config);
   const lb =
     bound ??

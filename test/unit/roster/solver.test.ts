@@ -14,6 +14,23 @@ import { expandWeek, type TourInstance } from '../../../src/roster/week';
 const FIX = path.resolve(__dirname, '../../fixtures/roster');
 const weekOf = (text: string) => expandWeek(parseForecast(text).tours, '2026-W03').tours;
 
+/** Every audit of the plan PASSes, over the tours the solver could cover. */
+function assertAuditsPass(tours: TourInstance[], r: ReturnType<typeof solve>) {
+  const uncovered = new Set(r.uncovered.map((u) => u.tour_id));
+  const audits = runAudits(
+    { tours: tours.filter((t) => !uncovered.has(t.id)), assignments: r.assignments },
+    { second_hash: 'x', output_hash: 'x' },
+  );
+  for (const a of audits) assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
+}
+
+/** Candidate lists and the full scan made the same plan, the lists with no more rule checks. */
+function assertSamePlan(indexed: ReturnType<typeof solve>, full: ReturnType<typeof solve>) {
+  assert.deepEqual(indexed.drivers, full.drivers);
+  assert.equal(indexed.output_hash, full.output_hash);
+  assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
+}
+
 function auditsOf(tours: TourInstance[], seed = 94) {
   const r = solve(tours, { seed });
   return {
@@ -103,7 +120,7 @@ describe('roster solver', () => {
     assert.notEqual(looseDriver('T0004'), looseDriver('T0005'));
   });
 
-  it('the Wien-size bench week needs at most 3 % above its pause-aware lower bound, every audit PASS', function () {
+  it('the Wien-size bench week needs at most 3 % above its pause-aware lower bound, every audit PASS, no changeover under 30 min', function () {
     this.timeout(120_000);
     const g = generateForecast('2026-W03');
     const tours = expandWeek(parseForecast(g.text).tours, '2026-W03').tours;
@@ -228,48 +245,76 @@ describe('roster solver', () => {
         return `${day} ${a}${b} ${count} Fahrer`;
       });
 
-    it('every plan the solver returns passes every audit its constraints promise', () => {
+    /** Checks `check` on random weeks (up to `lines` forecast lines) and seeds. */
+    const forRandomWeeks = (
+      lines: number,
+      numRuns: number,
+      check: (tours: TourInstance[], seed: number) => void,
+    ) =>
       fc.assert(
         fc.property(
-          fc.array(line, { minLength: 1, maxLength: 25 }),
+          fc.array(line, { minLength: 1, maxLength: lines }),
           fc.integer({ min: 0, max: 1000 }),
-          (lines, seed) => {
-            const tours = weekOf(lines.join('\n'));
-            const r = solve(tours, { seed });
-            const uncovered = new Set(r.uncovered.map((u) => u.tour_id));
-            const coverable = tours.filter((t) => !uncovered.has(t.id));
-            const audits = runAudits(
-              { tours: coverable, assignments: r.assignments },
-              { second_hash: 'x', output_hash: 'x' },
-            );
-            for (const a of audits)
-              assert.equal(a.status, 'PASS', `${a.check_name}: ${JSON.stringify(a.details)}`);
-            assert.ok(r.headcount >= r.lower_bound.value || coverable.length === 0);
-            assert.equal(solve(tours, { seed }).output_hash, r.output_hash);
-          },
+          (ls, seed) => check(weekOf(ls.join('\n')), seed),
         ),
-        { numRuns: 60 },
+        { numRuns },
       );
+
+    it('every plan the solver returns passes every audit its constraints promise', () => {
+      forRandomWeeks(25, 60, (tours, seed) => {
+        const r = solve(tours, { seed });
+        assertAuditsPass(tours, r);
+        assert.ok(r.headcount >= r.lower_bound.value || r.uncovered.length === tours.length);
+        assert.equal(solve(tours, { seed }).output_hash, r.output_hash);
+      });
     });
 
     it('the candidate index picks the same driver for every tour as trying every driver', () => {
-      fc.assert(
-        fc.property(
-          fc.array(line, { minLength: 1, maxLength: 40 }),
-          fc.integer({ min: 0, max: 1000 }),
-          (lines, seed) => {
-            const tours = weekOf(lines.join('\n'));
-            // Budget 0: the plan is the first plan as built, so equal plans mean equal choices.
-            const indexed = solve(tours, { seed, searchBudget: 0 });
-            const full = solve(tours, { seed, searchBudget: 0, constructionScan: 'full' });
-            assert.deepEqual(indexed.drivers, full.drivers);
-            assert.equal(indexed.output_hash, full.output_hash);
-            assert.ok(indexed.checks <= full.checks, `${indexed.checks} > ${full.checks}`);
-          },
+      forRandomWeeks(40, 80, (tours, seed) =>
+        // Budget 0: the plan is the first plan as built, so equal plans mean equal choices.
+        assertSamePlan(
+          solve(tours, { seed, searchBudget: 0 }),
+          solve(tours, { seed, searchBudget: 0, constructionScan: 'full' }),
         ),
-        { numRuns: 80 },
       );
     });
+
+    it("the search's candidate lists make the same moves as trying every driver, all legal", () => {
+      forRandomWeeks(40, 80, (tours, seed) => {
+        const indexed = solve(tours, { seed });
+        assertSamePlan(indexed, solve(tours, { seed, searchScan: 'full' }));
+        assertAuditsPass(tours, indexed);
+      });
+    });
+  });
+
+  it("the search's candidate lists agree with trying every driver on a Wien week and its doubled copy", function () {
+    this.timeout(120_000);
+    const text = generateForecast('2026-W10').text;
+    const doubled = `${text}\n${text.replace(/Depot (\S+)/g, (_, d) => `Depot ${d}2`)}`;
+    for (const tours of [weekOf(text), weekOf(doubled)]) {
+      const indexed = solve(tours);
+      const full = solve(tours, { searchScan: 'full' });
+      assert.equal(indexed.output_hash, full.output_hash);
+      // A move asks the few drivers whose free windows hold the work, not all of them.
+      assert.ok(indexed.checks * 10 < full.checks, `${indexed.checks} vs ${full.checks}`);
+    }
+  });
+
+  it('rule checks grow near-linearly: the bench week twice and four times over (depots renamed)', function () {
+    this.timeout(120_000);
+    const text = generateForecast('2026-W03').text;
+    const copies = (k: number) =>
+      weekOf(
+        Array.from({ length: k }, (_, i) =>
+          i === 0 ? text : text.replace(/Depot (\S+)/g, (_, d) => `Depot ${d}${i + 1}`),
+        ).join('\n'),
+      );
+    const [one, two, four] = [1, 2, 4].map((k) => solve(copies(k)));
+    assert.ok(two!.checks <= 2.25 * one!.checks, `2x: ${two!.checks} vs ${one!.checks}`);
+    assert.ok(four!.checks <= 4.5 * one!.checks, `4x: ${four!.checks} vs ${one!.checks}`);
+    // Same quality at every size: the copies need exactly their bound.
+    for (const r of [one, two, four]) assert.equal(r!.headcount, r!.lower_bound.value);
   });
 
   it('the candidate index agrees with the full scan on a Wien week and its doubled copy', function () {
