@@ -8,7 +8,7 @@ import type { RunSummary } from '../../src/api/schemas';
 import type { SolvereignTestApi } from '../../src/extension';
 import { shiftIsoWeek } from '../../src/shared/isoWeek';
 import type { PanelInfo } from '../../src/webviews';
-import { connectLiveCockpit, leaveLiveCockpit, signInAs, waitFor } from './helpers';
+import { connectLiveCockpit, findingActions, leaveLiveCockpit, signInAs, waitFor } from './helpers';
 
 interface CompareResult {
   older: string;
@@ -163,17 +163,7 @@ describe('Compare runs: diffs of the evidence and the report side by side', func
   it('offers "Compare with Previous Run" as a quick fix on a finding', async () => {
     // The seeded week with duplicate tours: its Overlap findings sit on input lines.
     const fail = runs.find((r) => r.status === 'FAIL' && /Duplicate tours/.test(r.notes ?? ''))!;
-    await vscode.commands.executeCommand('solvereign.openEvidence', fail.run_id);
-    const forecast = vscode.Uri.parse(evidence(fail.run_id, 'input/forecast.txt'));
-    const d = await waitFor(
-      () => vscode.languages.getDiagnostics(forecast).find((x) => x.source?.startsWith('SOLVEREIGN ')),
-      'a finding on the input',
-    );
-    const actions = (await vscode.commands.executeCommand(
-      'vscode.executeCodeActionProvider',
-      forecast,
-      d.range,
-    )) as vscode.CodeAction[];
+    const actions = await findingActions(fail.run_id);
     const compareAction = actions.find((a) => a.title === `Compare with Previous Run (${fail.run_id})`);
     assert.ok(compareAction, actions.map((a) => a.title).join(' | '));
     assert.equal(compareAction.command?.command, 'solvereign.compareRuns');

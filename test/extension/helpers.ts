@@ -139,3 +139,18 @@ export async function overlapFailRun(api: SolvereignTestApi): Promise<string> {
   }
   throw new Error('the seed has no FAIL run with an Overlap FAIL');
 }
+
+/** Opens a run's evidence and returns the code actions offered on the first finding on its input. */
+export async function findingActions(runId: string): Promise<vscode.CodeAction[]> {
+  await vscode.commands.executeCommand('solvereign.openEvidence', runId);
+  const forecast = vscode.Uri.from({ scheme: 'solvereign-evidence', path: `/${runId}/input/forecast.txt` });
+  const d = await waitFor(
+    () => vscode.languages.getDiagnostics(forecast).find((x) => x.source?.startsWith('SOLVEREIGN ')),
+    'a finding on the input',
+  );
+  return (await vscode.commands.executeCommand(
+    'vscode.executeCodeActionProvider',
+    forecast,
+    d.range,
+  )) as vscode.CodeAction[];
+}

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { buildTimeline } from '../../src/evidence/timeline';
 import type { SolvereignTestApi } from '../../src/extension';
 import type { PanelInfo } from '../../src/webviews';
-import { overlapFailRun, signInAs, useLiveCockpit, waitFor } from './helpers';
+import { findingActions, overlapFailRun, signInAs, useLiveCockpit, waitFor } from './helpers';
 
 type Rendered = NonNullable<NonNullable<PanelInfo['rendered']>['timeline']>;
 
@@ -86,17 +86,7 @@ describe('roster timeline: Show Roster Timeline', function () {
 
   it('the "Show in Timeline" quick fix on a finding opens the timeline of its run', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('solvereign.openEvidence', runId);
-    const forecast = vscode.Uri.from({ scheme: 'solvereign-evidence', path: `/${runId}/input/forecast.txt` });
-    const d = await waitFor(
-      () => vscode.languages.getDiagnostics(forecast).find((x) => x.source?.startsWith('SOLVEREIGN ')),
-      'a finding on the input',
-    );
-    const actions = (await vscode.commands.executeCommand(
-      'vscode.executeCodeActionProvider',
-      forecast,
-      d.range,
-    )) as vscode.CodeAction[];
+    const actions = await findingActions(runId);
     const show = actions.find((a) => a.title === `Show in Timeline (${runId})`);
     assert.ok(show?.command, actions.map((a) => a.title).join(' | '));
     const r = (await vscode.commands.executeCommand(
