@@ -5,7 +5,7 @@
 // through this module. No `vscode`.
 import { parseForecastInput } from '../roster/forecast';
 import type { AuditResult, AuditViolation } from '../roster/types';
-import { DAY_ABBREVIATIONS } from '../roster/forecast';
+import { DAY_ABBREVIATIONS, formatMinutes } from '../shared/days';
 import { expandWeek, type TourInstance } from '../roster/week';
 import { isIsoWeek } from '../shared/isoWeek';
 import type { RunEvidence } from './runEvidence';
@@ -53,15 +53,11 @@ export function runTours(ev: Pick<RunEvidence, 'forecast' | 'week'>): TourInstan
   return expandWeek(parseForecastInput(ev.forecast.text).tours, ev.week).tours;
 }
 
-const clock = (abs: number) => {
-  const m = ((abs % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-};
 const dayName = (d: number) => DAY_ABBREVIATIONS[d - 1] ?? String(d);
 
 /** "06:00-10:00+15:00-19:00": a tour's working parts. */
 export function tourTimes(t: Pick<TourInstance, 'parts'>): string {
-  return t.parts.map((p) => `${clock(p.start)}-${clock(p.end)}`).join('+');
+  return t.parts.map((p) => `${formatMinutes(p.start)}-${formatMinutes(p.end)}`).join('+');
 }
 
 /** "Mo 06:00-14:00 Depot Nord, line 4": how a tour is named in messages and labels. */

@@ -5,7 +5,7 @@
 // ticks, accessible labels, and the per-driver text summary the exports show. Browser-safe: no
 // `vscode`, no Node; the block is built from a run's evidence in src/evidence/timeline.ts.
 import * as z from 'zod/mini';
-import { DAY_ABBREVIATIONS } from '../shared/days';
+import { DAY_ABBREVIATIONS, formatMinutes } from '../shared/days';
 import type { Block, ReportDoc, Row, Tone } from './model';
 
 export const WEEK_MINUTES = 7 * 1440;
@@ -92,12 +92,6 @@ export const DAY_LONG = [
 
 const dayLong = (d: number) => DAY_LONG[d - 1] ?? 'day unknown';
 
-/** "06:00" for an absolute minute (the day is said separately). */
-export function clockOf(abs: number): string {
-  const m = ((abs % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
 /** The day (1..7, 8 = next Monday) an absolute minute falls on. */
 const dayOfMinute = (abs: number) => Math.floor(abs / 1440) + 1;
 
@@ -109,7 +103,7 @@ export function tourTimeText(t: TimelineTour): string {
     const d = isEnd && abs % 1440 === 0 ? dayOfMinute(abs) - 1 : dayOfMinute(abs);
     // An end at 24:00 reads as 24:00 of the start day, not 00:00 of the next.
     if (isEnd && abs % 1440 === 0 && d === startDay) return '24:00';
-    return d === startDay ? clockOf(abs) : `${DAY_LONG[(d - 1) % 7]} ${clockOf(abs)}`;
+    return d === startDay ? formatMinutes(abs) : `${DAY_LONG[(d - 1) % 7]} ${formatMinutes(abs)}`;
   };
   const pieces: string[] = [];
   t.parts.forEach(([s, e], i) => {
@@ -352,7 +346,7 @@ export function axisTicks(range: [number, number], monday?: string): AxisTick[] 
       label = DAY_ABBREVIATIONS[(day - 1) % 7];
       date = dateOf(monday, day) || undefined;
     } else if (!major && step === 360) label = String((at % 1440) / 60).padStart(2, '0');
-    else if (!major && (at % 1440) % 120 === 0) label = clockOf(at);
+    else if (!major && (at % 1440) % 120 === 0) label = formatMinutes(at);
     out.push({
       at,
       pct: ((at - start) / span) * 100,
@@ -374,7 +368,7 @@ export function driverWeekText(d: TimelineDriver): string {
   return d.tours
     .map((t) => {
       const times = t.parts
-        ?.map(([s, e]) => `${clockOf(s)}-${e % 1440 === 0 && e > s ? '24:00' : clockOf(e)}`)
+        ?.map(([s, e]) => `${formatMinutes(s)}-${e % 1440 === 0 && e > s ? '24:00' : formatMinutes(e)}`)
         .join('+');
       return [DAY_ABBREVIATIONS[t.day - 1] ?? '?', times, t.depot, t.id].filter(Boolean).join(' ');
     })

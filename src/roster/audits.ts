@@ -1,6 +1,7 @@
 // The seven audits of CONTRACT.md on ANY plan (tours + driver->tour assignments), whoever made it:
 // the solver, a hand edit, or a plan file from live SOLVEREIGN. Each returns the engine's AuditResult.
 import { AUDIT_CHECKS } from '../shared/runbook';
+import { formatMinutes } from '../shared/days';
 import { DAY_ABBREVIATIONS, type Interval, parseForecastJson } from './forecast';
 import { DEFAULT_RULES, daySpan, isSplitDay, type RosterRules, toursConflict, toursOverlap } from './rules';
 import type { AuditResult, AuditViolation } from './types';
@@ -46,10 +47,6 @@ export const MAX_LISTED_VIOLATIONS = 50;
 
 const dayName = (d: number) => DAY_ABBREVIATIONS[d - 1] ?? String(d);
 const hours = (m: number) => `${(m / 60).toFixed(1).replace(/\.0$/, '')} h`;
-const clock = (abs: number) => {
-  const m = ((abs % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-};
 
 function result(
   check_name: string,
@@ -133,11 +130,14 @@ export function auditCoverage(plan: Plan): AuditResult {
     if (ds.length === 1) covered++;
     else if (ds.length === 0) {
       v.push(
-        violation(`Tour ${t.id} (${dayName(t.day)} ${clock(t.start)}-${clock(t.end)}) has no driver.`, {
-          tour_ids: [t.id],
-          day: dayName(t.day),
-          ...(t.line !== undefined ? { line: t.line } : {}),
-        }),
+        violation(
+          `Tour ${t.id} (${dayName(t.day)} ${formatMinutes(t.start)}-${formatMinutes(t.end)}) has no driver.`,
+          {
+            tour_ids: [t.id],
+            day: dayName(t.day),
+            ...(t.line !== undefined ? { line: t.line } : {}),
+          },
+        ),
       );
     } else {
       covered++;
@@ -166,7 +166,7 @@ export function auditCoverage(plan: Plan): AuditResult {
 export function auditOverlap(plan: Plan, rules: RosterRules = DEFAULT_RULES): AuditResult {
   const v: AuditViolation[] = [];
   const pause = rules.minPauseMinutes;
-  const at = (t: PlanTour) => `${t.id} (${dayName(t.day)} ${clock(t.start)}-${clock(t.end)})`;
+  const at = (t: PlanTour) => `${t.id} (${dayName(t.day)} ${formatMinutes(t.start)}-${formatMinutes(t.end)})`;
   for (const w of driverWeeks(plan)) {
     const all = [...w.days.values()].flat().sort((a, b) => a.start - b.start || a.end - b.end);
     for (let i = 0; i < all.length; i++) {
@@ -218,7 +218,7 @@ export function auditRest(plan: Plan, rules: RosterRules = DEFAULT_RULES): Audit
         const last = prev.find((t) => t.end === lastEnd)!;
         v.push(
           violation(
-            `Driver ${w.driver_id} rests ${hours(rest)} between ${dayName(days[k - 1]!)} ${clock(lastEnd)} and ${dayName(days[k]!)} ${clock(next[0]!.start)} (minimum ${hours(rules.minRestMinutes)}).`,
+            `Driver ${w.driver_id} rests ${hours(rest)} between ${dayName(days[k - 1]!)} ${formatMinutes(lastEnd)} and ${dayName(days[k]!)} ${formatMinutes(next[0]!.start)} (minimum ${hours(rules.minRestMinutes)}).`,
             { driver_id: w.driver_id, tour_ids: [last.id, next[0]!.id], day: dayName(days[k]!) },
           ),
         );
@@ -270,7 +270,7 @@ function auditSpan(plan: Plan, split: boolean, rules: RosterRules): AuditResult 
       if (span > limit) {
         v.push(
           violation(
-            `Driver ${w.driver_id} spans ${hours(span)} on ${dayName(day)} (${clock(list[0]!.start)}-${clock(Math.max(...list.map((t) => t.end)))}; ${split ? 'split' : 'regular'} maximum ${hours(limit)}).`,
+            `Driver ${w.driver_id} spans ${hours(span)} on ${dayName(day)} (${formatMinutes(list[0]!.start)}-${formatMinutes(Math.max(...list.map((t) => t.end)))}; ${split ? 'split' : 'regular'} maximum ${hours(limit)}).`,
             { driver_id: w.driver_id, tour_ids: list.map((t) => t.id), day: dayName(day) },
           ),
         );

@@ -2,7 +2,7 @@
 // read into one tour model. Pure: no vscode, no I/O. `parseForecast` never throws; every problem is
 // reported per line with a code and a character range the language server turns into a diagnostic.
 import { createHash } from 'node:crypto';
-import { DAY_ABBREVIATIONS } from '../shared/days';
+import { DAY_ABBREVIATIONS, formatMinutes } from '../shared/days';
 import { isIsoWeek } from '../shared/isoWeek';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
@@ -225,11 +225,7 @@ export function suggestDay(word: string): string | undefined {
 
 // ---------------------------------------------------------------- formatting
 
-/** `HH:MM` of minutes (taken modulo one day). */
-export function formatMinutes(minutes: number): string {
-  const m = ((Math.round(minutes) % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
+export { formatMinutes };
 
 const CLOCK: string[] = [];
 for (let m = 0; m < 1440; m++) CLOCK.push(formatMinutes(m));
