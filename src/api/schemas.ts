@@ -352,8 +352,7 @@ const systemStatusFields = () => ({
   kill_switch_activated_at: nullableString,
   kill_switch_mode: z.nullish(lenientEnum(KILL_SWITCH_MODES)),
 });
-const SystemStatusFields = lazy(() => z.object(systemStatusFields()));
-export type SystemStatus = z.infer<typeof SystemStatusFields> & {
+export type SystemStatus = z.infer<z.ZodMiniObject<ReturnType<typeof systemStatusFields>>> & {
   latest_run: RunSummary | null;
   /** The latest run when the server sent one this client could not read (then `latest_run` is null). */
   dropped?: DroppedRecord[];
