@@ -71,14 +71,24 @@ export async function runCommand(page, title, timeout = 15000) {
     await input.fill(`>${title}`);
     const left = Math.max(1000, deadline - Date.now());
     try {
+      // The palette must still be open and hold the focus: a part that takes the focus late (a
+      // terminal the panel just created, under load) closes it, and its hidden rows keep their text.
       await page.waitForFunction(
-        ([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want,
-        [SELECTORS.paletteFocused, title],
+        ([sel, inputSel, want]) => {
+          const box = document.querySelector(inputSel);
+          return (
+            box !== null &&
+            document.activeElement === box &&
+            box.closest('.quick-input-widget')?.style.display !== 'none' &&
+            document.querySelector(sel)?.textContent?.trim() === want
+          );
+        },
+        [SELECTORS.paletteFocused, SELECTORS.paletteInput, title],
         { timeout: round === 0 ? Math.min(5000, left) : left },
       );
       break;
     } catch (err) {
-      if (Date.now() >= deadline || round > 0) throw err;
+      if (Date.now() >= deadline || round > 1) throw err;
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
     }

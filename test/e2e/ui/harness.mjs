@@ -15,8 +15,13 @@ export async function explorerShowsTheFixtureWorkspace({ page, wb }) {
 }
 
 export async function commandPaletteRunsACommand({ page, wb }) {
-  await wb.runCommand(page, 'View: Toggle Panel Visibility');
-  await page.locator('.part.panel').first().waitFor({ state: 'visible', timeout: 10000 });
-  await wb.runCommand(page, 'View: Toggle Panel Visibility');
-  await page.locator('.part.panel').first().waitFor({ state: 'hidden', timeout: 10000 });
+  // The side bar, not the panel: the panel opens the terminal, whose late start re-reveals a panel
+  // that was just hidden again on a loaded machine.
+  const sideBar = page.locator('.part.sidebar').first();
+  const wasVisible = await sideBar.isVisible();
+  const states = wasVisible ? ['hidden', 'visible'] : ['visible', 'hidden'];
+  for (const state of states) {
+    await wb.runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await sideBar.waitFor({ state, timeout: 10000 });
+  }
 }
