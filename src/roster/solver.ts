@@ -8,6 +8,7 @@ import { configHash, outputHash } from './hash';
 import { DEFAULT_RULES, infeasibleAlone, isSplitDay, type RosterRules, toursConflict } from './rules';
 import type { TourInstance } from './week';
 import { MinHeap } from './heap';
+import { peakOf, SpanPeaks } from './spans';
 import { ContainedIndex, type Keyed, type TimeWindow, WindowIndex } from './windows';
 import { seededRandom } from '../shared/random';
 
@@ -111,28 +112,13 @@ export interface SolveResult {
 
 export { seededRandom };
 
-/**
- * Most of the first `count` spans open at one moment (a span ending as another starts does not
- * count). Sorts those starts and ends in place.
- */
-function peakOfSpans(starts: Float64Array, ends: Float64Array, count: number): number {
-  // Starts and ends sorted apart as numbers: the lower bound asks once per moment of the week.
-  starts.subarray(0, count).sort();
-  ends.subarray(0, count).sort();
-  let open = 0;
-  let peak = 0;
-  for (let i = 0, j = 0; i < count; i++) {
-    for (; j < count && ends[j]! <= starts[i]!; j++) open--;
-    open++;
-    if (open > peak) peak = open;
-  }
-  return peak;
-}
-
-function peakOf(intervals: readonly { start: number; end: number }[]): number {
-  const starts = Float64Array.from(intervals, (p) => p.start);
-  const ends = Float64Array.from(intervals, (p) => p.end);
-  return peakOfSpans(starts, ends, intervals.length);
+/** How many of the sorted values are at most x, for ascending x: a cursor that only moves on. */
+function countUpTo(sorted: Float64Array): (x: number) => number {
+  let k = 0;
+  return (x) => {
+    while (k < sorted.length && sorted[k]! <= x) k++;
+    return k;
+  };
 }
 
 /**
@@ -144,6 +130,7 @@ function peakOf(intervals: readonly { start: number; end: number }[]): number {
  * - rest-aware peak: at any moment t, the tours occupying t need their own drivers, and so do the
  *   previous day's tours ending less than the minimum rest before t (or the next day's starting
  *   less than the rest after t): none of those drivers can be working at t.
+ * O(n log n): each day's moments are swept in order with cursors and two SpanPeaks trees.
  */
 export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = DEFAULT_RULES): LowerBound {
   let work = 0;
@@ -152,12 +139,15 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
     work += t.workMinutes;
     perDay.set(t.day, (perDay.get(t.day) ?? 0) + 1);
   }
-  const occupied = (t: TourInstance) => ({ start: t.start, end: t.end + rules.minPauseMinutes });
+  const pause = rules.minPauseMinutes;
+  const rest = rules.minRestMinutes;
+  const occupied = (t: TourInstance) => ({ start: t.start, end: t.end + pause });
   const peak = peakOf(tours.flatMap((t) => t.parts));
   const pausePeak = peakOf(tours.map(occupied));
   const weekly = Math.ceil(work / rules.maxWeeklyMinutes);
-  const daily = Math.ceil(Math.max(0, ...perDay.values()) / rules.maxToursPerDay);
-  let restPeak = 0;
+  let daily = 0;
+  for (const n of perDay.values()) daily = Math.max(daily, Math.ceil(n / rules.maxToursPerDay));
+
   const byDay = new Map<number, TourInstance[]>();
   for (const t of tours) {
     const list = byDay.get(t.day);
@@ -165,43 +155,59 @@ export function lowerBound(tours: readonly TourInstance[], rules: RosterRules = 
     else byDay.set(t.day, [t]);
   }
   const dayList = (d: number) => byDay.get(d) ?? [];
-  const moments = [...new Set(tours.map((t) => t.start))].sort((a, b) => a - b);
-  // Scratch spans for the peaks below, as large as the busiest day.
-  const most = Math.max(0, ...[...byDay.values()].map((l) => l.length));
-  const starts = new Float64Array(most);
-  const ends = new Float64Array(most);
-  for (const m of moments) {
+  const sortedOf = (list: readonly TourInstance[], f: (t: TourInstance) => number) => {
+    const values = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) values[i] = f(list[i]!);
+    return values.sort();
+  };
+  // The week's moments (tour starts), ascending, by the day they fall on.
+  const momentsByDay = new Map<number, number[]>();
+  for (const m of [...new Set(tours.map((t) => t.start))].sort((a, b) => a - b)) {
     const day = Math.floor(m / 1440) + 1;
+    const list = momentsByDay.get(day);
+    if (list) list.push(m);
+    else momentsByDay.set(day, [m]);
+  }
+  let restPeak = 0;
+  for (const [day, moments] of momentsByDay) {
     const todays = dayList(day);
     const yesterdays = dayList(day - 1);
     const tomorrows = dayList(day + 1);
     // Today's tours occupying m (pause included): a driver of the day before who ends less than the
     // rest before m cannot hold any of them (each started by m). Tours running at m (no pause: the
-    // next day's start is measured from the tour's real end).
-    let today = 0;
-    let running = 0;
-    for (const t of todays) {
-      if (t.start <= m && m < t.end + rules.minPauseMinutes) today++;
-      if (t.start <= m && m < t.end) running++;
+    // next day's start is measured from the tour's real end). Counted as "started by m" minus
+    // "over by m" (a tour is over by m only if it started by m).
+    const todayStarted = countUpTo(sortedOf(todays, (t) => t.start));
+    const todayFreed = countUpTo(sortedOf(todays, (t) => t.end + pause));
+    const todayEnded = countUpTo(sortedOf(todays, (t) => t.end));
+    const yesterdayStarted = countUpTo(sortedOf(yesterdays, (t) => t.start));
+    const yesterdayEnded = countUpTo(sortedOf(yesterdays, (t) => t.end));
+    const running = new Int32Array(moments.length);
+    const occupying = new Int32Array(moments.length);
+    for (let i = 0; i < moments.length; i++) {
+      const m = moments[i]!;
+      const started = todayStarted(m);
+      occupying[i] = started - todayFreed(m);
+      running[i] = started - todayEnded(m) + yesterdayStarted(m) - yesterdayEnded(m);
     }
-    let before = 0;
-    for (const t of yesterdays) {
-      if (t.start <= m && m < t.end) running++;
-      if (t.end > m - rules.minRestMinutes) {
-        starts[before] = t.start;
-        ends[before++] = t.end + rules.minPauseMinutes;
-      }
+    // The day before's tours ending after m - rest: more of them as m goes back in time.
+    const before = new SpanPeaks(yesterdays.map(occupied));
+    const byEndDesc = yesterdays.slice().sort((a, b) => b.end - a.end);
+    for (let i = moments.length - 1, k = 0; i >= 0; i--) {
+      for (; k < byEndDesc.length && byEndDesc[k]!.end > moments[i]! - rest; k++)
+        before.add(byEndDesc[k]!.start, byEndDesc[k]!.end + pause);
+      const v = occupying[i]! + before.peak;
+      if (v > restPeak) restPeak = v;
     }
-    const beforePeak = peakOfSpans(starts, ends, before);
-    let after = 0;
-    for (const t of tomorrows) {
-      if (t.start < m + rules.minRestMinutes) {
-        starts[after] = t.start;
-        ends[after++] = t.end + rules.minPauseMinutes;
-      }
+    // The next day's tours starting before m + rest: more of them as m goes on.
+    const after = new SpanPeaks(tomorrows.map(occupied));
+    const byStart = tomorrows.slice().sort((a, b) => a.start - b.start);
+    for (let i = 0, k = 0; i < moments.length; i++) {
+      for (; k < byStart.length && byStart[k]!.start < moments[i]! + rest; k++)
+        after.add(byStart[k]!.start, byStart[k]!.end + pause);
+      const v = running[i]! + after.peak;
+      if (v > restPeak) restPeak = v;
     }
-    const v = Math.max(today + beforePeak, running + peakOfSpans(starts, ends, after));
-    if (v > restPeak) restPeak = v;
   }
   return {
     value: Math.max(peak, pausePeak, weekly, daily, restPeak),

@@ -8,6 +8,7 @@ import { generateForecast } from '../../../src/roster/generate';
 import { outputHash } from '../../../src/roster/hash';
 import { changeoverGaps, computeKpis } from '../../../src/roster/kpis';
 import { solveForecast } from '../../../src/roster/pipeline';
+import { DEFAULT_RULES } from '../../../src/roster/rules';
 import { lowerBound, solve } from '../../../src/roster/solver';
 import { expandWeek, type TourInstance } from '../../../src/roster/week';
 
@@ -155,6 +156,9 @@ describe('roster solver', () => {
     assert.equal(lowerBound(weekOf('Mo 06:00-10:00\nMo 10:15-14:00')).peak_with_pause, 2);
     assert.equal(lowerBound(weekOf('Mo 06:00-10:00\nMo 10:15-14:00')).peak_concurrent_tours, 1);
     assert.equal(lowerBound(weekOf('Mo 06:00-10:00 + 15:00-19:00\nMo 11:00-14:00')).value, 2);
+    // Rest: a Monday tour ending exactly 11 h before a Tuesday start leaves one driver enough.
+    assert.equal(lowerBound(weekOf('Mo 10:00-19:00\nDi 06:00-08:00')).peak_with_rest, 1);
+    assert.equal(lowerBound(weekOf('Mo 10:00-19:15\nDi 06:00-08:00')).peak_with_rest, 2);
   });
 
   it('reports tours that break a hard limit alone as ERR_SOLVE_002 and plans the rest', () => {
@@ -259,6 +263,56 @@ describe('roster solver', () => {
         ),
         { numRuns },
       );
+
+    it('the lower bound equals its definition counted out moment by moment', () => {
+      // The definition, directly: the most spans open at one of their starts (half-open spans).
+      const peak = (spans: { start: number; end: number }[]) =>
+        Math.max(0, ...spans.map((s) => spans.filter((o) => o.start <= s.start && s.start < o.end).length));
+      const reference = (tours: TourInstance[], pause: number, rest: number) => {
+        const occupied = (t: TourInstance) => ({ start: t.start, end: t.end + pause });
+        let restPeak = 0;
+        for (const m of new Set(tours.map((t) => t.start))) {
+          const day = Math.floor(m / 1440) + 1;
+          const on = (d: number) => tours.filter((t) => t.day === d);
+          const today = on(day).filter((t) => t.start <= m && m < t.end + pause).length;
+          const running = [...on(day), ...on(day - 1)].filter((t) => t.start <= m && m < t.end).length;
+          const before = peak(
+            on(day - 1)
+              .filter((t) => t.end > m - rest)
+              .map(occupied),
+          );
+          const after = peak(
+            on(day + 1)
+              .filter((t) => t.start < m + rest)
+              .map(occupied),
+          );
+          restPeak = Math.max(restPeak, today + before, running + after);
+        }
+        return {
+          peak: peak(tours.flatMap((t) => t.parts)),
+          pause: peak(tours.map(occupied)),
+          rest: restPeak,
+        };
+      };
+      fc.assert(
+        fc.property(
+          fc.array(line, { minLength: 1, maxLength: 30 }),
+          // Quarter hours like the tours' times, so that ends meet starts and rest limits often.
+          fc.integer({ min: 0, max: 6 }).map((q) => q * 15),
+          fc.integer({ min: 0, max: 60 }).map((q) => q * 15),
+          (ls, pause, rest) => {
+            const tours = weekOf(ls.join('\n'));
+            const lb = lowerBound(tours, { ...DEFAULT_RULES, minPauseMinutes: pause, minRestMinutes: rest });
+            const want = reference(tours, pause, rest);
+            assert.deepEqual(
+              { peak: lb.peak_concurrent_tours, pause: lb.peak_with_pause, rest: lb.peak_with_rest },
+              want,
+            );
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
 
     it('every plan the solver returns passes every audit its constraints promise', () => {
       forRandomWeeks(25, 60, (tours, seed) => {
