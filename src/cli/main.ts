@@ -44,7 +44,19 @@ Global options
 Exit codes: 0 done (or nothing to do), 1 failed, 2 blocked by a rule (gate, freeze, permission,
 reason), 3 not offered by this server (the working fallback is printed)`;
 
-const defaultIO: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+// Getters: the first read of process.stdin builds a stream (and loads fs/promises, readline and
+// fs/streams with it, ~2 ms), and stderr is needed only when something goes wrong.
+const defaultIO: CliIO = {
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  get stdin() {
+    return process.stdin;
+  },
+};
 
 /** The command word: the first token that is neither an option nor an option's value. */
 function commandWord(argv: string[]): string | undefined {

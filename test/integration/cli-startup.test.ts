@@ -1,6 +1,7 @@
 // What a CLI call loads at start is what every call pays (each Node built-in module is milliseconds):
 // a kill-switch toggle against the http sandbox loads Node's http stack and nothing it does not
-// use: no TLS, no crypto, no perf_hooks, no os, no http2, no roster engine or sandbox bundle.
+// use: no TLS, no crypto, no perf_hooks, no os, no http2, no standard input, no roster engine or
+// sandbox bundle.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,9 @@ describe('solvereign command: what a call loads', function () {
   // Asynchronously: the sandbox answers from this process.
   const loadedBy = async (args: string[]) => {
     const key = sandbox.demoCredentials.find((c) => c.role === 'platform_admin' && c.tenant_code === 'lts')!;
+    // Standard input from /dev/null, as under cron or CI: a file, which Node reads as an fs stream.
     const child = spawn(process.execPath, ['-r', probe, BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH,
         HOME: dir,
@@ -76,6 +79,10 @@ describe('solvereign command: what a call loads', function () {
       assert.ok(builtins.includes('http'), builtins.join(' '));
       for (const unused of ['crypto', 'perf_hooks', 'os', 'tls', 'https', 'http2', 'worker_threads'])
         assert.ok(!builtins.includes(unused), `${action} loaded node:${unused}`);
+      // Standard input is never read by a toggle: touching process.stdin builds a stream and loads
+      // fs/promises and readline with it.
+      for (const unused of ['internal/fs/promises', 'internal/readline/interface'])
+        assert.ok(!builtins.includes(unused), `${action} loaded ${unused}`);
       // One bundle: no roster engine, no sandbox.
       assert.deepEqual(
         files.filter((f) => f !== probe).map((f) => path.basename(f)),
