@@ -23,15 +23,15 @@ const stubFormData = {
   name: 'stub-unused-axios-dependencies',
   setup(build) {
     // axios imports node:http2 for `httpVersion: 2` only, node:https (with tls, ~+130% of
-    // node:http's load time) for https URLs only, and node:crypto (~4 ms) for multipart boundaries
-    // only: load each when first touched, not at start, so a CLI call to the local http sandbox
-    // never loads TLS or crypto.
-    build.onResolve({ filter: /^(http2|https|crypto)$/ }, (args) =>
+    // node:http's load time) for https URLs only, node:crypto (~4 ms) for multipart boundaries
+    // only, and node:zlib (~1 ms) for compressed answers only: load each when first touched, not at
+    // start, so a CLI call to the local http sandbox never loads TLS, crypto or zlib.
+    build.onResolve({ filter: /^(http2|https|crypto|zlib)$/ }, (args) =>
       args.path === 'http2' || args.importer.includes(`axios${path.sep}lib${path.sep}`)
         ? { path: `lazy-${args.path}`, namespace: 'stub' }
         : undefined,
     );
-    build.onLoad({ filter: /^lazy-(http2|https|crypto)$/, namespace: 'stub' }, (args) => ({
+    build.onLoad({ filter: /^lazy-(http2|https|crypto|zlib)$/, namespace: 'stub' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get: (_, key) => require('node:${args.path.slice(5)}')[key] });`,
       loader: 'js',
     }));
@@ -101,6 +101,40 @@ const noFetchAdapter = {
       );
       if (patched === source)
         throw new Error('axios dispatchRequest.js changed: update the no-axios-fetch-adapter plugin');
+      return { contents: patched, loader: 'js' };
+    });
+    // The http adapter reads zlib's flush constants and what it offers when it loads; read them
+    // when an answer is decompressed instead (Brotli is in every Node this runs on, >= 20.15).
+    build.onLoad({ filter: /axios[\\/]lib[\\/]adapters[\\/]http\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      let patched = source;
+      for (const [name, constant] of [
+        ['zlibOptions', 'Z_SYNC_FLUSH'],
+        ['brotliOptions', 'BROTLI_OPERATION_FLUSH'],
+        ['zstdOptions', 'ZSTD_e_flush'],
+      ]) {
+        patched = patched.replace(
+          `const ${name} = {\n  flush: zlib.constants.${constant},\n  finishFlush: zlib.constants.${constant},\n};`,
+          `const ${name} = {\n  get flush() { return zlib.constants.${constant}; },\n  get finishFlush() { return zlib.constants.${constant}; },\n};`,
+        );
+      }
+      patched = patched
+        .replace(
+          'const isBrotliSupported = utils.isFunction(zlib.createBrotliDecompress);',
+          'const isBrotliSupported = true;',
+        )
+        .replace(
+          'const isZstdSupported = utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING',
+          "const zstd = () => utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING",
+        )
+        .replace(
+          "const ACCEPT_ENCODING_WITH_ZSTD = ACCEPT_ENCODING + (isZstdSupported ? ', zstd' : '');",
+          "const withZstd = () => ACCEPT_ENCODING + (zstd() ? ', zstd' : '');",
+        )
+        .replace('? ACCEPT_ENCODING_WITH_ZSTD', '? withZstd()')
+        .replace('if (isZstdSupported) {', 'if (zstd()) {');
+      if (/^ {2}flush: zlib|isZstdSupported|ACCEPT_ENCODING_WITH_ZSTD|zlib\.createBrotliDecompress\)/m.test(patched))
+        throw new Error('axios adapters/http.js changed: update the lazy zlib patch in esbuild.mjs');
       return { contents: patched, loader: 'js' };
     });
     build.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {

@@ -1,7 +1,7 @@
 // What a CLI call loads at start is what every call pays (each Node built-in module is milliseconds):
 // a kill-switch toggle against the http sandbox loads Node's http stack and nothing it does not
-// use: no TLS, no crypto, no perf_hooks, no os, no http2, no standard input, no roster engine or
-// sandbox bundle.
+// use: no TLS, no crypto, no zlib, no perf_hooks, no os, no http2, no standard input, no roster
+// engine or sandbox bundle.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,7 +77,7 @@ describe('solvereign command: what a call loads', function () {
         `startup probe ${action}`,
       ]);
       assert.ok(builtins.includes('http'), builtins.join(' '));
-      for (const unused of ['crypto', 'perf_hooks', 'os', 'tls', 'https', 'http2', 'worker_threads'])
+      for (const unused of ['crypto', 'perf_hooks', 'os', 'tls', 'https', 'http2', 'worker_threads', 'zlib'])
         assert.ok(!builtins.includes(unused), `${action} loaded node:${unused}`);
       // Standard input is never read by a toggle: touching process.stdin builds a stream and loads
       // fs/promises and readline with it.
