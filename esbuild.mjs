@@ -125,7 +125,7 @@ const noFetchAdapter = {
         )
         .replace(
           'const isZstdSupported = utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING',
-          "const zstd = () => utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING",
+          'const zstd = () => utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING',
         )
         .replace(
           "const ACCEPT_ENCODING_WITH_ZSTD = ACCEPT_ENCODING + (isZstdSupported ? ', zstd' : '');",
@@ -133,7 +133,11 @@ const noFetchAdapter = {
         )
         .replace('? ACCEPT_ENCODING_WITH_ZSTD', '? withZstd()')
         .replace('if (isZstdSupported) {', 'if (zstd()) {');
-      if (/^ {2}flush: zlib|isZstdSupported|ACCEPT_ENCODING_WITH_ZSTD|zlib\.createBrotliDecompress\)/m.test(patched))
+      if (
+        /^ {2}flush: zlib|isZstdSupported|ACCEPT_ENCODING_WITH_ZSTD|zlib\.createBrotliDecompress\)/m.test(
+          patched,
+        )
+      )
         throw new Error('axios adapters/http.js changed: update the lazy zlib patch in esbuild.mjs');
       return { contents: patched, loader: 'js' };
     });
