@@ -527,23 +527,30 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     const list = d.days[day]!;
     const lo = restFrom[day]!;
     const hi = restTo[day]!;
+    // Pairs written inline, not through a helper closure: this runs at every change of a driver.
     let at = 0;
-    const window = (start: number, end: number) => {
-      if (start > end) return;
-      out[at++] = start;
-      out[at++] = end;
-    };
     if (!list.length) {
-      window(lo, hi);
+      if (lo <= hi) {
+        out[at++] = lo;
+        out[at++] = hi;
+      }
       return at;
     }
     let start = Math.max(lo, lastEnd(list) - rules.maxSpanSplitMinutes);
     for (let k = 0; k < list.length; k++) {
       const t = T[list[k]!]!;
-      window(start, t.start - rules.minPauseMinutes);
+      const end = t.start - rules.minPauseMinutes;
+      if (start <= end) {
+        out[at++] = start;
+        out[at++] = end;
+      }
       start = t.end + rules.minPauseMinutes;
     }
-    window(start, Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes));
+    const end = Math.min(hi, T[list[0]!]!.start + rules.maxSpanSplitMinutes);
+    if (start <= end) {
+      out[at++] = start;
+      out[at++] = end;
+    }
     return at;
   }
 
@@ -773,13 +780,13 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
     let windowCount = 0;
     const gapScratch: number[] = [];
     /** Sets `wanted` to driver d's windows on `day`. Needs fillRestWindows(d). */
+    function want(kind: number, start: number, end: number) {
+      wanted[wantedLength++] = kind;
+      wanted[wantedLength++] = start;
+      wanted[wantedLength++] = end;
+    }
     function wantedWindows(d: Driver, day: number) {
       wantedLength = 0;
-      const want = (kind: number, start: number, end: number) => {
-        wanted[wantedLength++] = kind;
-        wanted[wantedLength++] = start;
-        wanted[wantedLength++] = end;
-      };
       const list = d.days[day]!;
       const lo = restFrom[day]!;
       const hi = restTo[day]!;
@@ -824,19 +831,25 @@ export function solve(tours: readonly TourInstance[], options: SolveOptions = {}
         }
         if (same) continue;
         for (let k = 0; k < old.length; k++) windowIndexes[old[k]!.kind]!.remove(day, old[k]!);
-        const now: FreeWindow[] = [];
-        for (let q = 0; q < wantedLength; q += 3) {
-          const w: FreeWindow = {
-            key: windowCount++,
-            kind: wanted[q]!,
-            start: wanted[q + 1]!,
-            end: wanted[q + 2]!,
-            d,
-          };
-          windowIndexes[w.kind]!.add(day, w);
-          now.push(w);
+        // The day's window objects are reused (most changes are undone moments later): fewer
+        // short-lived objects for the collector. A reused window keeps its key, unique as before.
+        const count = wantedLength / 3;
+        for (let k = 0; k < count; k++) {
+          const kind = wanted[3 * k]!;
+          const start = wanted[3 * k + 1]!;
+          const end = wanted[3 * k + 2]!;
+          let w = old[k];
+          if (w) {
+            w.kind = kind;
+            w.start = start;
+            w.end = end;
+          } else {
+            w = { key: windowCount++, kind, start, end, d };
+            old.push(w);
+          }
+          windowIndexes[kind]!.add(day, w);
         }
-        had[day] = now;
+        old.length = count;
       }
     }
     function refreshWindows() {

@@ -11,6 +11,19 @@ export interface Keyed {
   key: number;
 }
 
+// Moving the tail by hand instead of splice, which allocates an array of what it removed (an
+// empty one when inserting) at every call: the search adds and removes windows at every change.
+function insertAt<T>(list: T[], at: number, value: T): void {
+  list.push(value);
+  for (let k = list.length - 1; k > at; k--) list[k] = list[k - 1]!;
+  list[at] = value;
+}
+
+function removeAt<T>(list: T[], at: number): void {
+  for (let k = at; k < list.length - 1; k++) list[k] = list[k + 1]!;
+  list.pop();
+}
+
 /** First minute of the week a day's bins start at: windows may open up to a day before the day. */
 const LEAD_MINUTES = 1440;
 /** Bins cover the day before, the day and the day after; later starts share the last bin. */
@@ -52,13 +65,13 @@ export class WindowIndex<W extends TimeWindow & Keyed> {
 
   add(day: number, w: W): void {
     const list = this.bins[day]![this.binOf(day, w.start)]!;
-    list.splice(WindowIndex.positionOf(list, w), 0, w);
+    insertAt(list, WindowIndex.positionOf(list, w), w);
   }
 
   remove(day: number, w: W): void {
     const list = this.bins[day]![this.binOf(day, w.start)]!;
     const at = WindowIndex.positionOf(list, w);
-    if (list[at] === w) list.splice(at, 1);
+    if (list[at] === w) removeAt(list, at);
   }
 
   /**
@@ -135,13 +148,13 @@ export class ContainedIndex<V extends DayInterval> {
 
   add(v: V): void {
     const list = this.bins[v.day]![this.binOf(v.day, v.start)]!;
-    list.splice(ContainedIndex.positionOf(list, v), 0, v);
+    insertAt(list, ContainedIndex.positionOf(list, v), v);
   }
 
   remove(v: V): void {
     const list = this.bins[v.day]![this.binOf(v.day, v.start)]!;
     const at = ContainedIndex.positionOf(list, v);
-    if (list[at] === v) list.splice(at, 1);
+    if (list[at] === v) removeAt(list, at);
   }
 
   /**
