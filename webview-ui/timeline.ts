@@ -7,7 +7,6 @@
 import type { ReportAction } from '../src/reports/model';
 import {
   axisTicks,
-  DAY_LONG,
   driverAccessibleLabel,
   driverViolations,
   type FilteredTimeline,
@@ -23,7 +22,7 @@ import {
   tourSpan,
   worstStatus,
 } from '../src/reports/timeline';
-import { DAY_ABBREVIATIONS } from '../src/shared/days';
+import { DAY_ABBREVIATIONS, DAY_NAMES_ENGLISH } from '../src/shared/days';
 import type { TimelineRendered } from '../src/webviews/protocol';
 import { type ActionHandler, h } from './render';
 
@@ -164,7 +163,7 @@ class TimelineView {
         ['', 'All days'],
         ...f.days.map((d): [string, string] => [
           String(d),
-          `${DAY_ABBREVIATIONS[d - 1]} (${DAY_LONG[d - 1]})`,
+          `${DAY_ABBREVIATIONS[d - 1]} (${DAY_NAMES_ENGLISH[d - 1]})`,
         ]),
       ]),
       f.depots.length

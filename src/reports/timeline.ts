@@ -5,7 +5,7 @@
 // ticks, accessible labels, and the per-driver text summary the exports show. Browser-safe: no
 // `vscode`, no Node; the block is built from a run's evidence in src/evidence/timeline.ts.
 import * as z from 'zod/mini';
-import { DAY_ABBREVIATIONS, formatMinutes } from '../shared/days';
+import { DAY_ABBREVIATIONS, DAY_NAMES_ENGLISH, formatMinutes } from '../shared/days';
 import type { Block, ReportDoc, Row, Tone } from './model';
 
 export const WEEK_MINUTES = 7 * 1440;
@@ -80,17 +80,7 @@ export type TimelineBlock = z.infer<typeof TimelineBlock>;
 
 // ------------------------------------------------------------------ names and labels
 
-export const DAY_LONG = [
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-  'Sunday',
-] as const;
-
-const dayLong = (d: number) => DAY_LONG[d - 1] ?? 'day unknown';
+const dayLong = (d: number) => DAY_NAMES_ENGLISH[d - 1] ?? 'day unknown';
 
 /** The day (1..7, 8 = next Monday) an absolute minute falls on. */
 const dayOfMinute = (abs: number) => Math.floor(abs / 1440) + 1;
@@ -103,7 +93,7 @@ export function tourTimeText(t: TimelineTour): string {
     const d = isEnd && abs % 1440 === 0 ? dayOfMinute(abs) - 1 : dayOfMinute(abs);
     // An end at 24:00 reads as 24:00 of the start day, not 00:00 of the next.
     if (isEnd && abs % 1440 === 0 && d === startDay) return '24:00';
-    return d === startDay ? formatMinutes(abs) : `${DAY_LONG[(d - 1) % 7]} ${formatMinutes(abs)}`;
+    return d === startDay ? formatMinutes(abs) : `${DAY_NAMES_ENGLISH[(d - 1) % 7]} ${formatMinutes(abs)}`;
   };
   const pieces: string[] = [];
   t.parts.forEach(([s, e], i) => {

@@ -2,7 +2,7 @@
 // read into one tour model. Pure: no vscode, no I/O. `parseForecast` never throws; every problem is
 // reported per line with a code and a character range the language server turns into a diagnostic.
 import { createHash } from 'node:crypto';
-import { DAY_ABBREVIATIONS, formatMinutes } from '../shared/days';
+import { DAY_ABBREVIATIONS, DAY_NAMES_ENGLISH, formatMinutes } from '../shared/days';
 import { isIsoWeek } from '../shared/isoWeek';
 
 export type Verdict = 'PASS' | 'WARN' | 'FAIL';
@@ -153,7 +153,7 @@ export const DAY_NAMES = [
 ] as const;
 /** The CSV form's day column. */
 export const ENGLISH_DAY_ABBREVIATIONS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-const ENGLISH_DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const ENGLISH_DAY_NAMES = DAY_NAMES_ENGLISH.map((d) => d.toLowerCase());
 export const DRIVER_WORDS = ['Fahrer', 'fahrer', 'Driver', 'driver'] as const;
 export const MAX_COUNT = 999;
 export const HIGH_COUNT_THRESHOLD = 10;

@@ -1,7 +1,17 @@
-// The roster's day abbreviations (the forecast language is German), Monday first: index + 1 = day
-// number, and clock times of minutes. Pure and browser-safe: the forecast parser, the audits, the
+// The roster's day abbreviations (the forecast language is German) and English day names, Monday
+// first: index + 1 = day number, and clock times of minutes. Pure and browser-safe: the forecast parser, the audits, the
 // evidence findings and the webview's timeline all use them.
 export const DAY_ABBREVIATIONS = ['Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa', 'So'] as const;
+/** English day names, Monday first: what the UI says, and what a CSV forecast's day column may say. */
+export const DAY_NAMES_ENGLISH = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
 
 /** `HH:MM` of minutes (taken modulo one day). */
 export function formatMinutes(minutes: number): string {
