@@ -4,6 +4,7 @@
 // row's header and its bars and between rows, Enter opens a tour's forecast line. Filters by driver,
 // day, depot and violation. Built with DOM APIs and text only, positioned through CSSOM (the CSP
 // allows no inline style attributes).
+import { statusTone } from '../src/reports/format';
 import type { ReportAction } from '../src/reports/model';
 import {
   axisTicks,
@@ -325,6 +326,7 @@ class TimelineView {
     el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
     const rowViolations = driverViolations(d);
     const worst = worstStatus(this.b, rowViolations);
+    const driverLabel = driverAccessibleLabel(this.b, d);
     const header = h(
       'div',
       {
@@ -332,17 +334,13 @@ class TimelineView {
         class: 'tl-driver',
         tabindex: this.isFocus(i, 0) ? '0' : '-1',
         'data-cell': '0',
-        'aria-label': driverAccessibleLabel(this.b, d),
-        title: driverAccessibleLabel(this.b, d),
+        'aria-label': driverLabel,
+        title: driverLabel,
       },
       h('span', { class: 'tl-id' }, d.unassigned ? 'Unassigned' : d.id),
       d.workMinutes !== undefined ? h('span', { class: 'tl-hours' }, hoursText(d.workMinutes)) : undefined,
       worst
-        ? h(
-            'span',
-            { class: `tl-mark tone-${worst === 'FAIL' ? 'fail' : 'warn'}` },
-            `${GLYPH[worst]} ${rowViolations.length}`,
-          )
+        ? h('span', { class: `tl-mark tone-${statusTone(worst)}` }, `${GLYPH[worst]} ${rowViolations.length}`)
         : undefined,
     );
     const lane = h('div', { class: 'tl-lane', role: 'none' });
@@ -350,13 +348,14 @@ class TimelineView {
       const t = d.tours[ti]!;
       const [s, e] = tourSpan(t);
       const status = worstStatus(this.b, t.v);
+      const label = tourAccessibleLabel(this.b, d, t);
       const bar = h('div', {
         role: 'gridcell',
         class: `tl-tour${status ? ` tl-v-${status.toLowerCase()}` : ''}${t.parts ? '' : ' tl-untimed'}`,
         tabindex: this.isFocus(i, k + 1) ? '0' : '-1',
         'data-cell': String(k + 1),
-        'aria-label': tourAccessibleLabel(this.b, d, t),
-        title: this.tooltip(d, t),
+        'aria-label': label,
+        title: this.tooltip(label, t),
       });
       if (!t.parts && !(t.day >= 1 && t.day <= 7)) {
         // Neither times nor a day (a plan that does not say): a short bar at the row's start.
@@ -392,8 +391,9 @@ class TimelineView {
     el.replaceChildren(header, lane);
   }
 
-  private tooltip(d: TimelineDriver, t: TimelineTour): string {
-    const lines = [tourAccessibleLabel(this.b, d, t)];
+  /** The tour's accessible label, then its violations, one per line. */
+  private tooltip(label: string, t: TimelineTour): string {
+    const lines = [label];
     for (const i of t.v ?? []) {
       const v = this.b.violations[i]!;
       lines.push(`${v.audit} ${v.status}${v.code ? ` (${v.code})` : ''}: ${v.message}`);
@@ -534,11 +534,7 @@ class TimelineView {
         h(
           'li',
           {},
-          h(
-            'span',
-            { class: `pill tone-${v.status === 'FAIL' ? 'fail' : 'warn'}` },
-            `${v.audit} ${v.status}`,
-          ),
+          h('span', { class: `pill tone-${statusTone(v.status)}` }, `${v.audit} ${v.status}`),
           ` ${v.message}${v.code ? ` (${v.code})` : ''}`,
         ),
       );

@@ -6,7 +6,8 @@
 // `vscode`, no Node; the block is built from a run's evidence in src/evidence/timeline.ts.
 import * as z from 'zod/mini';
 import { DAY_ABBREVIATIONS, DAY_NAMES_ENGLISH, formatMinutes } from '../shared/days';
-import type { Block, ReportDoc, Row, Tone } from './model';
+import { statusTone } from './format';
+import type { Block, ReportDoc, Row } from './model';
 
 export const WEEK_MINUTES = 7 * 1440;
 
@@ -350,9 +351,6 @@ export function axisTicks(range: [number, number], monday?: string): AxisTick[] 
 
 // ------------------------------------------------------------------ export (text summary)
 
-const toneOf = (s: 'FAIL' | 'WARN' | undefined): Tone | undefined =>
-  s === 'FAIL' ? 'fail' : s === 'WARN' ? 'warn' : undefined;
-
 /** "Mo 06:00-14:00 Nord T0001; Di 06:00-10:00+15:00-19:00 T0002": a row's week as text. */
 export function driverWeekText(d: TimelineDriver): string {
   return d.tours
@@ -369,14 +367,14 @@ export function driverWeekText(d: TimelineDriver): string {
 export function timelineSummaryTable(block: TimelineBlock): Extract<Block, { kind: 'table' }> {
   const rows: Row[] = block.drivers.map((d) => {
     const v = driverViolations(d);
-    const tone = toneOf(worstStatus(block, v));
+    const worst = worstStatus(block, v);
     return {
       cells: [
         { text: d.unassigned ? 'Unassigned' : d.id, mono: true },
         { text: String(d.tours.length), sort: d.tours.length },
         { text: d.workMinutes !== undefined ? hoursText(d.workMinutes) : '—', sort: d.workMinutes ?? -1 },
         { text: driverWeekText(d), mono: true },
-        { text: v.length ? violationNames(block, v) : '—', ...(tone ? { tone } : {}) },
+        { text: v.length ? violationNames(block, v) : '—', ...(worst ? { tone: statusTone(worst) } : {}) },
       ],
     };
   });
@@ -446,7 +444,7 @@ export function buildTimelineReport(input: TimelineReportInput): ReportDoc {
         value: all.length
           ? `${new Set(all).size} (${b.facets.audits.map((a) => `${a.name} ${a.status} ${a.count}`).join(', ')})`
           : 'none',
-        ...(status ? { tone: toneOf(status) } : {}),
+        ...(status ? { tone: statusTone(status) } : {}),
       },
       ...(b.week
         ? [{ label: 'Week', value: `${b.week}${b.monday ? ` (from Monday ${b.monday})` : ''}` }]
@@ -466,7 +464,7 @@ export function buildTimelineReport(input: TimelineReportInput): ReportDoc {
     subtitle: b.week ? `week ${b.week}` : undefined,
     runId: b.runId,
     ...(status
-      ? { status: { label: status, tone: toneOf(status)! } }
+      ? { status: { label: status, tone: statusTone(status) } }
       : { status: { label: 'PASS', tone: 'pass' } }),
     generatedAt: input.generatedAt,
     ...(input.source ? { source: input.source } : {}),
