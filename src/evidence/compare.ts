@@ -5,7 +5,7 @@
 import { SolvereignApiError } from '../api/errors';
 import type { RunDetail } from '../api/schemas';
 import { runIdFromArg } from '../shared/args';
-import { mondayOfIsoWeek, shiftIsoWeek } from '../shared/isoWeek';
+import { isoWeeksBetween, shiftIsoWeek } from '../shared/isoWeek';
 import { hasPlan, PLAN_SUMMARY_FILE, planAssignments } from './findings';
 import { EvidenceMismatchError, type RunEvidence } from './runEvidence';
 
@@ -67,13 +67,13 @@ export function comparisonCandidates<T extends ComparableRun>(
       : r.week_id === prev
         ? 'previousWeek'
         : 'other';
-  const newestFirst = (a: T, b: T) => chronological(b, a);
-  const of = (k: CompareRelation) => others.filter((r) => relation(r) === k).sort(newestFirst);
+  const related = others.map((r) => ({ r, k: relation(r) }));
+  const of = (k: CompareRelation) => related.filter((x) => x.k === k).sort((a, b) => chronological(b.r, a.r));
   const reruns = of('rerun');
   const previous = of('previousWeek');
   const later = of('laterRun').reverse();
   const rest = of('other');
-  const def = reruns[0] ?? previous[0];
+  const def = (reruns[0] ?? previous[0])?.r;
   const why = (r: T, k: CompareRelation): string => {
     if (r === def)
       return k === 'rerun'
@@ -85,19 +85,17 @@ export function comparisonCandidates<T extends ComparableRun>(
     return `A run of week ${r.week_id}`;
   };
   return [...reruns, ...later, ...previous, ...rest]
-    .sort((a, b) => Number(b === def) - Number(a === def))
-    .map((r) => {
-      const k = relation(r);
-      return { run: r, relation: k, isDefault: r === def, why: why(r, k) };
-    });
+    .sort((a, b) => Number(b.r === def) - Number(a.r === def))
+    .map(({ r, k }) => ({ run: r, relation: k, isDefault: r === def, why: why(r, k) }));
 }
 
 /** The default run to compare `run` with, or why there is none. */
 export function defaultComparison<T extends ComparableRun>(
   runs: readonly T[],
   run: ComparableRun,
+  candidates: readonly CompareCandidate<T>[] = comparisonCandidates(runs, run),
 ): { candidate?: CompareCandidate<T>; note?: string } {
-  const first = comparisonCandidates(runs, run)[0];
+  const first = candidates[0];
   if (first?.isDefault) return { candidate: first };
   return {
     note: `No earlier run of ${run.week_id} and no run of ${shiftIsoWeek(run.week_id, -1) ?? 'the previous week'} among the ${runs.length} runs listed: pick the run to compare ${run.run_id} with.`,
@@ -108,9 +106,7 @@ export function defaultComparison<T extends ComparableRun>(
 export function describePair(older: ComparableRun, newer: ComparableRun): string {
   if (older.week_id === newer.week_id)
     return `Both runs are of week ${newer.week_id}: ${newer.run_id} re-ran it after ${older.run_id}.`;
-  const a = mondayOfIsoWeek(older.week_id);
-  const b = mondayOfIsoWeek(newer.week_id);
-  const weeks = a && b ? Math.round((b.getTime() - a.getTime()) / (7 * 86_400_000)) : undefined;
+  const weeks = isoWeeksBetween(older.week_id, newer.week_id);
   if (weeks === 1) return `Consecutive weeks: ${older.week_id} → ${newer.week_id}.`;
   if (weeks === undefined) return `Weeks ${older.week_id} and ${newer.week_id}.`;
   return `Weeks ${older.week_id} → ${newer.week_id} (${Math.abs(weeks)} weeks apart).`;
@@ -228,6 +224,8 @@ export function packProblemMessage(runId: string, e: unknown): string {
 /** A pack that could be read and verified, or why not. */
 export type PackOrProblem = ComparePack | { problem: string };
 
+export const isPack = (p: PackOrProblem): p is ComparePack => !('problem' in p);
+
 /** Two runs oldest first, with what their packs hold. */
 export interface Comparison {
   /** The earlier run (left in the diffs). */
@@ -244,6 +242,19 @@ export interface CompareSource {
   getRun(runId: string, o?: { signal?: AbortSignal }): Promise<RunDetail>;
 }
 
+/** A run the server has, or an error saying it has none (instead of a bare 404). */
+export function getRunOrNotFound(
+  client: CompareSource,
+  runId: string,
+  o: { signal?: AbortSignal } = {},
+): Promise<RunDetail> {
+  return client.getRun(runId, o).catch((e: unknown) => {
+    if (e instanceof SolvereignApiError && e.status === 404)
+      throw new Error(runNotFoundMessage(runId, `${client.tenant}/${client.site}`));
+    throw e;
+  });
+}
+
 /**
  * Both runs (oldest first) and what their verified packs hold. A run the server does not have is an
  * error; a pack that cannot be read or verified is a problem the caller decides about (the command
@@ -258,12 +269,7 @@ export async function loadComparison(
 ): Promise<Comparison> {
   if (runId === otherRunId)
     throw new Error(`Compare needs two different runs: ${runId} was given twice. Pick another run.`);
-  const get = (id: string) =>
-    client.getRun(id, o).catch((e: unknown) => {
-      if (e instanceof SolvereignApiError && e.status === 404)
-        throw new Error(runNotFoundMessage(id, `${client.tenant}/${client.site}`));
-      throw e;
-    });
+  const get = (id: string) => getRunOrNotFound(client, id, o);
   const [older, newer] = inTimeOrder(...(await Promise.all([get(runId), get(otherRunId)])));
   const read = (id: string): Promise<PackOrProblem> =>
     evidence(id).then(comparePack, (e: unknown) => ({ problem: packProblemMessage(id, e) }));

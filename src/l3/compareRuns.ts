@@ -2,7 +2,6 @@
 // diffs of the evidence files (the earlier run left), and the comparison report (KPIs, audits,
 // hashes) opens beside them in the reports host. Loaded on first use (dist/l3.js).
 import * as vscode from 'vscode';
-import { SolvereignApiError } from '../api/errors';
 import type { RunSummary } from '../api/schemas';
 import {
   type ComparableRun,
@@ -12,8 +11,10 @@ import {
   comparisonCandidates,
   comparisonDiffs,
   defaultComparison,
+  getRunOrNotFound,
+  isPack,
   loadComparison,
-  runNotFoundMessage,
+  type PackOrProblem,
 } from '../evidence/compare';
 import { fmtTime } from '../reports/format';
 import type { ExtensionServices } from '../services';
@@ -39,23 +40,17 @@ async function pickOther(
 ): Promise<{ runId: string; why?: string } | undefined> {
   if (answers.other) return { runId: answers.other };
   const client = services.connection.requireClient();
-  const site = `${client.tenant}/${client.site}`;
   // The list has what the choice needs of the run itself, unless the run is older than its last 100.
   const list = (await client.listRuns({ limit: 100 })).runs;
-  const run: ComparableRun =
-    list.find((r) => r.run_id === runId) ??
-    (await client.getRun(runId).catch((e: unknown) => {
-      throw e instanceof SolvereignApiError && e.status === 404
-        ? new Error(runNotFoundMessage(runId, site))
-        : e;
-    }));
+  const run: ComparableRun = list.find((r) => r.run_id === runId) ?? (await getRunOrNotFound(client, runId));
   const candidates = comparisonCandidates(list, run);
-  const { candidate, note } = defaultComparison(list, run);
+  const { candidate, note } = defaultComparison(list, run, candidates);
   if (answers.useDefault) {
     if (!candidate) throw new Error(note);
     return { runId: candidate.run.run_id, why: candidate.why };
   }
-  if (!candidates.length) throw new Error(`There is no other run on ${site} to compare ${runId} with.`);
+  if (!candidates.length)
+    throw new Error(`There is no other run on ${client.tenant}/${client.site} to compare ${runId} with.`);
   const pick = await vscode.window.showQuickPick(
     candidates.map((c: CompareCandidate<RunSummary>) => ({
       label: c.run.run_id,
@@ -74,8 +69,8 @@ async function pickOther(
 }
 
 /** Both packs downloaded and verified: a run that cannot be compared stops here, saying why. */
-function usable(p: ComparePack | { problem: string }): ComparePack {
-  if ('problem' in p) throw new Error(p.problem);
+function usable(p: PackOrProblem): ComparePack {
+  if (!isPack(p)) throw new Error(p.problem);
   return p;
 }
 

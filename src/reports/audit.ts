@@ -2,8 +2,16 @@
 // link to where it comes from, KPIs beside the previous week's run, hashes and evidence checksums,
 // published/locked state. Pure: data in, ReportDoc out.
 import { AuditDetails, type AuditResult, type AuditViolation, type RunDetail } from '../api/schemas';
-import { AUDIT_CHECKS } from '../shared/runbook';
-import { fmtDelta, fmtNumber, fmtTime, freeText, isoWeekMonday, previousWeekId, statusTone } from './format';
+import {
+  auditCheckNames,
+  fmtDelta,
+  fmtTime,
+  freeText,
+  isoWeekMonday,
+  kpiValueCell,
+  previousWeekId,
+  statusTone,
+} from './format';
 import type { Block, Fact, ReportDoc, Row, Section } from './model';
 
 export interface AuditReportInput {
@@ -101,11 +109,7 @@ function violationSource(runId: string, v: AuditViolation): Row['action'] {
 
 function checkRows(run: RunDetail): Row[] {
   const byName = new Map(run.audit_results.map((a) => [a.check_name, a]));
-  const names = [
-    ...AUDIT_CHECKS,
-    ...run.audit_results.map((a) => a.check_name).filter((n) => !AUDIT_CHECKS.includes(n as never)),
-  ];
-  return names.map((name, i) => {
+  return auditCheckNames(run).map((name, i) => {
     const a = byName.get(name);
     if (!a)
       return {
@@ -235,8 +239,6 @@ function kpiBlock(run: RunDetail, previous: RunDetail | undefined): Block {
   const keys = [...KPI_ORDER, ...Object.keys(cur).filter((k) => !KPI_ORDER.includes(k))].filter(
     (k) => cur[k] !== undefined || prev[k] !== undefined,
   );
-  const show = (v: unknown) =>
-    typeof v === 'number' ? fmtNumber(v) : v === null || v === undefined ? '—' : String(v);
   const columns = [
     { label: 'KPI', sortable: true },
     { label: `This run (${run.week_id})`, align: 'right' as const, sortable: true },
@@ -258,30 +260,16 @@ function kpiBlock(run: RunDetail, previous: RunDetail | undefined): Block {
     rows: keys.map((k) => {
       const c = cur[k];
       const p = prev[k];
-      const cells: Row['cells'] = [
-        { text: KPI_LABELS[k] ?? k },
-        {
-          text: show(c),
-          sort: typeof c === 'number' ? c : undefined,
-          tone: k === 'drift_status' ? statusTone(String(c)) : undefined,
-        },
-      ];
+      const cells: Row['cells'] = [{ text: KPI_LABELS[k] ?? k }, kpiValueCell(k, c)];
       if (previous)
-        cells.push(
-          {
-            text: show(p),
-            sort: typeof p === 'number' ? p : undefined,
-            tone: k === 'drift_status' ? statusTone(String(p)) : undefined,
-          },
-          {
-            text:
-              typeof c === 'number' || typeof p === 'number'
-                ? fmtDelta(c as number | null, p as number | null)
-                : c === p
-                  ? 'same'
-                  : 'changed',
-          },
-        );
+        cells.push(kpiValueCell(k, p), {
+          text:
+            typeof c === 'number' || typeof p === 'number'
+              ? fmtDelta(c as number | null, p as number | null)
+              : c === p
+                ? 'same'
+                : 'changed',
+        });
       return { cells };
     }),
   };

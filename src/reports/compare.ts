@@ -8,11 +8,11 @@ import {
   type Comparison,
   comparisonDiffs,
   describePair,
+  isPack,
   type PackOrProblem,
 } from '../evidence/compare';
-import { AUDIT_CHECKS } from '../shared/runbook';
 import { KPI_LABELS, KPI_ORDER } from './audit';
-import { fmtDelta, fmtNumber, fmtTime, statusTone, yesNo } from './format';
+import { auditCheckNames, fmtDelta, fmtTime, kpiText, kpiValueCell, statusTone, yesNo } from './format';
 import type { Block, Cell, Fact, ReportDoc, Row, Section } from './model';
 
 export interface CompareReportInput extends Comparison {
@@ -20,10 +20,7 @@ export interface CompareReportInput extends Comparison {
   source?: string;
 }
 
-const isPack = (p: PackOrProblem): p is ComparePack => !('problem' in p);
-
-const show = (v: unknown) =>
-  typeof v === 'number' ? fmtNumber(v) : v === null || v === undefined || v === '' ? '—' : String(v);
+const show = kpiText;
 const missing = (v: unknown) => v === null || v === undefined || v === '';
 
 /** "same" / "differs" for two values, "—" when neither side has one. */
@@ -105,7 +102,6 @@ function kpiRows(older: RunDetail, newer: RunDetail): KpiRow[] {
 
 function kpiCells(r: KpiRow, older: RunDetail, newer: RunDetail): Cell[] {
   const numeric = typeof r.older === 'number' || typeof r.newer === 'number';
-  const tone = (v: unknown) => (r.kpi === 'drift_status' ? statusTone(String(v)) : undefined);
   const change: Cell = !r.changed
     ? { text: 'same' }
     : missing(r.older)
@@ -115,8 +111,8 @@ function kpiCells(r: KpiRow, older: RunDetail, newer: RunDetail): Cell[] {
         : { text: 'changed', tone: 'warn' };
   return [
     { text: KPI_LABELS[r.kpi] ?? r.kpi },
-    { text: show(r.older), sort: typeof r.older === 'number' ? r.older : undefined, tone: tone(r.older) },
-    { text: show(r.newer), sort: typeof r.newer === 'number' ? r.newer : undefined, tone: tone(r.newer) },
+    kpiValueCell(r.kpi, r.older),
+    kpiValueCell(r.kpi, r.newer),
     {
       text: numeric ? fmtDelta(r.newer as number | null, r.older as number | null) : r.changed ? '≠' : '=',
       sort: typeof r.newer === 'number' && typeof r.older === 'number' ? r.newer - r.older : undefined,
@@ -137,13 +133,7 @@ function auditRows(older: RunDetail, newer: RunDetail): AuditRow[] {
     const a = r.audit_results.find((x) => x.check_name === name);
     return a ? { status: a.status, violations: a.violation_count } : undefined;
   };
-  const names = [
-    ...AUDIT_CHECKS,
-    ...[...older.audit_results, ...newer.audit_results]
-      .map((a) => a.check_name)
-      .filter((n) => !AUDIT_CHECKS.includes(n as never)),
-  ];
-  return [...new Set(names)].map((check) => {
+  return auditCheckNames(older, newer).map((check) => {
     const a = side(older, check);
     const b = side(newer, check);
     return {

@@ -1,6 +1,7 @@
 // Small formatting helpers shared by the report builders. Pure functions, no `vscode`.
 import { shiftIsoWeek } from '../shared/isoWeek';
-import type { Tone } from './model';
+import { AUDIT_CHECKS } from '../shared/runbook';
+import type { Cell, Tone } from './model';
 
 export function statusTone(status: string | null | undefined): Tone {
   switch ((status ?? '').toUpperCase()) {
@@ -77,4 +78,24 @@ export function freeText(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** A KPI's value as text: numbers formatted, no value (null, undefined, empty) as "—". */
+export function kpiText(v: unknown): string {
+  return typeof v === 'number' ? fmtNumber(v) : v === null || v === undefined || v === '' ? '—' : String(v);
+}
+
+/** A KPI's value as a table cell: sortable when a number, drift_status in its status tone. */
+export function kpiValueCell(kpi: string, v: unknown): Cell {
+  return {
+    text: kpiText(v),
+    sort: typeof v === 'number' ? v : undefined,
+    tone: kpi === 'drift_status' ? statusTone(String(v)) : undefined,
+  };
+}
+
+/** The seven audits in runbook order, then any other check the runs name, each once. */
+export function auditCheckNames(...runs: { audit_results: { check_name: string }[] }[]): string[] {
+  const extra = runs.flatMap((r) => r.audit_results.map((a) => a.check_name));
+  return [...new Set<string>([...AUDIT_CHECKS, ...extra])];
 }

@@ -65,3 +65,10 @@ export function shiftIsoWeek(week: string, offset: number): string | undefined {
   monday.setUTCDate(monday.getUTCDate() + offset * 7);
   return isoWeekId(monday);
 }
+
+/** Whole weeks from week `a` to week `b` (negative when b is earlier); undefined for a bad week. */
+export function isoWeeksBetween(a: string, b: string): number | undefined {
+  const from = mondayOfIsoWeek(a);
+  const to = mondayOfIsoWeek(b);
+  return from && to ? Math.round((to.getTime() - from.getTime()) / (7 * DAY_MS)) : undefined;
+}
