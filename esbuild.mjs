@@ -50,6 +50,27 @@ const stubFormData = {
 /** The patches below read axios 1.21's own files (paths, one source line): package.json pins that
  * minor (~1.21.1), and a changed file fails the build instead of being skipped. */
 
+/** Replaces each `[from, to]` once in axios' `lib/<file>`; a `from` that is not there, or a `leftover`
+ * the edits should have removed, fails the build. */
+function patchAxiosFile(build, file, edits, leftover) {
+  const filter = new RegExp(
+    `axios[\\\\/]lib[\\\\/]${file.replace(/[/.]/g, (c) => (c === '/' ? '[\\\\/]' : '\\.'))}$`,
+  );
+  build.onLoad({ filter }, async (args) => {
+    let contents = await readFile(args.path, 'utf8');
+    for (const [from, to] of edits) {
+      if (!contents.includes(from))
+        throw new Error(`axios lib/${file} changed: update its patch in esbuild.mjs (${from.slice(0, 50)}…)`);
+      contents = contents.replace(from, to);
+    }
+    if (leftover?.test(contents))
+      throw new Error(
+        `axios lib/${file} changed: ${leftover} is still used; update its patch in esbuild.mjs`,
+      );
+    return { contents, loader: 'js' };
+  });
+}
+
 /** axios' fetch adapter touches the global `fetch` when it loads, which makes Node 20 load undici
  * (~10-15 ms at every CLI start). We always use the http adapter, so the fetch adapter is left out. */
 const noFetchAdapter = {
@@ -93,64 +114,49 @@ const noFetchAdapter = {
     }));
     // axios times each request with the global `performance`, whose first use loads perf_hooks
     // (~1-2 ms of a CLI call): a monotonic clock from process.hrtime does the same.
-    build.onLoad({ filter: /axios[\\/]lib[\\/]core[\\/]dispatchRequest\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const patched = source.replace(
+    patchAxiosFile(build, 'core/dispatchRequest.js', [
+      [
         "typeof performance !== 'undefined' && utils.isFunction(performance.now)\n    ? () => performance.now()\n    : Date.now;",
         '() => Number(process.hrtime.bigint()) / 1e6;',
-      );
-      if (patched === source)
-        throw new Error('axios dispatchRequest.js changed: update the no-axios-fetch-adapter plugin');
-      return { contents: patched, loader: 'js' };
-    });
+      ],
+    ]);
     // The http adapter reads zlib's flush constants and what it offers when it loads; read them
     // when an answer is decompressed instead (Brotli is in every Node this runs on, >= 20.15).
-    build.onLoad({ filter: /axios[\\/]lib[\\/]adapters[\\/]http\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      let patched = source;
-      for (const [name, constant] of [
-        ['zlibOptions', 'Z_SYNC_FLUSH'],
-        ['brotliOptions', 'BROTLI_OPERATION_FLUSH'],
-        ['zstdOptions', 'ZSTD_e_flush'],
-      ]) {
-        patched = patched.replace(
+    patchAxiosFile(
+      build,
+      'adapters/http.js',
+      [
+        ...[
+          ['zlibOptions', 'Z_SYNC_FLUSH'],
+          ['brotliOptions', 'BROTLI_OPERATION_FLUSH'],
+          ['zstdOptions', 'ZSTD_e_flush'],
+        ].map(([name, constant]) => [
           `const ${name} = {\n  flush: zlib.constants.${constant},\n  finishFlush: zlib.constants.${constant},\n};`,
           `const ${name} = {\n  get flush() { return zlib.constants.${constant}; },\n  get finishFlush() { return zlib.constants.${constant}; },\n};`,
-        );
-      }
-      patched = patched
-        .replace(
+        ]),
+        [
           'const isBrotliSupported = utils.isFunction(zlib.createBrotliDecompress);',
           'const isBrotliSupported = true;',
-        )
-        .replace(
-          'const isZstdSupported = utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING',
-          'const zstd = () => utils.isFunction(zlib.createZstdDecompress);\nconst ACCEPT_ENCODING',
-        )
-        .replace(
+        ],
+        [
+          'const isZstdSupported = utils.isFunction(zlib.createZstdDecompress);',
+          'const zstd = () => utils.isFunction(zlib.createZstdDecompress);',
+        ],
+        [
           "const ACCEPT_ENCODING_WITH_ZSTD = ACCEPT_ENCODING + (isZstdSupported ? ', zstd' : '');",
           "const withZstd = () => ACCEPT_ENCODING + (zstd() ? ', zstd' : '');",
-        )
-        .replace('? ACCEPT_ENCODING_WITH_ZSTD', '? withZstd()')
-        .replace('if (isZstdSupported) {', 'if (zstd()) {');
-      if (
-        /^ {2}flush: zlib|isZstdSupported|ACCEPT_ENCODING_WITH_ZSTD|zlib\.createBrotliDecompress\)/m.test(
-          patched,
-        )
-      )
-        throw new Error('axios adapters/http.js changed: update the lazy zlib patch in esbuild.mjs');
-      return { contents: patched, loader: 'js' };
-    });
-    build.onLoad({ filter: /axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const patched = source.replace(
+        ],
+        ['? ACCEPT_ENCODING_WITH_ZSTD', '? withZstd()'],
+        ['if (isZstdSupported) {', 'if (zstd()) {'],
+      ],
+      /zlib\.constants\.\w+,|isZstdSupported|ACCEPT_ENCODING_WITH_ZSTD|zlib\.createBrotliDecompress\)/,
+    );
+    patchAxiosFile(build, 'utils.js', [
+      [
         "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
         'const FormDataCtor = undefined;',
-      );
-      if (patched === source)
-        throw new Error('axios utils.js changed: update the no-axios-fetch-adapter plugin');
-      return { contents: patched, loader: 'js' };
-    });
+      ],
+    ]);
   },
 };
 
