@@ -79,6 +79,12 @@ export interface PlanSummary {
   locate(driverId: string, day?: number): SummaryLocation | undefined;
 }
 
+/** Driver ids in natural order (D2 before D10). */
+export const byDriverId = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/** A depot as the plan summary and the timeline name it: "Depot Nord" -> "Nord". */
+export const depotName = (depot: string) => depot.replace(/^Depot /, '');
+
 /**
  * One line per driver: `D001  Mo 06:00-14:00 Nord [T0001 L4]  |  Di …`. Without tours (a pack with no
  * input), tours are named by id under the day the plan gives.
@@ -95,7 +101,7 @@ export function buildPlanSummary(
     const t = byId.get(a.tour_id);
     const day = t?.day ?? a.day ?? 0;
     const text = t
-      ? `${tourTimes(t)}${t.depot ? ` ${t.depot.replace(/^Depot /, '')}` : ''} [${t.id} L${t.line}]`
+      ? `${tourTimes(t)}${t.depot ? ` ${depotName(t.depot)}` : ''} [${t.id} L${t.line}]`
       : `[${a.tour_id}]`;
     let list = byDriver.get(a.driver_id);
     if (!list) {
@@ -104,7 +110,7 @@ export function buildPlanSummary(
     }
     list.push({ day, text, start: t?.start ?? 0 });
   }
-  const drivers = [...byDriver.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const drivers = [...byDriver.keys()].sort(byDriverId);
   const width = Math.max(4, ...drivers.map((d) => d.length));
   const lines = [
     `# Plan of ${runId}${meta.week ? ` · week ${meta.week}` : ''} · ${drivers.length} drivers · ${assignments.length} assignments${meta.output_hash ? ` · ${meta.output_hash}` : ''}`,

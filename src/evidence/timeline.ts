@@ -12,13 +12,18 @@ import {
 } from '../reports/timeline';
 import type { TourInstance } from '../roster/week';
 import { isIsoWeek, mondayOfIsoWeek } from '../shared/isoWeek';
-import { type AuditFinding, auditFindings, planAssignments, runTours } from './findings';
+import {
+  type AuditFinding,
+  auditFindings,
+  byDriverId,
+  depotName,
+  planAssignments,
+  runTours,
+} from './findings';
 import type { RunEvidence } from './runEvidence';
 
 /** Most sub-lanes a row is split into; more overlapping tours share the lane that frees first. */
 export const MAX_LANES = 4;
-
-const byDriverId = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /**
  * Puts overlapping tours of a row (sorted by start) on lanes, one above the other, instead of on top
@@ -65,7 +70,7 @@ function fromInstance(t: TourInstance): TimelineTour {
     id: t.id,
     day: t.day,
     parts: t.parts.map((p): [number, number] => [p.start, p.end]),
-    ...(t.depot ? { depot: t.depot.replace(/^Depot /, '') } : {}),
+    ...(t.depot ? { depot: depotName(t.depot) } : {}),
     line: t.line,
   };
 }
